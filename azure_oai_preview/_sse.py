@@ -19,7 +19,6 @@ silently return half an answer, so :meth:`SSEDecoder.close` (and :func:`iter_sse
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
-from itertools import repeat
 from typing import NamedTuple
 
 __all__ = [
@@ -110,17 +109,17 @@ class SSEDecoder:
 
     def _reset_connection(self) -> None:
         # Byte-level state of one response body.
-        self._at_stream_start = True
-        self._bom_candidate = b""
-        self._skip_leading_lf = False
+        self._at_stream_start: bool = True
+        self._bom_candidate: bytes = b""
+        self._skip_leading_lf: bool = False
         # Pieces of the current, not yet terminated line. A list rather than one growing
         # ``bytes`` so that a very long line arriving in many chunks is joined once: O(n).
         self._partial_line: list[bytes] = []
         # Event-level state, reset by every blank line.
         self._data_lines: list[str] = []
-        self._event_type = ""
+        self._event_type: str = ""
         self._event_retry: int | None = None
-        self._has_fields = False
+        self._has_fields: bool = False
 
     @property
     def last_event_id(self) -> str | None:
@@ -142,35 +141,22 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Parse the next chunk of the stream and return the events it completed."""
-        if not chunk:
-            return []
-        if self._at_stream_start:
-            chunk = self._strip_bom(chunk)
-            if not chunk:
-                return []
-        if self._skip_leading_lf:
-            # The previous chunk ended in CR: if this one starts with LF, the pair is a
-            # single line end that was already handled.
-            self._skip_leading_lf = False
-            if chunk[0] == 0x0A:
-                chunk = chunk[1:]
-                if not chunk:
-                    return []
-        if b"\r" in chunk:
-            chunk = self._normalise_line_ends(chunk)
-
+        if self._at_stream_start or self._skip_leading_lf or b"\r" in chunk:
+            chunk = self._prepare_unusual_chunk(chunk)
         end = chunk.rfind(b"\n")
+        partial_line = self._partial_line
         if end < 0:
-            self._partial_line.append(chunk)
+            if chunk:
+                partial_line.append(chunk)
             return []
-        if self._partial_line:
-            self._partial_line.append(chunk[:end])
-            complete = b"".join(self._partial_line)
-            self._partial_line.clear()
+        if partial_line:
+            partial_line.append(chunk[:end])
+            complete = b"".join(partial_line)
+            partial_line.clear()
         else:
             complete = chunk[:end]
         if end + 1 < len(chunk):
-            self._partial_line.append(chunk[end + 1 :])
+            partial_line.append(chunk[end + 1 :])
         # Decoding everything up to the last LF at once is safe: LF never occurs inside a
         # multi-byte UTF-8 sequence, so a character split across chunks is still whole in
         # the partial line kept for the next call.
@@ -203,24 +189,35 @@ class SSEDecoder:
             return 0
         return sum(map(len, parts)) + len(self._bom_candidate)
 
-    def _strip_bom(self, chunk: bytes) -> bytes:
-        # The BOM may itself arrive split over several tiny chunks, so hold back a prefix
-        # of it until three bytes have been seen or the bytes stop matching.
-        data = self._bom_candidate + chunk
-        if len(data) < len(_UTF8_BOM) and _UTF8_BOM.startswith(data):
-            self._bom_candidate = data
-            return b""
-        self._bom_candidate = b""
-        self._at_stream_start = False
-        return data[len(_UTF8_BOM) :] if data.startswith(_UTF8_BOM) else data
-
-    def _normalise_line_ends(self, chunk: bytes) -> bytes:
-        # A CR at the very end may be the first half of a CRLF whose LF is in the next
-        # chunk. It is a complete line end either way, so treat it as one now and drop a
-        # leading LF from the next chunk.
-        if chunk[-1] == 0x0D:
-            self._skip_leading_lf = True
-        return chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    def _prepare_unusual_chunk(self, chunk: bytes) -> bytes:
+        # Everything that is rare in practice, kept off the common path: the start of the
+        # stream (BOM) and CR line ends. Returns the chunk with LF as the only line end.
+        if not chunk:
+            return chunk
+        if self._at_stream_start:
+            # The BOM may itself arrive split over several tiny chunks, so hold back a
+            # prefix of it until three bytes have been seen or the bytes stop matching.
+            chunk = self._bom_candidate + chunk
+            if len(chunk) < len(_UTF8_BOM) and _UTF8_BOM.startswith(chunk):
+                self._bom_candidate = chunk
+                return b""
+            self._bom_candidate = b""
+            self._at_stream_start = False
+            if chunk.startswith(_UTF8_BOM):
+                chunk = chunk[len(_UTF8_BOM) :]
+        if self._skip_leading_lf and chunk:
+            # The previous chunk ended in CR: if this one starts with LF, the pair is a
+            # single line end that was already handled.
+            self._skip_leading_lf = False
+            if chunk[0] == 0x0A:
+                chunk = chunk[1:]
+        if b"\r" in chunk:
+            # A CR at the very end may be the first half of a CRLF whose LF is in the next
+            # chunk. It is a complete line end either way, so treat it as one now and drop
+            # a leading LF from the next chunk.
+            self._skip_leading_lf = chunk[-1] == 0x0D
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return chunk
 
     def _parse_block(self, text: str) -> list[ServerSentEvent]:
         """Parse complete lines (``text`` holds them joined by LF, without the last LF)."""
@@ -229,9 +226,13 @@ class SSEDecoder:
             # "data: <payload>" lines each followed by a blank line. One split in C cuts out
             # every payload; counting LFs proves there was nothing else in between (no
             # multi-line data, no other fields, no extra blank lines).
+            lfs = text.count("\n")
+            if lfs == 1 and text[-1] == "\n":
+                # Exactly one complete event: what a chunk holds when every network read
+                # carries a single token.
+                return [_new_event(ServerSentEvent, (text[6:-1], None, self._last_event_id, None))]
             payloads = text[6:].split("\n\ndata: ")
             separator_lfs = 2 * (len(payloads) - 1)
-            lfs = text.count("\n")
             if lfs == separator_lfs:
                 # The last event's blank line has not arrived yet.
                 self._data_lines.append(payloads.pop())
@@ -241,15 +242,11 @@ class SSEDecoder:
             else:
                 payloads = None
             if payloads is not None:
-                # Equivalent to [ServerSentEvent(p, None, last_event_id, None) for p in
-                # payloads], but every step runs in C: no Python frame per event.
-                return list(
-                    map(
-                        _new_event,
-                        repeat(ServerSentEvent),
-                        zip(payloads, repeat(None), repeat(self._last_event_id), repeat(None)),
-                    )
-                )
+                last_event_id = self._last_event_id
+                return [
+                    _new_event(ServerSentEvent, (payload, None, last_event_id, None))
+                    for payload in payloads
+                ]
         return self._parse_lines(text.split("\n"))
 
     def _parse_lines(self, lines: list[str]) -> list[ServerSentEvent]:
