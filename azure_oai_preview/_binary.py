@@ -1,0 +1,128 @@
+"""Binary responses (text-to-speech audio), streamed rather than held in memory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from ._exceptions import request_id_of
+
+if TYPE_CHECKING:
+    import httpx
+    from typing_extensions import Self
+
+    from ._call import Call
+    from ._transport import AsyncCore, SyncCore
+
+__all__ = ["AsyncBinaryResponse", "BinaryReader", "BinaryResponse"]
+
+
+class _BinaryInfo:
+    response: httpx.Response
+
+    @property
+    def content_type(self) -> str | None:
+        return self.response.headers.get("content-type")
+
+    @property
+    def request_id(self) -> str | None:
+        return request_id_of(self.response.headers)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} content_type={self.content_type!r}>"
+
+
+class BinaryResponse(_BinaryInfo):
+    """An open binary response: :meth:`read` it whole, :meth:`iter_bytes` it, or
+    :meth:`write_to_file`. Use as a context manager (or :meth:`close`) to release the
+    connection if you do not consume it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    def read(self) -> bytes:
+        """All the bytes (reads the rest of the body)."""
+        try:
+            return self.response.read()
+        finally:
+            self.response.close()
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body in chunks as they arrive."""
+        try:
+            yield from self.response.iter_bytes(chunk_size)
+        finally:
+            self.response.close()
+
+    def write_to_file(self, path: str | os.PathLike[str]) -> int:
+        """Stream the body into ``path``; returns the number of bytes written."""
+        written = 0
+        with open(path, "wb") as file:
+            for chunk in self.iter_bytes():
+                written += file.write(chunk)
+        return written
+
+    def close(self) -> None:
+        self.response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncBinaryResponse(_BinaryInfo):
+    """The async twin of :class:`BinaryResponse`."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    async def read(self) -> bytes:
+        try:
+            return await self.response.aread()
+        finally:
+            await self.response.aclose()
+
+    async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.response.aiter_bytes(chunk_size):
+                yield chunk
+        finally:
+            await self.response.aclose()
+
+    async def write_to_file(self, path: str | os.PathLike[str]) -> int:
+        written = 0
+        async with await anyio.open_file(path, "wb") as file:
+            async for chunk in self.iter_bytes():
+                written += await file.write(chunk)
+        return written
+
+    async def close(self) -> None:
+        await self.response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+
+class BinaryReader:
+    """Result reader for binary operations; the call streams so nothing is read up front."""
+
+    __slots__ = ()
+
+    def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> BinaryResponse:
+        return BinaryResponse(response)
+
+    async def read_async(self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]) -> AsyncBinaryResponse:
+        return AsyncBinaryResponse(response)

@@ -1,0 +1,111 @@
+"""File arguments for multipart uploads (audio transcription and translation).
+
+A file can be given as a path, raw bytes, a binary file object, or a tuple
+``(filename, content)`` / ``(filename, content, content_type)``. Paths and file objects are
+streamed by httpx in chunks, never read whole into memory; a path is opened only when the
+upload starts and closed when it has been read, so a retry simply reads it again.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+from pathlib import PurePath
+from typing import IO, Any, Union
+
+from typing_extensions import TypeAlias
+
+__all__ = ["FileContent", "FileInput", "to_httpx_file"]
+
+FileContent: TypeAlias = Union[bytes, IO[bytes], "os.PathLike[str]"]
+FileInput: TypeAlias = Union[
+    str,
+    "os.PathLike[str]",
+    bytes,
+    IO[bytes],
+    tuple[str, FileContent],
+    tuple[str, FileContent, str],
+]
+"""What a file parameter accepts: a path, bytes, a binary file object, or a
+``(filename, content[, content_type])`` tuple."""
+
+
+class _LazyPathFile(io.RawIOBase):
+    """Opens its path on first read and closes it at end of file (re-opened on seek)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self._path = path
+        self._file: IO[bytes] | None = None
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"no such file to upload: {os.fspath(path)!r}")
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._file is None:
+            self._file = open(self._path, "rb")  # noqa: SIM115 - closed at EOF or on seek
+        data = self._file.read(size)
+        if not data or size < 0:
+            self._release()
+        return data
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._release()
+        if offset or whence != io.SEEK_SET:
+            self._file = open(self._path, "rb")  # noqa: SIM115
+            return self._file.seek(offset, whence)
+        return 0
+
+    def tell(self) -> int:
+        return 0 if self._file is None else self._file.tell()
+
+    def _release(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def close(self) -> None:
+        self._release()
+        super().close()
+
+
+def _is_path(value: object) -> bool:
+    return isinstance(value, str | os.PathLike)
+
+
+def _content(value: Any) -> Any:
+    if _is_path(value):
+        return _LazyPathFile(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    if hasattr(value, "read"):
+        return value
+    raise TypeError(
+        f"a file must be a path, bytes, a binary file object or a (filename, content) tuple; got {type(value).__name__}"
+    )
+
+
+def _guess_type(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def to_httpx_file(value: FileInput, *, default_name: str = "upload") -> tuple[str, Any, str]:
+    """``(filename, content, content_type)`` for httpx's ``files=`` from any :data:`FileInput`."""
+    if isinstance(value, tuple):
+        if len(value) not in (2, 3) or not isinstance(value[0], str):
+            raise TypeError("a file tuple must be (filename, content) or (filename, content, content_type)")
+        filename = value[0]
+        content_type = value[2] if len(value) == 3 else _guess_type(filename)  # noqa: PLR2004
+        return filename, _content(value[1]), content_type
+    if _is_path(value):
+        filename = PurePath(os.fspath(value)).name  # type: ignore[arg-type]
+        return filename, _content(value), _guess_type(filename)
+    name = getattr(value, "name", None)
+    filename = os.path.basename(name) if isinstance(name, str) and name else default_name
+    return filename, _content(value), _guess_type(filename)

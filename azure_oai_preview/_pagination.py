@@ -1,0 +1,184 @@
+"""Cursor pages for the list operations (``after`` / ``before`` / ``limit`` / ``order``).
+
+A page holds one response (``data``, ``has_more``, ``first_id``, ``last_id``) and knows the
+call that fetched it, so :meth:`CursorPage.next_page` and :meth:`CursorPage.previous_page`
+repeat that call with the cursor moved and every other query parameter (``limit``,
+``order``, filters) carried over. Iterating a page yields its items and then those of the
+following pages, fetched lazily one at a time, in the direction of the original query
+(``before=`` lists walk backwards). Which call comes next is decided in :class:`_Cursor`,
+shared by the sync and async pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ._call import Call, parse_json_response
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ._transport import AsyncCore, SyncCore
+
+__all__ = ["AsyncCursorPage", "CursorPage", "PageReader"]
+
+ItemT = TypeVar("ItemT")
+
+
+class _Cursor(Generic[ItemT]):
+    """One fetched page and the arithmetic of its neighbours."""
+
+    __slots__ = ("call", "listing")
+
+    def __init__(self, call: Call[Any, Any], listing: Any) -> None:
+        self.call = call
+        self.listing = listing
+
+    @property
+    def data(self) -> list[ItemT]:
+        return list(self.listing.data or [])
+
+    @property
+    def has_more(self) -> bool:
+        return bool(self.listing.has_more)
+
+    @property
+    def backwards(self) -> bool:
+        return "before" in self.call.query and "after" not in self.call.query
+
+    def _edge_id(self, attribute: str) -> str | None:
+        # Prefer the ids of the items themselves; first_id/last_id are a fallback for
+        # services that omit them, and absent when data is empty.
+        items = self.listing.data or []
+        if items:
+            item = items[0] if attribute == "first_id" else items[-1]
+            item_id = getattr(item, "id", None)
+            if isinstance(item_id, str):
+                return item_id
+        value = getattr(self.listing, attribute, None)
+        return value if isinstance(value, str) and value else None
+
+    def next_call(self) -> Call[Any, Any] | None:
+        """The call for the page after this one, or None when there is none."""
+        if not self.listing.data or (not self.backwards and not self.has_more):
+            return None
+        last = self._edge_id("last_id")
+        return None if last is None else self.call.with_query(after=last, before=None)
+
+    def previous_call(self) -> Call[Any, Any] | None:
+        """The call for the page before this one, or None when there is none."""
+        query = self.call.query
+        if not self.listing.data or (self.backwards and not self.has_more):
+            return None
+        if "after" not in query and "before" not in query:
+            return None  # the first page of a forward listing has nothing before it
+        first = self._edge_id("first_id")
+        return None if first is None else self.call.with_query(before=first, after=None)
+
+    def onward_call(self) -> Call[Any, Any] | None:
+        return self.previous_call() if self.backwards else self.next_call()
+
+
+class _PageView(Generic[ItemT]):
+    _cursor: _Cursor[ItemT]
+
+    @property
+    def data(self) -> list[ItemT]:
+        """The items of this page, in the order the service returned them."""
+        return self._cursor.listing.data or []
+
+    @property
+    def has_more(self) -> bool:
+        return self._cursor.has_more
+
+    @property
+    def first_id(self) -> str | None:
+        return self._cursor.listing.first_id
+
+    @property
+    def last_id(self) -> str | None:
+        return self._cursor.listing.last_id
+
+    @property
+    def listing(self) -> Any:
+        """The parsed list response model (``ListAssistantsResponse``, ...)."""
+        return self._cursor.listing
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} items={len(self.data)} has_more={self.has_more} last_id={self.last_id!r}>"
+
+
+class CursorPage(_PageView[ItemT]):
+    """A page of a list operation; iterate it to walk every item across pages."""
+
+    def __init__(self, core: SyncCore, call: Call[Any, Any], listing: Any) -> None:
+        self._core = core
+        self._cursor = _Cursor(call, listing)
+
+    def next_page(self) -> CursorPage[ItemT] | None:
+        call = self._cursor.next_call()
+        return None if call is None else self._core.execute(call)
+
+    def previous_page(self) -> CursorPage[ItemT] | None:
+        call = self._cursor.previous_call()
+        return None if call is None else self._core.execute(call)
+
+    def iter_pages(self) -> Iterator[CursorPage[ItemT]]:
+        """This page and the following ones, fetched as you go."""
+        page: CursorPage[ItemT] | None = self
+        while page is not None:
+            yield page
+            call = page._cursor.onward_call()
+            page = None if call is None else self._core.execute(call)
+
+    def __iter__(self) -> Iterator[ItemT]:
+        for page in self.iter_pages():
+            yield from page.data
+
+
+class AsyncCursorPage(_PageView[ItemT]):
+    """The async twin of :class:`CursorPage`: ``async for item in await client.x.list()``."""
+
+    def __init__(self, core: AsyncCore, call: Call[Any, Any], listing: Any) -> None:
+        self._core = core
+        self._cursor = _Cursor(call, listing)
+
+    async def next_page(self) -> AsyncCursorPage[ItemT] | None:
+        call = self._cursor.next_call()
+        return None if call is None else await self._core.execute(call)
+
+    async def previous_page(self) -> AsyncCursorPage[ItemT] | None:
+        call = self._cursor.previous_call()
+        return None if call is None else await self._core.execute(call)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[ItemT]]:
+        """This page and the following ones, fetched as you go."""
+        page: AsyncCursorPage[ItemT] | None = self
+        while page is not None:
+            yield page
+            call = page._cursor.onward_call()
+            page = None if call is None else await self._core.execute(call)
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+
+class PageReader(Generic[ItemT]):
+    """Result reader of list operations: parses the list response and wraps it in a page."""
+
+    __slots__ = ("listing_type",)
+
+    def __init__(self, listing_type: Any) -> None:
+        self.listing_type = listing_type
+
+    def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> CursorPage[ItemT]:
+        # Later pages are plain pages even when this one was fetched through with_raw_response.
+        return CursorPage(core.derive(raw=False), call, parse_json_response(response, self.listing_type))
+
+    async def read_async(
+        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+    ) -> AsyncCursorPage[ItemT]:
+        return AsyncCursorPage(core.derive(raw=False), call, parse_json_response(response, self.listing_type))

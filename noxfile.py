@@ -1,0 +1,123 @@
+"""Developer and CI sessions.
+
+    nox -t ci            everything CI runs: lint, typecheck, codegen check, tests, contract, docs
+    nox -s quickstart    the README quickstart against a local spec-driven mock server
+    nox -s bench         benchmarks against openai-python (not part of CI)
+
+Spec files are data: each session that needs them syncs the pinned files into
+``.spec-cache/`` from the mirror in ``AZURE_OAI_SPEC_MIRROR`` or ``../shared/specs``
+(when present), else from upstream, verifying their sha256.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PYTHON = os.environ.get("NOX_PYTHON", "3.11")
+
+
+def _mirror() -> str | None:
+    configured = os.environ.get("AZURE_OAI_SPEC_MIRROR")
+    if configured:
+        return configured
+    sibling = ROOT.parent / "shared" / "specs"
+    return str(sibling) if sibling.is_dir() else None
+
+
+def _sync_specs(session: nox.Session) -> None:
+    mirror = _mirror()
+    args = ["--from", mirror] if mirror else []
+    session.run("python", "-m", "codegen", "sync", *args)
+
+
+def _install(session: nox.Session, *groups: str, extras: str = "") -> None:
+    session.install("-e", f".{extras}")
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+def _npm_ci(session: nox.Session) -> None:
+    if shutil.which("npm") is None:
+        session.error("npm is not on PATH: install Node.js 18+ (it brings npm); Prism and pyright come from npm")
+    if not (ROOT / "node_modules" / ".bin" / "prism").exists() or not (ROOT / "node_modules" / ".bin" / "pyright").exists():
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def typecheck(session: nox.Session) -> None:
+    """pyright in strict mode over the package (config in pyproject.toml)."""
+    _install(session, extras="[entra]")
+    _npm_ci(session)
+    session.run(str(ROOT / "node_modules" / ".bin" / "pyright"), "--pythonpath", session.virtualenv.location + "/bin/python", external=True)
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def codegen(session: nox.Session) -> None:
+    """The committed models are exactly what the generator makes from the pinned spec."""
+    _install(session, "test")
+    _sync_specs(session)
+    session.run("python", "-m", "codegen", "generate", "--check")
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def tests(session: nox.Session) -> None:
+    """Unit tests (respx) and generator tests."""
+    _install(session, "test", extras="[entra]")
+    _sync_specs(session)
+    session.run("pytest", "tests/unit", "tests/codegen", *session.posargs)
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def contract(session: nox.Session) -> None:
+    """Every operation, sync and async, against Prism serving the pinned spec."""
+    _install(session, "test", extras="[entra]")
+    _npm_ci(session)
+    _sync_specs(session)
+    session.run("pytest", "tests/contract", *session.posargs)
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def docs(session: nox.Session) -> None:
+    """Build the API reference (pdoc) next to the guide; fails on broken docstrings."""
+    _install(session)
+    session.install("pdoc>=14")
+    out = ROOT / "site"
+    shutil.rmtree(out, ignore_errors=True)
+    session.run("python", "docs/build.py", str(out))
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against openai-python on identical bytes (prints a table)."""
+    _install(session, "bench")
+    session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def quickstart(session: nox.Session) -> None:
+    """Run examples/quickstart.py: against Azure if AZURE_OPENAI_ENDPOINT is set, else a local mock."""
+    _install(session, "test", extras="[entra]")
+    if os.environ.get("AZURE_OPENAI_ENDPOINT"):
+        session.run("python", "examples/quickstart.py")
+        return
+    _npm_ci(session)
+    _sync_specs(session)
+    session.run("python", "examples/run_against_mock.py", "examples/quickstart.py")
