@@ -1,0 +1,254 @@
+"""Build the OpenAPI documents the Prism servers load.
+
+Two documents per api-version:
+
+* ``transformed``: the spec with the declared spec transforms applied — the contract the
+  SDK promises to honour;
+* ``untransformed``: the upstream spec as pinned — used to show that every difference
+  between the two is explained by a declared transform.
+
+Both get ``x-ms-examples`` removed (by codegen's ``mock_ready``) and then go through the
+*Prism adapter* below, which changes how the document is written, never what it allows:
+
+* **mount** — Prism ignores the path in ``servers[].url`` (a documented design choice, see
+  its FAQ on base paths), so ``https://{endpoint}/openai`` + ``/assistants`` is served at
+  ``/assistants``. The SDK sends ``{endpoint}/openai/assistants``. The adapter moves the
+  server path into every path key, so ``endpoint=<prism base url>`` lines up exactly.
+* **nullable-without-type** — OpenAPI 3.0 allows ``{"$ref": ..., "nullable": true}``
+  (and ``nullable`` next to ``oneOf``), but Ajv refuses to compile a schema that has
+  ``nullable`` without ``type``, and Prism then silently skips validating the whole body.
+  The adapter rewrites such a node to ``{"anyOf": [<node without nullable>, {"type": "null"}]}``
+  — the same set of values, in a form Ajv compiles.
+
+Every change is recorded (``MockSpec.adapter_changes``) and written next to the document.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .config import REPO_ROOT, WORK_DIR, spec_mirror
+
+SpecFlavor = Literal["transformed", "untransformed"]
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class AdapterChange:
+    kind: Literal["mount", "nullable-without-type"]
+    pointer: str
+    """JSON pointer in the document *before* the adapter ran."""
+    detail: str
+
+
+@dataclass(frozen=True)
+class SchemaCompileProblem:
+    """A schema Prism cannot compile, so it silently skips validating against it."""
+
+    operation_id: str
+    method: str
+    path: str
+    target: str
+    """What is not validated, e.g. ``request body application/json``."""
+    error: str
+
+    @property
+    def side(self) -> Literal["request", "response"]:
+        return "request" if self.target.startswith("request") else "response"
+
+
+@dataclass
+class MockSpec:
+    flavor: SpecFlavor
+    api_version: str
+    path: Path
+    """The JSON file Prism loads."""
+    document: dict[str, Any]
+    """The document as served (after the adapter)."""
+    source_document: dict[str, Any]
+    """The document before the adapter (what codegen produced): pointers refer to it."""
+    source: str
+    """Where the document came from: ``codegen`` or ``stand-in``."""
+    mount: str
+    adapter_changes: list[AdapterChange] = field(default_factory=list)
+    compile_problems: list[SchemaCompileProblem] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def codegen_available() -> bool:
+    """True once ``codegen.spec`` (load_spec/mock_ready) is importable."""
+    if str(REPO_ROOT) not in sys.path and importlib.util.find_spec("codegen") is None:
+        sys.path.insert(0, str(REPO_ROOT))
+    try:
+        module = importlib.import_module("codegen.spec")
+    except ImportError:
+        return False
+    return hasattr(module, "load_spec") and hasattr(module, "mock_ready")
+
+
+def _sync_spec_cache() -> None:
+    command = [sys.executable, "-m", "codegen", "sync", "--from", str(spec_mirror())]
+    completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"`{' '.join(command)}` failed (exit {completed.returncode}):\n"
+            f"{completed.stdout}{completed.stderr}"
+        )
+
+
+def load_mock_ready(api_version: str, flavor: SpecFlavor) -> tuple[dict[str, Any], str]:
+    """The mock-ready document (transforms applied or not, no ``x-ms-examples``)."""
+    transformed = flavor == "transformed"
+    if codegen_available():
+        codegen_spec = importlib.import_module("codegen.spec")
+        missing = getattr(codegen_spec, "SpecMissingError", FileNotFoundError)
+        try:
+            document = codegen_spec.load_spec(api_version, transformed=transformed)
+        except (missing, FileNotFoundError):
+            _sync_spec_cache()
+            document = codegen_spec.load_spec(api_version, transformed=transformed)
+        return codegen_spec.mock_ready(document), "codegen"
+    from . import _standin
+
+    return _standin.mock_ready(_standin.load_spec(api_version, transformed)), "stand-in"
+
+
+# --------------------------------------------------------------------------- adapter
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def server_mount(document: dict[str, Any]) -> str:
+    """The path part of ``servers[0].url`` (``/openai`` for Azure OpenAI), without a trailing /."""
+    servers = document.get("servers") or [{"url": "/"}]
+    url = str(servers[0].get("url", "/"))
+    match = re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/]*(?P<path>/.*)?$", url)
+    path = (match.group("path") or "") if match else url
+    return path.rstrip("/")
+
+
+def _mount_paths(document: dict[str, Any], changes: list[AdapterChange]) -> str:
+    mount = server_mount(document)
+    if not mount:
+        return mount
+    document["paths"] = {mount + key: value for key, value in document["paths"].items()}
+    servers = document.get("servers") or []
+    for index, server in enumerate(servers):
+        url = str(server.get("url", ""))
+        if url.rstrip("/").endswith(mount):
+            server["url"] = url.rstrip("/")[: -len(mount)] or "/"
+            changes.append(
+                AdapterChange(
+                    "mount",
+                    f"/servers/{index}/url",
+                    f"moved the server path {mount!r} into every path key ({url!r} -> "
+                    f"{server['url']!r})",
+                )
+            )
+    return mount
+
+
+def _normalise_nullable(node: Any, pointer: str, changes: list[AdapterChange]) -> Any:
+    if isinstance(node, list):
+        return [
+            _normalise_nullable(item, f"{pointer}/{index}", changes)
+            for index, item in enumerate(node)
+        ]
+    if not isinstance(node, dict):
+        return node
+    result = {
+        key: _normalise_nullable(value, f"{pointer}/{escape_pointer_token(key)}", changes)
+        for key, value in node.items()
+    }
+    if "nullable" in result and "type" not in result and not pointer.endswith("/properties"):
+        nullable = result.pop("nullable")
+        if nullable is True:
+            outer = {key: result.pop(key) for key in ("description", "title") if key in result}
+            result = {**outer, "anyOf": [result, {"type": "null"}]}
+            detail = "nullable without type -> anyOf [schema, {type: null}]"
+        else:
+            detail = "dropped `nullable: false` without type (no effect, Ajv rejects it)"
+        changes.append(AdapterChange("nullable-without-type", pointer or "/", detail))
+    return result
+
+
+def adapt_for_prism(document: dict[str, Any]) -> tuple[dict[str, Any], str, list[AdapterChange]]:
+    """Apply the Prism adapter (see module docstring) to a copy of ``document``."""
+    changes: list[AdapterChange] = []
+    adapted: dict[str, Any] = _normalise_nullable(document, "", changes)
+    # Pointers recorded before mounting refer to the source document, as documented.
+    mount = _mount_paths(adapted, changes)
+    return adapted, mount, changes
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _write_json_atomically(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, indent=1, sort_keys=False)
+    os.replace(temporary, path)
+
+
+def build_mock_spec(api_version: str, flavor: SpecFlavor) -> MockSpec:
+    """Load, adapt and write the document for ``flavor``; returns where it lives."""
+    source_document, source = load_mock_ready(api_version, flavor)
+    document, mount, changes = adapt_for_prism(source_document)
+    folder = WORK_DIR / "specs" / api_version
+    path = folder / f"{flavor}.json"
+    _write_json_atomically(path, document)
+    _write_json_atomically(
+        folder / f"{flavor}.adapter.json",
+        {"source": source, "mount": mount, "changes": [asdict(change) for change in changes]},
+    )
+    return MockSpec(
+        flavor=flavor,
+        api_version=api_version,
+        path=path,
+        document=document,
+        source_document=source_document,
+        source=source,
+        mount=mount,
+        adapter_changes=changes,
+    )
+
+
+def parse_probe_output(stdout: str) -> list[SchemaCompileProblem]:
+    data = json.loads(stdout)
+    return [
+        SchemaCompileProblem(
+            operation_id=item["operationId"],
+            method=item["method"],
+            path=item["path"],
+            target=item["target"],
+            error=item["error"],
+        )
+        for item in data["problems"]
+    ]
+
+
+def iter_operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(METHOD, path, operation)`` for every operation in ``document``."""
+    result = []
+    for path, item in document.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                result.append((method.upper(), path, operation))
+    return result
