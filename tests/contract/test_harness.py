@@ -248,6 +248,31 @@ def test_every_operation_is_validated_and_routed(prism_server: PrismServer) -> N
         assert prism_server.operations.match(operation.method, concrete) == operation, operation_id
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ({"role": "user"}, "must have required property 'content'"),
+        ({"role": "tool", "content": "42"}, "must have required property 'tool_call_id'"),
+    ],
+)
+def test_discriminated_values_are_checked_against_their_mapped_schema(
+    prism_server: PrismServer,
+    contract_http_client: httpx.Client,
+    violations: ViolationRecorder,
+    message: dict[str, str],
+    expected: str,
+) -> None:
+    """Prism alone checks a chat message only against the base schema (``role``); the
+    adapter's discriminator dispatch makes it check the schema ``role`` maps to."""
+    assert any(c.kind == "discriminator-dispatch" for c in prism_server.spec.adapter_changes)
+    with violations.expect() as caught:
+        response = contract_http_client.post(
+            chat_url(prism_server), json={"messages": [message]}, headers=API_KEY
+        )
+    assert response.status_code == 422
+    assert any(m.endswith(expected) for m in caught.messages()), caught.messages()
+
+
 # --------------------------------------------------------------------------- dynamic mode
 
 
@@ -391,3 +416,28 @@ def test_transformed_spec_accepts_what_the_transforms_fix(
     )
     assert response.status_code == 200
     assert not violations
+
+
+def test_untransformed_violations_inside_discriminated_values_map_too(
+    prism_untransformed_server: PrismServer,
+    contract_http_client: httpx.Client,
+    violations: ViolationRecorder,
+) -> None:
+    """Upstream's function message requires an undefined ``function_call_id``."""
+    server = prism_untransformed_server
+    message = {"role": "function", "name": "lookup", "content": "{}"}
+    with violations.expect() as caught:
+        response = contract_http_client.post(
+            chat_url(server), json={"messages": [message]}, headers=API_KEY
+        )
+    assert response.status_code == 422
+    required = [v for v in caught if v.code == "required"]
+    assert [v.message for v in required] == [
+        "Request body property messages.0 must have required property 'function_call_id'"
+    ]
+    transforms = declared_transforms(server.api_version)
+    if not transforms:
+        pytest.skip("no spec transforms declared yet")
+    (explanation,) = explain_violations(required, server.spec.source_document, transforms)
+    assert "chatCompletionRequestMessageFunction" in explanation.site.schemas
+    assert explanation.transforms

@@ -45,7 +45,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 @dataclass(frozen=True)
 class AdapterChange:
-    kind: Literal["mount", "nullable-without-type"]
+    kind: Literal["mount", "nullable-without-type", "discriminator-dispatch"]
     pointer: str
     """JSON pointer in the document *before* the adapter ran."""
     detail: str
@@ -99,12 +99,17 @@ def codegen_available() -> bool:
 
 
 def _sync_spec_cache() -> None:
-    command = [sys.executable, "-m", "codegen", "sync", "--from", str(spec_mirror())]
+    """``python -m codegen sync``: from the local mirror if there is one, else upstream."""
+    mirror = spec_mirror()
+    command = [sys.executable, "-m", "codegen", "sync"]
+    if mirror.is_dir():
+        command += ["--from", str(mirror)]
     completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise RuntimeError(
-            f"`{' '.join(command)}` failed (exit {completed.returncode}):\n"
-            f"{completed.stdout}{completed.stderr}"
+            f"the spec cache is empty and `{' '.join(command)}` failed "
+            f"(exit {completed.returncode}); set AZURE_OAI_SPEC_MIRROR to a folder holding "
+            f"<api-version>/inference.json:\n{completed.stdout}{completed.stderr}"
         )
 
 
@@ -186,10 +191,65 @@ def _normalise_nullable(node: Any, pointer: str, changes: list[AdapterChange]) -
     return result
 
 
+BASE_SUFFIX = "__base"
+
+
+def _dispatch_discriminators(document: dict[str, Any], changes: list[AdapterChange]) -> None:
+    """Make Prism validate a discriminated value against its mapped schema.
+
+    Prism (Ajv without its ``discriminator`` option) validates a value typed as a base
+    schema with a ``discriminator`` against the base alone: a chat message
+    ``{"role": "user"}`` without ``content`` passes. For each such base ``B`` this adds
+    ``B__base`` (``B`` without the discriminator), points the ``allOf`` of every schema
+    extending ``B`` at ``B__base``, and makes ``B`` = ``B__base`` plus one
+    ``if <tag> == value then <mapped schema>`` rule per mapping entry.
+    """
+    schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
+    bases = {
+        name: schema
+        for name, schema in schemas.items()
+        if isinstance(schema, dict)
+        and isinstance(schema.get("discriminator"), dict)
+        and schema["discriminator"].get("mapping")
+        and not ({"oneOf", "anyOf"} & set(schema))
+    }
+    for name, schema in bases.items():
+        base_name = name + BASE_SUFFIX
+        discriminator = schema["discriminator"]
+        tag = discriminator["propertyName"]
+        schemas[base_name] = {key: value for key, value in schema.items() if key != "discriminator"}
+        ref, base_ref = f"#/components/schemas/{name}", f"#/components/schemas/{base_name}"
+        for other in schemas.values():
+            for part in other.get("allOf", []) if isinstance(other, dict) else []:
+                if isinstance(part, dict) and part.get("$ref") == ref:
+                    part["$ref"] = base_ref
+        rules = [
+            {
+                "if": {"properties": {tag: {"enum": [value]}}, "required": [tag]},
+                "then": {"$ref": target},
+            }
+            for value, target in discriminator["mapping"].items()
+        ]
+        schemas[name] = {
+            **{key: schema[key] for key in ("description", "title") if key in schema},
+            "discriminator": discriminator,
+            "allOf": [{"$ref": base_ref}, *rules],
+        }
+        changes.append(
+            AdapterChange(
+                "discriminator-dispatch",
+                f"/components/schemas/{escape_pointer_token(name)}",
+                f"validate by {tag!r} against the mapped schema ({len(rules)} values); "
+                f"the base is kept as {base_name}",
+            )
+        )
+
+
 def adapt_for_prism(document: dict[str, Any]) -> tuple[dict[str, Any], str, list[AdapterChange]]:
     """Apply the Prism adapter (see module docstring) to a copy of ``document``."""
     changes: list[AdapterChange] = []
     adapted: dict[str, Any] = _normalise_nullable(document, "", changes)
+    _dispatch_discriminators(adapted, changes)
     # Pointers recorded before mounting refer to the source document, as documented.
     mount = _mount_paths(adapted, changes)
     return adapted, mount, changes

@@ -216,10 +216,12 @@ class _Walker:
             node = node[int(token)] if isinstance(node, list) else node[token]
         return node
 
-    def expand(self, pointer: str, site: ViolationSite, depth: int = 0) -> list[str]:
-        """Pointers of ``pointer`` and of every schema it is composed of."""
-        if depth > 32:
+    def expand(self, pointer: str, site: ViolationSite, seen: set[str] | None = None) -> list[str]:
+        """Pointers of ``pointer`` and of every schema it is composed of (each once)."""
+        seen = set() if seen is None else seen
+        if pointer in seen:
             return []
+        seen.add(pointer)
         site.pointers.add(pointer)
         match = re.fullmatch(r"/components/schemas/([^/]+)", pointer)
         if match:
@@ -233,10 +235,14 @@ class _Walker:
         found = [pointer]
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/"):
-            found += self.expand(normalise_pointer(ref), site, depth + 1)
+            found += self.expand(normalise_pointer(ref), site, seen)
         for keyword in ("allOf", "anyOf", "oneOf"):
             for index, _ in enumerate(node.get(keyword) or []):
-                found += self.expand(f"{pointer}/{keyword}/{index}", site, depth + 1)
+                found += self.expand(f"{pointer}/{keyword}/{index}", site, seen)
+        # The value may be any mapped schema (the adapter makes Prism check the mapped one).
+        mapping = (node.get("discriminator") or {}).get("mapping") or {}
+        for target in mapping.values():
+            found += self.expand(normalise_pointer(str(target)), site, seen)
         return found
 
     def step(self, pointers: list[str], segment: str) -> list[str]:
@@ -293,14 +299,18 @@ def locate(violation: Violation, document: dict[str, Any]) -> ViolationSite:
             base = f"{op_pointer}/responses/{code}/content"
         roots = [f"{base}/{escape_pointer_token(media)}/schema" for media in contents]
         current: list[str] = []
+        seen: set[str] = set()
         for root in roots:
-            current += walker.expand(root, site)
+            current += walker.expand(root, site, seen)
         for segment in rest:
             for pointer in current:
                 owner = _schema_name(pointer)
                 if owner:
                     site.properties.add((owner, segment))
-            current = [p for nxt in walker.step(current, segment) for p in walker.expand(nxt, site)]
+            seen = set()
+            current = [
+                p for nxt in walker.step(current, segment) for p in walker.expand(nxt, site, seen)
+            ]
         if named:
             prop = named.group(1)
             for pointer in current:
