@@ -7,6 +7,7 @@ the recorder turns that into failures that name the operation.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -19,6 +20,7 @@ from .harness import (
     NodeToolchainError,
     PrismFleet,
     PrismServer,
+    PrismStartupError,
     ServerConfig,
     UnexplainedViolationsError,
     ViolationRecorder,
@@ -79,6 +81,27 @@ def test_prism_stops_with_its_whole_process_group(contract_fleet: PrismFleet) ->
             os.killpg(pid, 0)
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_startup_failures_surface_prism_output(contract_fleet: PrismFleet, tmp_path) -> None:
+    broken = dataclasses.replace(contract_fleet.spec("transformed"), path=tmp_path / "x.json")
+    broken.path.write_text("{ not json", encoding="utf-8")
+    dead = PrismServer(
+        ServerConfig("broken", "transformed"),
+        broken,
+        contract_fleet.install,
+        contract_fleet.probe("transformed"),
+    )
+    dead.spawn()
+    with pytest.raises(PrismStartupError, match=r"(?s)Prism exited with code \d+.*last lines"):
+        dead.wait_ready(timeout=30)
+    assert not dead.running
+
+    slow = contract_fleet.new_server(ServerConfig("slow", "transformed"))
+    slow.spawn()
+    with pytest.raises(PrismStartupError, match=r"did not answer within 0s"):
+        slow.wait_ready(timeout=0)
+    assert not slow.running  # stopped on timeout
 
 
 def test_prism_install_is_current_and_node_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
