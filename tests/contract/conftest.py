@@ -5,6 +5,8 @@ Fixtures (see docs/contract-tests.md):
 * ``prism_server`` — static-mode Prism on the transformed, mock-ready spec (session);
 * ``prism_dynamic_server`` — ``--dynamic --seed`` Prism on the same spec (session);
 * ``prism_untransformed_server`` — static Prism on the upstream spec (session);
+* ``prism`` — one of them by indirect parametrization (``"static"``, ``"dynamic"``,
+  ``"untransformed"``; default ``"static"``);
 * ``contract_fleet`` — the owner of all three (started lazily, stopped at session end);
 * ``violations`` — a ``ViolationRecorder`` for the test; any request-side violation it
   holds when the test body returns fails the test;
@@ -64,9 +66,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         if item.get_closest_marker("contract") is None:
             item.add_marker(pytest.mark.contract)
-        for fixture, server in SERVER_FIXTURES.items():
-            if fixture in item.fixturenames and server not in needed:
-                needed.append(server)
+        wanted = [name for fixture, name in SERVER_FIXTURES.items() if fixture in item.fixturenames]
+        if "prism" in item.fixturenames:
+            callspec = getattr(item, "callspec", None)
+            wanted.append(callspec.params.get("prism", "static") if callspec else "static")
+        needed += [name for name in wanted if name not in needed]
     config.stash[NEEDED] = needed
 
 
@@ -100,6 +104,16 @@ def prism_dynamic_server(contract_fleet: PrismFleet) -> PrismServer:
 def prism_untransformed_server(contract_fleet: PrismFleet) -> PrismServer:
     """Static mode, upstream spec without transforms: for the violations report."""
     return contract_fleet.get("untransformed")
+
+
+@pytest.fixture
+def prism(request: pytest.FixtureRequest, contract_fleet: PrismFleet) -> PrismServer:
+    """The server named by indirect parametrization (default ``static``)::
+
+    @pytest.mark.parametrize("prism", ["static", "dynamic"], indirect=True)
+    def test_x(prism, contract_http_client): ...
+    """
+    return contract_fleet.get(getattr(request, "param", "static"))
 
 
 @pytest.fixture

@@ -104,6 +104,29 @@ def test_startup_failures_surface_prism_output(contract_fleet: PrismFleet, tmp_p
     assert not slow.running  # stopped on timeout
 
 
+def test_a_taken_port_is_retried(
+    contract_fleet: PrismFleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .harness import prism as prism_module
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        ports = iter([taken.getsockname()[1]])
+        real_free_port = prism_module.free_port
+        monkeypatch.setattr(
+            prism_module, "free_port", lambda host: next(ports, None) or real_free_port(host)
+        )
+        server = contract_fleet.new_server(ServerConfig("port-race", "transformed"))
+        server.spawn()
+        try:
+            server.wait_ready()
+            assert server.port != taken.getsockname()[1]
+        finally:
+            server.stop()
+    assert "EADDRINUSE" in server.log_path.read_text(encoding="utf-8")
+
+
 def test_prism_install_is_current_and_node_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
     assert stale_reason() is None  # the session installed/validated it already
     monkeypatch.setenv("PATH", "")
@@ -139,12 +162,13 @@ def test_stale_install_is_detected(tmp_path) -> None:
 # --------------------------------------------------------------------------- requests
 
 
+@pytest.mark.parametrize("prism", ["static", "dynamic"], indirect=True)
 def test_valid_request_with_api_key_passes(
-    prism_server: PrismServer, contract_http_client: httpx.Client, violations: ViolationRecorder
+    prism: PrismServer, contract_http_client: httpx.Client, violations: ViolationRecorder
 ) -> None:
-    response = contract_http_client.post(chat_url(prism_server), json=CHAT, headers=API_KEY)
+    response = contract_http_client.post(chat_url(prism), json=CHAT, headers=API_KEY)
     assert response.status_code == 200
-    assert response.json()["object"] == "chat.completion"
+    assert isinstance(response.json()["choices"], list)
     assert [call.operation_id for call in violations.calls] == ["ChatCompletions_Create"]
     assert not violations
 

@@ -200,11 +200,11 @@ class PrismServer:
             *self.config.prism_args(),
         ]
 
-    def spawn(self) -> None:
+    def spawn(self, *, append_log: bool = False) -> None:
         """Start the process (non-blocking); ``wait_ready`` waits for it to answer."""
         self.port = free_port(self.host)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("wb") as log:
+        with self.log_path.open("ab" if append_log else "wb") as log:
             log.write(f"$ {' '.join(self.command())}\n".encode())
             log.flush()
             kwargs: dict[str, Any] = {}
@@ -224,7 +224,8 @@ class PrismServer:
             )
         _LIVE.add(self)
 
-    def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT, port_retries: int = 3) -> None:
+        """Poll until Prism answers; respawn on another port if this one was taken."""
         assert self.process is not None, "spawn() first"
         deadline = time.monotonic() + timeout
         last_error: str = "no answer yet"
@@ -232,6 +233,12 @@ class PrismServer:
             while True:
                 code = self.process.poll()
                 if code is not None:
+                    # free_port() closes its socket before Prism binds: another process
+                    # can win the race. Rare, harmless, retried.
+                    if port_retries > 0 and "EADDRINUSE" in tail(self.log_path, 20):
+                        port_retries -= 1
+                        self.spawn(append_log=True)
+                        continue
                     raise PrismStartupError(self._explain(f"Prism exited with code {code}"))
                 try:
                     response = client.get(self.base_url + READY_PATH)
