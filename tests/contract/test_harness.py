@@ -151,6 +151,9 @@ def test_stale_install_is_detected(tmp_path) -> None:
     (package / "package.json").write_text(
         json.dumps({"version": "5.15.0", "bin": {"prism": "dist/index.js"}})
     )
+    assert stale_reason(tmp_path) == "node_modules/.bin/prism is missing"
+    (tmp_path / "node_modules" / ".bin").mkdir()
+    (tmp_path / "node_modules" / ".bin" / "prism").symlink_to(package / "dist" / "index.js")
     installed = {"packages": {"node_modules/@stoplight/prism-cli": {"version": "5.15.0"}}}
     (tmp_path / "node_modules" / ".package-lock.json").write_text(json.dumps(installed))
     assert "is 5.15.0, the lock file says 5.16.0" in str(stale_reason(tmp_path))

@@ -76,6 +76,9 @@ def stale_reason(repo_root: Path = REPO_ROOT) -> str | None:
     entry = _entry_point(repo_root)
     if entry is None:
         return f"{PRISM_PACKAGE} is not installed"
+    launcher = repo_root / "node_modules" / ".bin" / ("prism.cmd" if os.name == "nt" else "prism")
+    if not launcher.exists():
+        return f"{launcher.relative_to(repo_root)} is missing"
     installed_file = repo_root / "node_modules" / ".package-lock.json"
     if not installed_file.is_file():
         return "node_modules/.package-lock.json is missing (not installed by npm ci)"
