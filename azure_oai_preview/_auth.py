@@ -35,16 +35,17 @@ __all__ = [
     "AccessTokenInfoLike",
     "AccessTokenLike",
     "ApiKeyAuth",
-    "AsyncApiKeyAuth",
     "AsyncAuth",
     "AsyncBearerTokenAuth",
     "AsyncSupportsTokenInfo",
     "AsyncTokenCredential",
+    "AsyncTokenCredentialLike",
     "AsyncTokenProvider",
     "Auth",
     "BearerTokenAuth",
     "SupportsTokenInfo",
     "TokenCredential",
+    "TokenCredentialLike",
     "TokenProvider",
     "resolve_auth",
 ]
@@ -125,8 +126,10 @@ class AsyncSupportsTokenInfo(Protocol):
     async def get_token_info(self, *scopes: str, options: None = None) -> AccessTokenInfoLike: ...
 
 
-SyncCredential = TokenCredential | SupportsTokenInfo
-AsyncCredential = AsyncTokenCredential | AsyncSupportsTokenInfo
+TokenCredentialLike = TokenCredential | SupportsTokenInfo
+"""A sync credential, e.g. from ``azure.identity``."""
+AsyncTokenCredentialLike = AsyncTokenCredential | AsyncSupportsTokenInfo
+"""An async credential, e.g. from ``azure.identity.aio``."""
 TokenProvider = Callable[[], str]
 """Returns a bearer token (without the ``Bearer`` prefix), e.g. ``get_bearer_token_provider``."""
 AsyncTokenProvider = Callable[[], str | Awaitable[str]]
@@ -134,21 +137,23 @@ AsyncTokenProvider = Callable[[], str | Awaitable[str]]
 
 
 class Auth(Protocol):
-    """What the sync client needs from an auth object."""
+    """What the sync client needs from an auth object: headers for the next request."""
 
     def headers(self) -> dict[str, str]: ...
 
 
 class AsyncAuth(Protocol):
-    """What the async client needs from an auth object."""
+    """What the async client needs from an auth object: headers for the next request."""
 
-    async def headers(self) -> dict[str, str]: ...
+    async def async_headers(self) -> dict[str, str]: ...
 
 
 # -- API key -------------------------------------------------------------------------------------
 
 
-class _ApiKeyHolder:
+class ApiKeyAuth:
+    """Sends the key in the ``api-key`` header; usable by the sync and the async client."""
+
     # __slots__ means no __dict__, so neither vars() nor a generic repr can reach the key,
     # and the name-mangled attribute keeps it out of casual attribute listings.
     __slots__ = ("__api_key",)
@@ -161,31 +166,16 @@ class _ApiKeyHolder:
             raise ValueError("api_key is empty")
         self.__api_key = api_key
 
-    def _headers(self) -> dict[str, str]:
+    def headers(self) -> dict[str, str]:
+        return {"api-key": self.__api_key}
+
+    async def async_headers(self) -> dict[str, str]:
         return {"api-key": self.__api_key}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(api_key=<redacted>)"
 
     __str__ = __repr__
-
-
-class ApiKeyAuth(_ApiKeyHolder):
-    """Sends the key in the ``api-key`` header."""
-
-    __slots__ = ()
-
-    def headers(self) -> dict[str, str]:
-        return self._headers()
-
-
-class AsyncApiKeyAuth(_ApiKeyHolder):
-    """:class:`ApiKeyAuth` with the async interface the async client expects."""
-
-    __slots__ = ()
-
-    async def headers(self) -> dict[str, str]:
-        return self._headers()
 
 
 # -- token cache ---------------------------------------------------------------------------------
@@ -310,7 +300,7 @@ class BearerTokenAuth:
     def __init__(
         self,
         *,
-        credential: SyncCredential | None = None,
+        credential: TokenCredentialLike | None = None,
         token_provider: TokenProvider | None = None,
         scope: str = COGNITIVE_SERVICES_SCOPE,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
@@ -405,7 +395,7 @@ class AsyncBearerTokenAuth:
     def __init__(
         self,
         *,
-        credential: AsyncCredential | SyncCredential | None = None,
+        credential: AsyncTokenCredentialLike | TokenCredentialLike | None = None,
         token_provider: AsyncTokenProvider | None = None,
         scope: str = COGNITIVE_SERVICES_SCOPE,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
@@ -428,7 +418,7 @@ class AsyncBearerTokenAuth:
         else:
             self._source = f"token_provider={_describe(token_provider)}"
 
-    async def headers(self) -> dict[str, str]:
+    async def async_headers(self) -> dict[str, str]:
         return {"Authorization": "Bearer " + await self._token()}
 
     async def _token(self) -> str:
@@ -474,7 +464,7 @@ _HOW_TO_CHOOSE = (
 def resolve_auth(
     *,
     api_key: str | None,
-    credential: SyncCredential | AsyncCredential | None,
+    credential: TokenCredentialLike | AsyncTokenCredentialLike | None,
     azure_ad_token_provider: AsyncTokenProvider | None,
     is_async: Literal[False],
     scope: str = ...,
@@ -485,7 +475,7 @@ def resolve_auth(
 def resolve_auth(
     *,
     api_key: str | None,
-    credential: SyncCredential | AsyncCredential | None,
+    credential: TokenCredentialLike | AsyncTokenCredentialLike | None,
     azure_ad_token_provider: AsyncTokenProvider | None,
     is_async: Literal[True],
     scope: str = ...,
@@ -495,7 +485,7 @@ def resolve_auth(
 def resolve_auth(
     *,
     api_key: str | None,
-    credential: SyncCredential | AsyncCredential | None,
+    credential: TokenCredentialLike | AsyncTokenCredentialLike | None,
     azure_ad_token_provider: AsyncTokenProvider | None,
     is_async: bool,
     scope: str = COGNITIVE_SERVICES_SCOPE,
@@ -526,7 +516,7 @@ def resolve_auth(
             f"Got {' and '.join(given)}, but exactly one may be given. Use {_HOW_TO_CHOOSE}."
         )
     if api_key is not None:
-        return AsyncApiKeyAuth(api_key) if is_async else ApiKeyAuth(api_key)
+        return ApiKeyAuth(api_key)
     if is_async:
         return AsyncBearerTokenAuth(
             credential=credential, token_provider=azure_ad_token_provider, scope=scope
@@ -534,7 +524,7 @@ def resolve_auth(
     # The static types allow async sources here; BearerTokenAuth rejects them at runtime
     # with an error that explains the mix-up.
     return BearerTokenAuth(
-        credential=cast("SyncCredential | None", credential),
+        credential=cast("TokenCredentialLike | None", credential),
         token_provider=cast("TokenProvider | None", azure_ad_token_provider),
         scope=scope,
     )

@@ -18,7 +18,6 @@ from azure.identity.aio import get_bearer_token_provider as get_async_bearer_tok
 from azure_oai_preview._auth import (
     COGNITIVE_SERVICES_SCOPE,
     ApiKeyAuth,
-    AsyncApiKeyAuth,
     AsyncBearerTokenAuth,
     BearerTokenAuth,
     resolve_auth,
@@ -141,14 +140,13 @@ def test_api_key_header() -> None:
     assert ApiKeyAuth(SECRET_KEY).headers() == {"api-key": SECRET_KEY}
 
 
-async def test_async_api_key_header() -> None:
-    assert await AsyncApiKeyAuth(SECRET_KEY).headers() == {"api-key": SECRET_KEY}
+async def test_api_key_async_header() -> None:
+    assert await ApiKeyAuth(SECRET_KEY).async_headers() == {"api-key": SECRET_KEY}
 
 
-@pytest.mark.parametrize("auth_type", [ApiKeyAuth, AsyncApiKeyAuth])
-def test_api_key_is_never_shown(auth_type: type[ApiKeyAuth | AsyncApiKeyAuth]) -> None:
-    auth = auth_type(SECRET_KEY)
-    assert repr(auth) == f"{auth_type.__name__}(api_key=<redacted>)"
+def test_api_key_is_never_shown() -> None:
+    auth = ApiKeyAuth(SECRET_KEY)
+    assert repr(auth) == "ApiKeyAuth(api_key=<redacted>)"
     assert str(auth) == repr(auth)
     assert SECRET_KEY not in f"{auth!r} {auth!s} {auth} {[auth]} {dir(auth)}"
     assert not hasattr(auth, "__dict__")
@@ -402,11 +400,11 @@ def test_sync_client_rejects_a_provider_that_returns_a_coroutine() -> None:
 async def test_async_credential(clock: FakeClock) -> None:
     credential = FakeAsyncCredential(clock, delay=0)
     auth = AsyncBearerTokenAuth(credential=credential, clock=clock)
-    assert await auth.headers() == {"Authorization": "Bearer token-1-secret"}
-    await auth.headers()
+    assert await auth.async_headers() == {"Authorization": "Bearer token-1-secret"}
+    await auth.async_headers()
     assert credential.calls == 1
     clock.now = START + LIFETIME - 299
-    assert await auth.headers() == {"Authorization": "Bearer token-2-secret"}
+    assert await auth.async_headers() == {"Authorization": "Bearer token-2-secret"}
 
 
 async def test_async_failed_proactive_refresh_keeps_token_and_expired_raises(
@@ -414,19 +412,19 @@ async def test_async_failed_proactive_refresh_keeps_token_and_expired_raises(
 ) -> None:
     credential = FakeCredential(clock)  # sync credential in the async client
     auth = AsyncBearerTokenAuth(credential=credential, clock=clock)
-    await auth.headers()
+    await auth.async_headers()
     credential.error = ClientAuthenticationError("down")
     clock.now = START + LIFETIME - 100
-    assert await auth.headers() == {"Authorization": "Bearer token-1-secret"}
+    assert await auth.async_headers() == {"Authorization": "Bearer token-1-secret"}
     clock.now = START + LIFETIME + 1
     with pytest.raises(ClientAuthenticationError):
-        await auth.headers()
+        await auth.async_headers()
 
 
 async def test_async_client_runs_sync_credentials_in_a_worker_thread(clock: FakeClock) -> None:
     credential = FakeTokenInfoCredential(clock)
     auth = AsyncBearerTokenAuth(credential=credential, clock=clock)
-    assert await auth.headers() == {"Authorization": "Bearer token-1-secret"}
+    assert await auth.async_headers() == {"Authorization": "Bearer token-1-secret"}
     assert credential.info_calls == 1
     assert credential.thread_ids != [threading.get_ident()]
 
@@ -434,7 +432,7 @@ async def test_async_client_runs_sync_credentials_in_a_worker_thread(clock: Fake
 async def test_real_async_azure_identity_credential_type(clock: FakeClock) -> None:
     inner = FakeAsyncCredential(clock, delay=0)
     auth = AsyncBearerTokenAuth(credential=AsyncChainedTokenCredential(inner), clock=clock)
-    assert await auth.headers() == {"Authorization": "Bearer token-1-secret"}
+    assert await auth.async_headers() == {"Authorization": "Bearer token-1-secret"}
 
 
 async def test_async_azure_identity_bearer_token_provider() -> None:
@@ -443,8 +441,8 @@ async def test_async_azure_identity_bearer_token_provider() -> None:
     auth = resolve_auth(
         api_key=None, credential=None, azure_ad_token_provider=provider, is_async=True
     )
-    assert await auth.headers() == {"Authorization": "Bearer token-1-secret"}
-    await auth.headers()
+    assert await auth.async_headers() == {"Authorization": "Bearer token-1-secret"}
+    await auth.async_headers()
     assert credential.calls == 1
 
 
@@ -457,14 +455,14 @@ async def test_async_client_accepts_sync_and_async_providers(provider_kind: str)
         async_provider if provider_kind == "async" else lambda: "sync-secret"
     )
     auth = AsyncBearerTokenAuth(token_provider=provider)
-    assert await auth.headers() == {"Authorization": f"Bearer {provider_kind}-secret"}
+    assert await auth.async_headers() == {"Authorization": f"Bearer {provider_kind}-secret"}
 
 
 async def _hundred_concurrent_requests(auth: AsyncBearerTokenAuth) -> list[dict[str, str]]:
     results: list[dict[str, str]] = []
 
     async def request() -> None:
-        results.append(await auth.headers())
+        results.append(await auth.async_headers())
 
     async with anyio.create_task_group() as tasks:
         for _ in range(100):
@@ -507,8 +505,8 @@ async def test_no_repr_shows_a_token(clock: FakeClock) -> None:
     async_with_provider = AsyncBearerTokenAuth(token_provider=provider)
     sync_with_credential.headers()
     sync_with_provider.headers()
-    await async_with_credential.headers()
-    await async_with_provider.headers()
+    await async_with_credential.async_headers()
+    await async_with_provider.async_headers()
     for auth in (
         sync_with_credential,
         async_with_credential,
@@ -533,7 +531,7 @@ def test_resolve_api_key() -> None:
     asynchronous = resolve_auth(
         api_key="k", credential=None, azure_ad_token_provider=None, is_async=True
     )
-    assert isinstance(asynchronous, AsyncApiKeyAuth)
+    assert isinstance(asynchronous, ApiKeyAuth)
 
 
 def test_resolve_credential(clock: FakeClock) -> None:
