@@ -5,10 +5,13 @@ chunking, including chunks that split a CRLF pair or a multi-byte UTF-8 characte
 returns the events completed so far.
 
 Streaming chat completions send one small event per token, so this is a hot path. The work
-is therefore done with ``bytes``/``str`` methods that run in C over whole chunks: line
-endings are found with ``rfind``/``split``, each run of complete lines is decoded from UTF-8
-in one call, and the Python-level loop only touches each line once. Carriage returns are
-rare in practice and are normalised to LF up front, so the loop only ever sees LF.
+is therefore done with ``bytes``/``str`` methods that run in C over whole chunks: the last
+line end is found with ``rfind``, each run of complete lines is decoded from UTF-8 in one
+call, and when the run has the usual shape (nothing but ``data: ...`` lines, each followed
+by a blank line) one ``split`` cuts out every payload, leaving a single tuple construction
+per event as the only Python-level work. Anything else goes through a straightforward
+line-by-line loop. Carriage returns are rare in practice and are normalised to LF up front,
+so neither path ever sees one.
 
 One deliberate departure from a browser's ``EventSource``: a browser silently drops an
 event that was cut off by the end of the stream (and reconnects). An API client must not
