@@ -146,6 +146,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     if fleet is not None and _is_contract_item(item):
         item.stash[LOG_OFFSETS] = {server.name: server.log_offset() for server in fleet.servers}
     result = yield
+    __tracebackhide__ = True
     recorder = getattr(item, "funcargs", {}).get("violations")
     if isinstance(recorder, ViolationRecorder):
         recorder.check()  # fails the test (call phase) with every violation listed

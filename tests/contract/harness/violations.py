@@ -238,6 +238,7 @@ class ViolationRecorder:
 
     def check(self) -> None:
         """Raise ``ContractViolationError`` listing every failing violation."""
+        __tracebackhide__ = True
         if self.failures:
             raise ContractViolationError(self.report())
 
