@@ -84,13 +84,15 @@ class RetryPolicy:
         """Whether a request that failed with ``exc`` (raised by httpx) is worth retrying.
 
         Connect errors and connect/read/write/pool timeouts are retried.
-        ``httpx.RemoteProtocolError`` is retried only if no response had started
+        ``httpx.RemoteProtocolError``, ``ReadError`` and ``WriteError`` are retried only if no response had started
         (``response_started=False``, the default): it is then almost always a pooled
         keep-alive connection the server had already closed, whereas after the status line
         it means a response was cut off, and the request must not be replayed blindly.
         Everything else, including cancellation and programming errors, is not retried.
         """
-        if isinstance(exc, httpx.RemoteProtocolError):
+        if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+            # Before a response starts these are, in practice, a pooled connection the
+            # server had already dropped (a reset on reuse); the request never ran.
             return not response_started
         return isinstance(exc, _RETRYABLE_EXCEPTIONS)
 

@@ -216,6 +216,8 @@ _REQUEST = httpx.Request("POST", "https://example.openai.azure.com/openai/v1/cha
         httpx.WriteTimeout("slow write", request=_REQUEST),
         httpx.PoolTimeout("pool exhausted", request=_REQUEST),
         httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        httpx.ReadError("reset", request=_REQUEST),
+        httpx.WriteError("broken pipe", request=_REQUEST),
     ],
     ids=lambda exc: type(exc).__name__,
 )
@@ -226,8 +228,6 @@ def test_retryable_exceptions(exc: BaseException) -> None:
 @pytest.mark.parametrize(
     "exc",
     [
-        httpx.ReadError("reset", request=_REQUEST),
-        httpx.WriteError("broken pipe", request=_REQUEST),
         httpx.LocalProtocolError("bad header"),
         httpx.UnsupportedProtocol("ftp"),
         httpx.DecodingError("bad gzip"),
@@ -243,9 +243,20 @@ def test_non_retryable_exceptions(exc: BaseException) -> None:
     assert not RetryPolicy().should_retry_exception(exc)
 
 
-def test_protocol_error_after_response_started_is_not_retried() -> None:
-    exc = httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.RemoteProtocolError("peer closed connection without sending complete message body"),
+        httpx.ReadError("reset", request=_REQUEST),
+        httpx.WriteError("broken pipe", request=_REQUEST),
+    ],
+    ids=lambda exc: type(exc).__name__,
+)
+def test_connection_errors_after_response_started_are_not_retried(exc: BaseException) -> None:
     assert not RetryPolicy().should_retry_exception(exc, response_started=True)
+
+
+def test_timeouts_stay_retryable_after_response_started() -> None:
     # Timeouts stay retryable: the caller decides separately whether replaying is safe.
     assert RetryPolicy().should_retry_exception(
         httpx.ReadTimeout("slow", request=_REQUEST), response_started=True
