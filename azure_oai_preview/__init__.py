@@ -15,43 +15,70 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from . import models
+    from . import models as models
     from ._assistant_stream import (
-        AssistantEventHandler,
-        AssistantStream,
-        AssistantStreamEvent,
-        AsyncAssistantEventHandler,
-        AsyncAssistantStream,
-        UnknownStreamEvent,
+        AssistantEventHandler as AssistantEventHandler,
+        AssistantStream as AssistantStream,
+        AssistantStreamEvent as AssistantStreamEvent,
+        AsyncAssistantEventHandler as AsyncAssistantEventHandler,
+        AsyncAssistantStream as AsyncAssistantStream,
+        UnknownStreamEvent as UnknownStreamEvent,
     )
-    from ._binary import AsyncBinaryResponse, BinaryResponse
-    from ._chat_stream import AsyncChatCompletionStream, ChatCompletionAccumulator, ChatCompletionStream
-    from ._client import DEFAULT_TIMEOUT, AsyncAzureOpenAI, AzureOpenAI
-    from ._deviations import MISSING, Deviation, deviations
+    from ._binary import (
+        AsyncBinaryResponse as AsyncBinaryResponse,
+        BinaryResponse as BinaryResponse,
+    )
+    from ._chat_stream import (
+        AsyncChatCompletionStream as AsyncChatCompletionStream,
+        ChatCompletionAccumulator as ChatCompletionAccumulator,
+        ChatCompletionStream as ChatCompletionStream,
+    )
+    from ._client import (
+        DEFAULT_TIMEOUT as DEFAULT_TIMEOUT,
+        AsyncAzureOpenAI as AsyncAzureOpenAI,
+        AzureOpenAI as AzureOpenAI,
+    )
+    from ._deviations import (
+        MISSING as MISSING,
+        Deviation as Deviation,
+        deviations as deviations,
+    )
     from ._exceptions import (
-        APIConnectionError,
-        APIResponseValidationError,
-        APIStatusError,
-        APIStreamError,
-        APITimeoutError,
-        AuthenticationError,
-        AzureOpenAIError,
-        BadRequestError,
-        ConflictError,
-        ContentFilterError,
-        IncompleteStreamError,
-        InternalServerError,
-        InvalidRequestError,
-        NotFoundError,
-        PermissionDeniedError,
-        RateLimitError,
-        UnprocessableEntityError,
+        APIConnectionError as APIConnectionError,
+        APIResponseValidationError as APIResponseValidationError,
+        APIStatusError as APIStatusError,
+        APIStreamError as APIStreamError,
+        APITimeoutError as APITimeoutError,
+        AuthenticationError as AuthenticationError,
+        AzureOpenAIError as AzureOpenAIError,
+        BadRequestError as BadRequestError,
+        ConflictError as ConflictError,
+        ContentFilterError as ContentFilterError,
+        IncompleteStreamError as IncompleteStreamError,
+        InternalServerError as InternalServerError,
+        InvalidRequestError as InvalidRequestError,
+        NotFoundError as NotFoundError,
+        PermissionDeniedError as PermissionDeniedError,
+        RateLimitError as RateLimitError,
+        UnprocessableEntityError as UnprocessableEntityError,
     )
-    from ._files import FileInput
-    from ._pagination import AsyncCursorPage, CursorPage
-    from ._polling import PollTimeoutError
-    from ._streaming import AsyncStream, Stream
-    from ._transport import RawResponse
+    from ._files import (
+        FileInput as FileInput,
+    )
+    from ._pagination import (
+        AsyncCursorPage as AsyncCursorPage,
+        CursorPage as CursorPage,
+    )
+    from ._polling import (
+        PollTimeoutError as PollTimeoutError,
+    )
+    from ._streaming import (
+        AsyncStream as AsyncStream,
+        Stream as Stream,
+    )
+    from ._transport import (
+        RawResponse as RawResponse,
+    )
 
 _EXPORTS: dict[str, str] = {
     "AzureOpenAI": "._client",
@@ -103,7 +130,51 @@ _EXPORTS: dict[str, str] = {
     },
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]  # pyright: ignore[reportUnsupportedDunderAll]
+__all__ = [
+    "__version__",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APIStreamError",
+    "APITimeoutError",
+    "AssistantEventHandler",
+    "AssistantStream",
+    "AssistantStreamEvent",
+    "AsyncAssistantEventHandler",
+    "AsyncAssistantStream",
+    "AsyncAzureOpenAI",
+    "AsyncBinaryResponse",
+    "AsyncChatCompletionStream",
+    "AsyncCursorPage",
+    "AsyncStream",
+    "AuthenticationError",
+    "AzureOpenAI",
+    "AzureOpenAIError",
+    "BadRequestError",
+    "BinaryResponse",
+    "ChatCompletionAccumulator",
+    "ChatCompletionStream",
+    "ConflictError",
+    "ContentFilterError",
+    "CursorPage",
+    "DEFAULT_TIMEOUT",
+    "Deviation",
+    "FileInput",
+    "IncompleteStreamError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "MISSING",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PollTimeoutError",
+    "RateLimitError",
+    "RawResponse",
+    "Stream",
+    "UnknownStreamEvent",
+    "UnprocessableEntityError",
+    "deviations",
+    "models",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -74,7 +74,8 @@ class ChatCompletionAccumulator:
                 state.role = str(delta.role)
             if getattr(delta, "content", None):
                 state.content.append(delta.content)
-            for call in getattr(delta, "tool_calls", None) or []:
+            tool_calls: list[Any] = getattr(delta, "tool_calls", None) or []
+            for call in tool_calls:
                 self._merge_tool_call(state, call)
             function_call = getattr(delta, "function_call", None)
             if function_call is not None:

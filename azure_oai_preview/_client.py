@@ -9,18 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic
-
-import httpx
+from typing import TYPE_CHECKING, Any, Final, Generic
 
 from ._resource import AsyncMode, AsyncRawMode, M, SyncMode, SyncRawMode
-from ._retry import RetryPolicy
-from ._transport import AsyncCore, ClientConfig, SyncCore, with_config
 
 if TYPE_CHECKING:
     from types import TracebackType
 
+    import httpx
     from typing_extensions import Self
+
+    from ._transport import AsyncCore, ClientConfig, SyncCore
 
     from ._auth import AsyncTokenCredentialLike, TokenCredentialLike
     from .resources.assistants import Assistants
@@ -34,8 +33,22 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncAzureOpenAI", "AzureOpenAI"]
 
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
-"""LLM calls can legitimately take minutes; connecting should not."""
+# httpx and pydantic are imported when the first client is built, not when this module
+# is: `from azure_oai_preview import AzureOpenAI` stays cheap for apps and CLIs that may
+# never make a call.
+
+
+class _DefaultTimeout:
+    """600 s to read (LLM calls can legitimately take minutes), 10 s to connect."""
+
+    read: Final = 600.0
+    connect: Final = 10.0
+
+    def __repr__(self) -> str:
+        return "DEFAULT_TIMEOUT(600 s, connect 10 s)"
+
+
+DEFAULT_TIMEOUT: Final = _DefaultTimeout()
 
 _NOT_GIVEN: Any = object()
 
@@ -46,16 +59,31 @@ def _default_api_version() -> str:
     return API_VERSION
 
 
+def _timeout(value: float | httpx.Timeout | _DefaultTimeout | None) -> httpx.Timeout:
+    import httpx
+
+    if isinstance(value, _DefaultTimeout):
+        return httpx.Timeout(value.read, connect=value.connect)
+    if isinstance(value, httpx.Timeout):
+        return value
+    return httpx.Timeout(value)
+
+
 def _build_config(
     *,
     endpoint: str | None,
     api_version: str | None,
     deployment: str | None,
-    timeout: float | httpx.Timeout | None,
+    timeout: float | httpx.Timeout | _DefaultTimeout | None,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
     allow_insecure_http: bool,
 ) -> ClientConfig:
+    import httpx
+
+    from ._retry import RetryPolicy
+    from ._transport import ClientConfig
+
     endpoint = endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
     if not endpoint:
         raise ValueError(
@@ -76,17 +104,11 @@ def _build_config(
     base_url = url.copy_with(path=path + "/openai", query=None, fragment=None)
     if max_retries < 0:
         raise ValueError("max_retries must be >= 0")
-    if timeout is None:
-        resolved_timeout = httpx.Timeout(None)
-    elif isinstance(timeout, httpx.Timeout):
-        resolved_timeout = timeout
-    else:
-        resolved_timeout = httpx.Timeout(timeout)
     return ClientConfig(
         base_url=base_url,
         api_version=api_version or os.environ.get("OPENAI_API_VERSION") or _default_api_version(),
         deployment=deployment,
-        timeout=resolved_timeout,
+        timeout=_timeout(timeout),
         retry=RetryPolicy(max_retries=max_retries),
         default_headers=dict(default_headers or {}),
     )
@@ -109,9 +131,12 @@ def _options_changes(
     api_version: str | None,
     default_headers: Mapping[str, str] | None,
 ) -> ClientConfig:
+    from ._retry import RetryPolicy
+    from ._transport import with_config
+
     changes: dict[str, Any] = {}
     if timeout is not _NOT_GIVEN:
-        changes["timeout"] = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        changes["timeout"] = _timeout(timeout)
     if max_retries is not None:
         changes["retry"] = RetryPolicy(max_retries=max_retries)
     if deployment is not None:
@@ -266,13 +291,16 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode]):
         azure_ad_token_provider: Callable[[], str] | None = None,
         api_version: str | None = None,
         deployment: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | _DefaultTimeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
+        import httpx
+
         from ._auth import resolve_auth
+        from ._transport import SyncCore
 
         config = _build_config(
             endpoint=endpoint,
@@ -330,13 +358,16 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode]):
         azure_ad_token_provider: Callable[[], str | Awaitable[str]] | None = None,
         api_version: str | None = None,
         deployment: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | _DefaultTimeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
+        import httpx
+
         from ._auth import resolve_auth
+        from ._transport import AsyncCore
 
         config = _build_config(
             endpoint=endpoint,

@@ -14,19 +14,24 @@ from __future__ import annotations
 import json
 import logging
 import types
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from ._json import json_object
 from ._models import OpenModel
 
 __all__ = ["Deviation", "deviations", "parse_json", "parse_python"]
 
 _log = logging.getLogger("azure_oai_preview")
 
-_MISSING: Any = type("MISSING", (), {"__repr__": lambda self: "<missing>"})()
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +148,13 @@ def _lenient(tp: Any, value: Any, path: tuple[str | int, ...], found: list[Devia
         if value is None and len(members) < len(args):
             return None
         return _lenient_union(members, value, path, found, problem)
-    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(value, Mapping):
-        return _lenient_model(tp, value, path, found)  # pyright: ignore[reportUnknownArgumentType]
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and (obj := json_object(value)) is not None:
+        return _lenient_model(tp, obj, path, found)
     if origin is list and isinstance(value, list):
         (item_tp,) = args or (Any,)
         return [_lenient(item_tp, item, (*path, i), found) for i, item in enumerate(value)]  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
-    if origin is dict and isinstance(value, Mapping) and len(args) == 2:
-        return {k: _lenient(args[1], v, (*path, str(k)), found) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if origin is dict and (obj := json_object(value)) is not None and len(args) == 2:
+        return {k: _lenient(args[1], v, (*path, k), found) for k, v in obj.items()}
     found.append(Deviation(path, problem, value))
     return value
 
@@ -161,8 +166,9 @@ def _lenient_annotated(
     discriminator = next(
         (getattr(meta, "discriminator", None) for meta in args[1:] if getattr(meta, "discriminator", None)), None
     )
-    if isinstance(discriminator, str) and isinstance(value, Mapping):
-        tag = value.get(discriminator)  # pyright: ignore[reportUnknownMemberType]
+    obj = json_object(value)
+    if isinstance(discriminator, str) and obj is not None:
+        tag = obj.get(discriminator)
         for member in get_args(inner):
             if _tag_of(member, discriminator) == tag:
                 return _lenient(member, value, path, found)
@@ -193,7 +199,7 @@ def _tag_of(model: Any, field: str) -> Any:
 
 
 def _lenient_model(
-    model: type[BaseModel], value: Mapping[str, Any], path: tuple[str | int, ...], found: list[Deviation]
+    model: type[BaseModel], value: dict[str, Any], path: tuple[str | int, ...], found: list[Deviation]
 ) -> BaseModel:
     values: dict[str, Any] = {}
     fields_set: set[str] = set()

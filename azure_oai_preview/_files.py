@@ -82,7 +82,7 @@ def _is_path(value: object) -> bool:
 def _content(value: Any) -> Any:
     if _is_path(value):
         return _LazyPathFile(value)
-    if isinstance(value, bytes | bytearray | memoryview):
+    if isinstance(value, bytes | bytearray):
         return bytes(value)
     if hasattr(value, "read"):
         return value
@@ -98,7 +98,7 @@ def _guess_type(filename: str) -> str:
 def to_httpx_file(value: FileInput, *, default_name: str = "upload") -> tuple[str, Any, str]:
     """``(filename, content, content_type)`` for httpx's ``files=`` from any :data:`FileInput`."""
     if isinstance(value, tuple):
-        if len(value) not in (2, 3) or not isinstance(value[0], str):
+        if len(value) not in (2, 3):
             raise TypeError("a file tuple must be (filename, content) or (filename, content, content_type)")
         filename = value[0]
         content_type = value[2] if len(value) == 3 else _guess_type(filename)  # noqa: PLR2004

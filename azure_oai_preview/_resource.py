@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 from typing_extensions import ParamSpec, Self
 
-from ._call import Call
-
 if TYPE_CHECKING:
+    from ._call import Call
     from ._transport import AsyncCore, RawResponse, SyncCore
 
 __all__ = [
@@ -34,6 +33,7 @@ __all__ = [
     "SyncRawMode",
     "operation",
     "streaming_operation",
+    "three_way_operation",
 ]
 
 P = ParamSpec("P")
@@ -44,6 +44,9 @@ S = TypeVar("S")
 AS = TypeVar("AS")
 T_co = TypeVar("T_co", covariant=True)
 S_co = TypeVar("S_co", covariant=True)
+P3 = ParamSpec("P3")
+U = TypeVar("U")
+U_co = TypeVar("U_co", covariant=True)
 
 
 class Mode:
@@ -173,4 +176,67 @@ class streaming_operation(Generic[P, T, SP, S, AS]):  # noqa: N801
             return self
         bound = _bind(instance._core, self._choose)
         bound.__doc__ = self.builder.__doc__
+        return bound
+
+
+class _SyncThreeWay(Protocol[P, T_co, SP, S_co, P3, U_co]):
+    @overload
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T_co: ...
+    @overload
+    def __call__(self, *args: SP.args, **kwargs: SP.kwargs) -> S_co: ...
+    @overload
+    def __call__(self, *args: P3.args, **kwargs: P3.kwargs) -> U_co: ...
+
+
+class _AsyncThreeWay(Protocol[P, T_co, SP, S_co, P3, U_co]):
+    @overload
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Coroutine[Any, Any, T_co]: ...
+    @overload
+    def __call__(self, *args: SP.args, **kwargs: SP.kwargs) -> Coroutine[Any, Any, S_co]: ...
+    @overload
+    def __call__(self, *args: P3.args, **kwargs: P3.kwargs) -> Coroutine[Any, Any, U_co]: ...
+
+
+class three_way_operation(Generic[P, T, SP, S, P3, U]):  # noqa: N801
+    """A method whose return type depends on one argument, with three variants.
+
+    ``select`` maps the call's keyword arguments to 0, 1 or 2 (which builder to use);
+    type checkers pick the overload from the builders' signatures (e.g. ``Literal``
+    values of ``response_format``).
+    """
+
+    __slots__ = ("builders", "select")
+
+    def __init__(
+        self,
+        select: Callable[[dict[str, Any]], int],
+        first: Callable[P, Call[T, T]],
+        second: Callable[SP, Call[S, S]],
+        third: Callable[P3, Call[U, U]],
+    ) -> None:
+        self.select = select
+        self.builders: tuple[Callable[..., Call[Any, Any]], ...] = (first, second, third)
+
+    def _choose(self, *args: Any, **kwargs: Any) -> Call[Any, Any]:
+        return self.builders[self.select(kwargs)](*args, **kwargs)
+
+    @overload
+    def __get__(self, instance: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, instance: Resource[SyncMode], owner: Any) -> _SyncThreeWay[P, T, SP, S, P3, U]: ...
+    @overload
+    def __get__(self, instance: Resource[AsyncMode], owner: Any) -> _AsyncThreeWay[P, T, SP, S, P3, U]: ...
+    @overload
+    def __get__(
+        self, instance: Resource[SyncRawMode], owner: Any
+    ) -> _SyncThreeWay[P, RawResponse[T], SP, RawResponse[S], P3, RawResponse[U]]: ...
+    @overload
+    def __get__(
+        self, instance: Resource[AsyncRawMode], owner: Any
+    ) -> _AsyncThreeWay[P, RawResponse[T], SP, RawResponse[S], P3, RawResponse[U]]: ...
+    def __get__(self, instance: Resource[Any] | None, owner: Any) -> Any:
+        if instance is None:
+            return self
+        bound = _bind(instance._core, self._choose)
+        bound.__doc__ = self.builders[0].__doc__
         return bound

@@ -11,7 +11,7 @@ normal end.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import _sse
 from ._deviations import parse_python
+from ._json import json_object, str_field
 from ._exceptions import (
     APIResponseValidationError,
     APIStreamError,
@@ -60,13 +61,15 @@ def raise_stream_error(payload: Any, request_id: str | None) -> None:
     """Raise :class:`APIStreamError` for an ``{"error": {...}}`` object found in a stream."""
     from .models import Error
 
-    raw = payload.get("error") if isinstance(payload, dict) and "error" in payload else payload
-    error = parse_python(Error, raw) if isinstance(raw, dict) else None
-    code = raw.get("code") if isinstance(raw, dict) else None
-    message = raw.get("message") if isinstance(raw, dict) else None
+    outer = json_object(payload)
+    raw = outer.get("error") if outer is not None and "error" in outer else payload
+    raw_error = json_object(raw)
+    error = parse_python(Error, raw_error) if raw_error is not None else None
+    code = str_field(raw_error, "code")
+    message = str_field(raw_error, "message")
     raise APIStreamError(
-        code=code if isinstance(code, str) else None,
-        message=message if isinstance(message, str) else None,
+        code=code,
+        message=message,
         error=error,
         data=payload,
         request_id=request_id,
@@ -131,7 +134,7 @@ class Stream(Generic[E]):
         self._decoder = ChunkDecoder(chunk_type, self.request_id)
         self._iterator = self._chunks()
 
-    def _chunks(self) -> Iterator[E]:
+    def _chunks(self) -> Generator[E, None, None]:
         decoder = self._decoder
         try:
             for event in _sse.iter_sse(self.response.iter_bytes()):
@@ -179,7 +182,7 @@ class AsyncStream(Generic[E]):
         self._decoder = ChunkDecoder(chunk_type, self.request_id)
         self._iterator = self._chunks()
 
-    async def _chunks(self) -> AsyncIterator[E]:
+    async def _chunks(self) -> AsyncGenerator[E, None]:
         decoder = self._decoder
         try:
             async for event in _sse.aiter_sse(self.response.aiter_bytes()):
@@ -206,7 +209,7 @@ class AsyncStream(Generic[E]):
 
     async def close(self) -> None:
         """Stop reading and release the connection."""
-        await self._iterator.aclose()  # type: ignore[attr-defined]
+        await self._iterator.aclose()
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:

@@ -30,6 +30,7 @@ from ._exceptions import (
     request_id_of,
     status_error_class,
 )
+from ._json import json_object, str_field
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -191,31 +192,26 @@ def status_error(response: httpx.Response) -> APIStatusError:
     from ._deviations import parse_python
     from .models import ContentFilterChoiceResults, ErrorResponse
 
-    payload: Any = None
     try:
-        payload = json.loads(response.content) if response.content else None
+        payload: object = json.loads(response.content) if response.content else None
     except ValueError:
         payload = None
     body = None
     code = message = None
-    if isinstance(payload, dict) and isinstance(payload.get("error"), dict):
+    outer = json_object(payload)
+    error = json_object(outer.get("error")) if outer is not None else None
+    if error is not None:
         body = parse_python(ErrorResponse, payload)
-        raw_error: dict[str, Any] = payload["error"]
-        code = _str_or_none(raw_error.get("code"))
-        message = _str_or_none(raw_error.get("message"))
-        inner = raw_error.get("inner_error") or raw_error.get("innererror")
-        inner_code = _str_or_none(inner.get("code")) if isinstance(inner, dict) else None
-        if response.status_code == 400 and (code == "content_filter" or inner_code == "ResponsibleAIPolicyViolation"):
-            results = inner.get("content_filter_results") if isinstance(inner, dict) else None
-            typed = parse_python(ContentFilterChoiceResults, results) if isinstance(results, dict) else None
+        code = str_field(error, "code")
+        message = str_field(error, "message")
+        inner = json_object(error.get("inner_error") or error.get("innererror"))
+        if response.status_code == 400 and (code == "content_filter" or str_field(inner, "code") == "ResponsibleAIPolicyViolation"):
+            results = json_object(inner.get("content_filter_results")) if inner else None
+            typed = parse_python(ContentFilterChoiceResults, results) if results is not None else None
             return ContentFilterError(
                 response=response, body=body, code=code, message=message, content_filter_results=typed
             )
     return status_error_class(response.status_code)(response=response, body=body, code=code, message=message)
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 class RawResponse(Generic[T]):

@@ -1,0 +1,1 @@
+"""Resource classes: one module per API area, each serving sync, async and raw clients."""

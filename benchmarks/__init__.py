@@ -1,0 +1,1 @@
+"""Benchmarks against openai-python on identical bytes; run with ``nox -s bench``."""

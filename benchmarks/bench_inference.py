@@ -1,0 +1,158 @@
+"""Inference benchmarks: import time, a 20,000-chunk chat stream, a 256 x 1536 embeddings body.
+
+Targets (issue 3): import <= 150 ms; chat stream >= 8x faster than openai-python and
+within 3x of splitting lines + json.loads; embeddings within 1.2x of json.loads of the body.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import httpx
+
+from ._harness import API_KEY, API_VERSION, ENDPOINT, Row, best_of, fixed_transport, median_of, print_table
+
+OURS = "azure-oai-preview"
+OPENAI = "openai-python"
+BASELINE = "split+json.loads"
+
+
+def _import_seconds(statement: str) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return float(out.strip())
+
+
+def bench_import() -> list[Row]:
+    return [
+        Row("import client", OURS, median_of(lambda: _import_seconds("from azure_oai_preview import AzureOpenAI"), 7)),
+        Row("import client", OPENAI, median_of(lambda: _import_seconds("from openai import AzureOpenAI"), 7)),
+    ]
+
+
+def chat_stream_body(chunks: int = 20_000) -> bytes:
+    filters = {
+        "hate": {"filtered": False, "severity": "safe"},
+        "self_harm": {"filtered": False, "severity": "safe"},
+        "sexual": {"filtered": False, "severity": "safe"},
+        "violence": {"filtered": False, "severity": "safe"},
+    }
+    first = {
+        "id": "",
+        "object": "",
+        "created": 0,
+        "model": "",
+        "choices": [],
+        "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filters}],
+    }
+    parts = [f"data: {json.dumps(first)}\n\n"]
+    for i in range(chunks):
+        chunk = {
+            "id": "chatcmpl-9bench",
+            "object": "chat.completion.chunk",
+            "created": 1718000000,
+            "model": "gpt-4o-2024-05-13",
+            "system_fingerprint": "fp_abc123",
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {"content": f" tok{i}"},
+                    "finish_reason": None,
+                    "content_filter_results": filters,
+                }
+            ],
+        }
+        parts.append(f"data: {json.dumps(chunk, separators=(',', ':'))}\n\n")
+    parts.append("data: [DONE]\n\n")
+    return "".join(parts).encode()
+
+
+def embeddings_body(rows: int = 256, dims: int = 1536) -> bytes:
+    rng = random.Random(1536)
+    data = [
+        {"object": "embedding", "index": i, "embedding": [rng.uniform(-0.1, 0.1) for _ in range(dims)]}
+        for i in range(rows)
+    ]
+    body = {"object": "list", "model": "text-embedding-3-small", "data": data, "usage": {"prompt_tokens": 512, "total_tokens": 512}}
+    return json.dumps(body).encode()
+
+
+def _ours(body: bytes, content_type: str):  # type: ignore[no-untyped-def]
+    from azure_oai_preview import AzureOpenAI
+
+    http = httpx.Client(transport=fixed_transport(body, content_type))
+    return AzureOpenAI(endpoint=ENDPOINT, api_key=API_KEY, deployment="bench", http_client=http, max_retries=0)
+
+
+def _openai(body: bytes, content_type: str):  # type: ignore[no-untyped-def]
+    import openai
+
+    http = httpx.Client(transport=fixed_transport(body, content_type))
+    return openai.AzureOpenAI(azure_endpoint=ENDPOINT, api_key=API_KEY, api_version=API_VERSION, http_client=http, max_retries=0)
+
+
+def bench_chat_stream() -> list[Row]:
+    body = chat_stream_body()
+    ours = _ours(body, "text/event-stream")
+    theirs = _openai(body, "text/event-stream")
+    messages = [{"role": "user", "content": "hi"}]
+
+    def run_ours() -> None:
+        with ours.chat.completions.create(messages=messages, stream=True) as stream:  # type: ignore[arg-type]
+            for _ in stream:
+                pass
+
+    def run_openai() -> None:
+        for _ in theirs.chat.completions.create(model="bench", messages=messages, stream=True):  # type: ignore[arg-type]
+            pass
+
+    def run_baseline() -> None:
+        for line in body.split(b"\n"):
+            if line.startswith(b"data: ") and line != b"data: [DONE]":
+                json.loads(line[6:])
+
+    return [
+        Row("chat stream 20k chunks", OURS, best_of(run_ours)),
+        Row("chat stream 20k chunks", OPENAI, best_of(run_openai, 3)),
+        Row("chat stream 20k chunks", BASELINE, best_of(run_baseline)),
+    ]
+
+
+def bench_embeddings() -> list[Row]:
+    body = embeddings_body()
+    ours = _ours(body, "application/json")
+    theirs = _openai(body, "application/json")
+
+    def run_ours() -> None:
+        ours.embeddings.create(input=["hello"])
+
+    def run_openai() -> None:
+        theirs.embeddings.create(model="bench", input=["hello"], encoding_format="float")
+
+    return [
+        Row("embeddings 256x1536", OURS, best_of(run_ours)),
+        Row("embeddings 256x1536", OPENAI, best_of(run_openai, 3)),
+        Row("embeddings 256x1536", "json.loads", best_of(lambda: json.loads(body))),
+    ]
+
+
+TARGETS = {
+    "import client": "<= 150 ms",
+    "chat stream 20k chunks": ">= 8x faster than openai; <= 3x baseline",
+    "embeddings 256x1536": "<= 1.2x json.loads",
+}
+
+
+def main() -> None:
+    rows = bench_import() + bench_chat_stream() + bench_embeddings()
+    print_table("Inference (issue 3)", rows, baseline=BASELINE, targets=TARGETS)
+    # The embeddings case compares against json.loads rather than the line-split baseline.
+    emb = {r.contender: r.seconds for r in rows if r.case == "embeddings 256x1536"}
+    print(f"\nembeddings: azure-oai-preview / json.loads = {emb[OURS] / emb['json.loads']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
