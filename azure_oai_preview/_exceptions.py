@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from .models import ContentFilterChoiceResults, ErrorResponse
+    from .models import ContentFilterPromptResults, DalleErrorResponse, DalleFilterResults, ErrorResponse
     from .models import Error as ErrorModel
 
 __all__ = [
@@ -117,7 +117,7 @@ class APIStatusError(AzureOpenAIError):
         self,
         *,
         response: httpx.Response,
-        body: ErrorResponse | None,
+        body: ErrorResponse | DalleErrorResponse | None,
         code: str | None,
         message: str | None,
     ) -> None:
@@ -150,18 +150,18 @@ class ContentFilterError(BadRequestError):
     """HTTP 400 because Azure's content filter blocked the prompt.
 
     ``content_filter_results`` holds the typed per-category results (hate, sexual,
-    violence, self_harm, profanity, jailbreak, custom blocklists...) when the service sent
-    them, else None.
+    violence, self_harm, profanity, jailbreak, custom blocklists...; for images the
+    DALL-E filter results) when the service sent them, else None.
     """
 
     def __init__(
         self,
         *,
         response: httpx.Response,
-        body: ErrorResponse | None,
+        body: ErrorResponse | DalleErrorResponse | None,
         code: str | None,
         message: str | None,
-        content_filter_results: ContentFilterChoiceResults | Any | None,
+        content_filter_results: ContentFilterPromptResults | DalleFilterResults | None,
     ) -> None:
         self.content_filter_results = content_filter_results
         super().__init__(response=response, body=body, code=code, message=message)

@@ -51,6 +51,9 @@ def _problems_from(exc: ValidationError) -> list[tuple[str, str]]:
     return problems
 
 
+_TYPE_SEGMENTS = frozenset({"str", "int", "float", "bool", "bytes", "none", "list", "dict", "is-instance"})
+
+
 def _clean_loc(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     skip_tag = False
@@ -62,7 +65,9 @@ def _clean_loc(loc: tuple[int | str, ...]) -> str:
         if text.startswith("tagged-union["):
             skip_tag = True  # the next segment is the tag value, not a field
             continue
-        if "[" in text or text.startswith(("function-", "literal", "json-or-python")):
+        # Union members appear in pydantic's locations as their type's name: class names
+        # (the spec's field names are all lower case) or builtin types.
+        if "[" in text or text[:1].isupper() or text in _TYPE_SEGMENTS or text.startswith(("function-", "literal", "json-or-python")):
             continue
         parts.append(text)
     return ".".join(parts)

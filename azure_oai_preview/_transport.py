@@ -155,7 +155,7 @@ def _exchange(
                 yield (_SLEEP, delay)
                 continue
             yield (_READ, response)
-            raise status_error(response)
+            raise status_error(response, call.operation.error_model)
         if not call.stream:
             yield (_READ, response)
         return response
@@ -187,10 +187,17 @@ def _connection_error(exc: BaseException, request: httpx.Request) -> APIConnecti
     return APIConnectionError(f"connection failed: {type(exc).__name__}: {exc}", request=request)
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
-    """Map an error response to the matching typed error, with Azure's code and message."""
+def status_error(response: httpx.Response, error_model: str | None = None) -> APIStatusError:
+    """Map an error response to the matching typed error, with Azure's code and message.
+
+    ``error_model`` names the operation's error schema (``ErrorResponse``, or
+    ``DalleErrorResponse`` for images); its content-filter results type the
+    :class:`ContentFilterError`. The service writes ``innererror`` and
+    ``content_filter_result`` where the spec says ``inner_error`` and
+    ``content_filter_results``; both spellings are understood.
+    """
+    from . import models
     from ._deviations import parse_python
-    from .models import ContentFilterChoiceResults, ErrorResponse
 
     try:
         payload: object = json.loads(response.content) if response.content else None
@@ -201,13 +208,15 @@ def status_error(response: httpx.Response) -> APIStatusError:
     outer = json_object(payload)
     error = json_object(outer.get("error")) if outer is not None else None
     if error is not None:
-        body = parse_python(ErrorResponse, payload)
+        dalle = error_model == "DalleErrorResponse"
+        body = parse_python(models.DalleErrorResponse if dalle else models.ErrorResponse, payload)
         code = str_field(error, "code")
         message = str_field(error, "message")
         inner = json_object(error.get("inner_error") or error.get("innererror"))
         if response.status_code == 400 and (code == "content_filter" or str_field(inner, "code") == "ResponsibleAIPolicyViolation"):
-            results = json_object(inner.get("content_filter_results")) if inner else None
-            typed = parse_python(ContentFilterChoiceResults, results) if results is not None else None
+            results = json_object(inner.get("content_filter_results") or inner.get("content_filter_result")) if inner else None
+            results_type = models.DalleFilterResults if dalle else models.ContentFilterPromptResults
+            typed = parse_python(results_type, results) if results is not None else None
             return ContentFilterError(
                 response=response, body=body, code=code, message=message, content_filter_results=typed
             )
