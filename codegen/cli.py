@@ -1,0 +1,188 @@
+"""Command line: ``python -m codegen {sync,generate,diff,mock-spec,check-examples,docs}``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from codegen.paths import MANIFEST_FILE, MIRROR_ENV, MODELS_DIR
+from codegen.pins import PinError
+from codegen.spec import SpecMissingError
+from codegen.transforms import StaleTransformError, TransformError
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from codegen.sync import SyncError, mirror_from_env, sync
+
+    mirror = Path(args.mirror) if args.mirror else mirror_from_env()
+    try:
+        sync(mirror=mirror, versions=args.api_version or None)
+    except SyncError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_check_examples(args: argparse.Namespace) -> int:
+    from codegen.spec import load_examples, load_spec
+    from codegen.validate import check_examples
+
+    spec = load_spec(args.api_version, transformed=not args.no_transforms)
+    examples, missing = load_examples(args.examples_from or args.api_version, spec=None)
+    violations = check_examples(spec, examples)
+    for violation in violations:
+        print(violation)
+    for ref in missing:
+        print(f"(example not available: {ref})", file=sys.stderr)
+    print(f"{len(examples)} examples, {len(violations)} violations", file=sys.stderr)
+    return 1 if violations else 0
+
+
+def _cmd_mock_spec(args: argparse.Namespace) -> int:
+    from codegen.spec import load_spec, mock_ready
+
+    spec = mock_ready(load_spec(args.api_version, transformed=not args.no_transforms))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _committed_version(models_dir: Path) -> str | None:
+    manifest = models_dir / MANIFEST_FILE
+    if not manifest.is_file():
+        return None
+    match = re.search(
+        r'^API_VERSION = "([^"]+)"', manifest.read_text(encoding="utf-8"), re.MULTILINE
+    )
+    return match.group(1) if match else None
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from codegen.generate import check, generate, write
+    from codegen.pins import get_pin
+
+    version = get_pin(args.api_version).api_version
+    try:
+        generated = generate(version)
+    except SpecMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for warning in generated.ir.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.check:
+        against = Path(args.against) if args.against else MODELS_DIR
+        problems = check(generated, against)
+        if problems:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            print(
+                f"generated code for {version} is out of date: run `python -m codegen generate"
+                f"{'' if version == args.default_version else ' --api-version ' + version}`",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"generated code for {version} is up to date", file=sys.stderr)
+        return 0
+    out = Path(args.out) if args.out else MODELS_DIR
+    previous = _committed_version(out)
+    for path in write(generated, out):
+        print(f"wrote {path}", file=sys.stderr)
+    if previous and previous != version:
+        from codegen.diff import changelog
+        from codegen.pins import load_pins
+
+        if previous in {pin.api_version for pin in load_pins()}:
+            try:
+                print(changelog(generate(previous).ir, generated.ir))
+            except SpecMissingError as exc:
+                print(f"(no changelog from {previous}: {exc})", file=sys.stderr)
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from codegen.diff import changelog
+    from codegen.generate import generate
+
+    try:
+        print(changelog(generate(args.old).ir, generate(args.new).ir), end="")
+    except SpecMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from codegen.docs import update_docs
+
+    changed = update_docs(check=args.check)
+    if args.check and changed:
+        print("docs/codegen.md is out of date: run `python -m codegen docs`", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "sync", help="copy/download the pinned specs into .spec-cache/, checking sha256"
+    )
+    p.add_argument(
+        "--from", dest="mirror", metavar="DIR", help=f"local mirror (default: ${MIRROR_ENV})"
+    )
+    p.add_argument("--api-version", action="append", help="only this version (repeatable)")
+    p.set_defaults(func=_cmd_sync)
+
+    p = sub.add_parser("generate", help="generate the models and the operations manifest")
+    p.add_argument("--api-version", help="pinned version to generate (default: the default pin)")
+    p.add_argument("--out", metavar="DIR", help="write the two files here instead of the package")
+    p.add_argument(
+        "--check", action="store_true", help="fail if the committed files are out of date"
+    )
+    p.add_argument("--against", metavar="DIR", help=argparse.SUPPRESS)  # --check another directory
+    p.set_defaults(func=_cmd_generate, default_version=None)
+
+    p = sub.add_parser("diff", help="print what changed between two pinned api-versions")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.set_defaults(func=_cmd_diff)
+
+    p = sub.add_parser("docs", help="refresh the transform table in docs/codegen.md")
+    p.add_argument("--check", action="store_true")
+    p.set_defaults(func=_cmd_docs)
+
+    p = sub.add_parser("check-examples", help="validate the spec's examples against its schemas")
+    p.add_argument("--api-version")
+    p.add_argument("--examples-from", metavar="VERSION", help="use another version's examples")
+    p.add_argument("--no-transforms", action="store_true", help="check the raw upstream spec")
+    p.set_defaults(func=_cmd_check_examples)
+
+    p = sub.add_parser("mock-spec", help="write the spec for a mock server (no x-ms-examples)")
+    p.add_argument("--api-version")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--no-transforms", action="store_true")
+    p.set_defaults(func=_cmd_mock_spec)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "default_version", "unset") is None:
+        from codegen.pins import default_version
+
+        args.default_version = default_version()
+    try:
+        result: int = args.func(args)
+    except SpecMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (StaleTransformError, TransformError, PinError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return result

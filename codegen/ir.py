@@ -1,0 +1,287 @@
+"""Intermediate representation between the (transformed) spec and the emitted Python.
+
+Type expressions are small immutable trees; declarations (enums, models, unions, aliases) are
+named and refer to each other by Python name. Everything here is plain data so the emitter and
+the changelog (``codegen.diff``) can share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# ------------------------------------------------------------------------------------ types
+
+
+@dataclass(frozen=True)
+class Prim:
+    name: Literal["str", "int", "float", "bool", "bytes"]
+
+
+@dataclass(frozen=True)
+class AnyType:
+    pass
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A generated declaration (model, enum, union or alias), by Python name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: TypeExpr
+
+
+@dataclass(frozen=True)
+class DictOf:
+    value: TypeExpr
+
+
+@dataclass(frozen=True)
+class LiteralOf:
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnionOf:
+    """An inline, untagged union (``str | list[str]``)."""
+
+    members: tuple[TypeExpr, ...]
+
+
+@dataclass(frozen=True)
+class Nullable:
+    """``T | None`` below the field level (array items, union members)."""
+
+    inner: TypeExpr
+
+
+TypeExpr = Prim | AnyType | Ref | ListOf | DictOf | LiteralOf | UnionOf | Nullable
+
+
+def type_refs(expr: TypeExpr) -> set[str]:
+    """The declaration names an expression mentions."""
+    if isinstance(expr, Ref):
+        return {expr.name}
+    if isinstance(expr, ListOf):
+        return type_refs(expr.item)
+    if isinstance(expr, DictOf):
+        return type_refs(expr.value)
+    if isinstance(expr, Nullable):
+        return type_refs(expr.inner)
+    if isinstance(expr, UnionOf):
+        found: set[str] = set()
+        for member in expr.members:
+            found |= type_refs(member)
+        return found
+    return set()
+
+
+def describe(expr: TypeExpr) -> str:
+    """A compact, Python-like rendering (used by the changelog and the manifest)."""
+    if isinstance(expr, Prim):
+        return expr.name
+    if isinstance(expr, AnyType):
+        return "Any"
+    if isinstance(expr, Ref):
+        return expr.name
+    if isinstance(expr, ListOf):
+        return f"list[{describe(expr.item)}]"
+    if isinstance(expr, DictOf):
+        return f"dict[str, {describe(expr.value)}]"
+    if isinstance(expr, LiteralOf):
+        return "Literal[" + ", ".join(f'"{v}"' for v in expr.values) + "]"
+    if isinstance(expr, UnionOf):
+        return " | ".join(describe(m) for m in expr.members)
+    return f"{describe(expr.inner)} | None"
+
+
+# ----------------------------------------------------------------------------- declarations
+
+
+@dataclass
+class EnumMember:
+    name: str
+    value: str
+    description: str = ""
+
+
+@dataclass
+class Enum:
+    name: str
+    schema: str  # component name or JSON pointer of the (first) site
+    description: str
+    members: list[EnumMember]
+
+
+@dataclass
+class Constraints:
+    minimum: Any = None
+    maximum: Any = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    pattern: str | None = None
+
+    def describe(self) -> str:
+        parts: list[str] = []
+        for label, value in (
+            ("minimum", self.minimum),
+            ("maximum", self.maximum),
+            ("min length", self.min_length),
+            ("max length", self.max_length),
+            ("min items", self.min_items),
+            ("max items", self.max_items),
+            ("pattern", self.pattern),
+        ):
+            if value is not None:
+                parts.append(f"{label} {value!r}" if label == "pattern" else f"{label} {value}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Default:
+    """A spec default the emitter can write: a Python expression plus the raw JSON value."""
+
+    expr: str
+    raw: Any
+    factory: bool = False  # lists/dicts need default_factory
+
+
+@dataclass
+class Field:
+    wire_name: str
+    py_name: str
+    type: TypeExpr
+    required: bool
+    nullable: bool
+    description: str = ""
+    default: Default | None = None
+    constraints: Constraints = field(default_factory=Constraints)
+    tag: str | None = None  # discriminator value when this field tags a union member
+    secret: bool = False
+    read_only: bool = False
+
+    @property
+    def aliased(self) -> bool:
+        return self.py_name != self.wire_name
+
+
+@dataclass
+class Model:
+    name: str
+    schema: str
+    description: str
+    title: str = ""
+    fields: list[Field] = field(default_factory=list)
+    additional_properties: bool = False
+
+
+@dataclass
+class Fallback:
+    """The ``Unknown...`` member of a tagged union."""
+
+    name: str
+    union: str
+    tag: str
+    known: tuple[str, ...]
+    schema: str
+
+
+@dataclass
+class Union:
+    name: str
+    schema: str
+    description: str
+    members: list[TypeExpr]
+    discriminator: str | None = None  # tagged when set
+    tags: dict[str, str] = field(default_factory=dict)  # tag value -> member name
+    fallback: str | None = None
+    nullable: bool = False  # an untagged union that also admits null
+
+
+@dataclass
+class Alias:
+    name: str
+    schema: str
+    description: str
+    target: TypeExpr
+
+
+Decl = Enum | Model | Union | Alias
+
+
+# ------------------------------------------------------------------------------- operations
+
+
+@dataclass
+class Parameter:
+    name: str
+    py_name: str
+    location: Literal["path", "query", "header"]
+    required: bool
+    type: TypeExpr
+    description: str = ""
+
+
+@dataclass
+class RequestBody:
+    type: TypeExpr
+    content_type: str
+    required: bool
+
+
+@dataclass
+class ResponseBody:
+    status: str
+    content_type: str
+    type: TypeExpr | None  # None for plain text / binary bodies
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    tags: tuple[str, ...]
+    summary: str
+    description: str
+    parameters: list[Parameter]
+    request_bodies: list[RequestBody]
+    responses: list[ResponseBody]
+    error_type: TypeExpr | None
+    streams: bool
+
+
+# -------------------------------------------------------------------------------------- IR
+
+
+@dataclass
+class IR:
+    api_version: str
+    spec_sha256: str
+    enums: list[Enum] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    fallbacks: list[Fallback] = field(default_factory=list)
+    unions: list[Union] = field(default_factory=list)
+    aliases: list[Alias] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list)
+    components: dict[str, str] = field(default_factory=dict)  # component schema -> Python name
+    stream_events: dict[str, str] = field(default_factory=dict)  # event name -> class
+    chat_completion_chunk: str | None = None
+    completion_chunk: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def declarations(self) -> dict[str, Decl | Fallback]:
+        found: dict[str, Decl | Fallback] = {}
+        for group in (self.enums, self.models, self.fallbacks, self.unions, self.aliases):
+            for decl in group:
+                found[decl.name] = decl
+        return found
+
+    def public_names(self) -> list[str]:
+        return sorted(self.declarations())
