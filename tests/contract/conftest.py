@@ -191,7 +191,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
                 "name": s.name,
                 "base_url": s.base_url,
                 "spec": str(s.spec.path),
-                "spec_source": s.spec.source,
                 "started_in_s": s.started_in,
                 "adapter_changes": len(s.spec.adapter_changes),
                 "log": str(s.log_path),
@@ -207,8 +206,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     write = terminalreporter.write_line
     terminalreporter.section("contract harness")
     write(f"prism: {describe_fleet(fleet)}")
-    sources = sorted({s.spec.source for s in fleet.servers})
-    write(f"spec source: {', '.join(sources)}; report: {WORK_DIR / 'report.json'}")
+    write(f"report: {WORK_DIR / 'report.json'}")
     if response_side:
         operations = sorted({v.operation_id or "?" for v in response_side})
         write(

@@ -22,9 +22,7 @@ from .harness import (
     PrismServer,
     PrismStartupError,
     ServerConfig,
-    UnexplainedViolationsError,
     ViolationRecorder,
-    codegen_available,
     declared_transforms,
     ensure_prism,
     explain_violations,
@@ -448,20 +446,14 @@ def test_untransformed_spec_rejects_what_transforms_fix(
     assert violation.message == "Request body must have required property 'thread_id'"
 
     transforms = declared_transforms(server.api_version)
-    if not transforms:  # before codegen lands nothing is declared: it must be unexplained
-        with pytest.raises(UnexplainedViolationsError, match="thread_id"):
-            explain_violations(caught, server.spec.source_document, transforms)
-        return
     (explanation,) = explain_violations(caught, server.spec.source_document, transforms)
-    assert explanation.transforms
+    assert explanation.transforms == ("create-run-undefined-thread-id",)
     assert "createRunRequest" in explanation.site.schemas
 
 
 def test_transformed_spec_accepts_what_the_transforms_fix(
     prism_server: PrismServer, contract_http_client: httpx.Client, violations: ViolationRecorder
 ) -> None:
-    if not codegen_available() or not declared_transforms(prism_server.api_version):
-        pytest.xfail("no spec transforms declared yet: the mock spec is upstream's")
     response = contract_http_client.post(
         prism_server.url("threads/thread_1/runs"), json=RUN_WITHOUT_THREAD_ID, headers=API_KEY
     )
@@ -487,8 +479,6 @@ def test_untransformed_violations_inside_discriminated_values_map_too(
         "Request body property messages.0 must have required property 'function_call_id'"
     ]
     transforms = declared_transforms(server.api_version)
-    if not transforms:
-        pytest.skip("no spec transforms declared yet")
     (explanation,) = explain_violations(required, server.spec.source_document, transforms)
     assert "chatCompletionRequestMessageFunction" in explanation.site.schemas
-    assert explanation.transforms
+    assert explanation.transforms == ("function-message-undefined-required",)

@@ -22,7 +22,7 @@ from .prism import (
     PrismStartupError,
     ServerConfig,
 )
-from .specs import AdapterChange, MockSpec, SchemaCompileProblem, codegen_available
+from .specs import AdapterChange, MockSpec, SchemaCompileProblem
 from .transform_map import (
     Explanation,
     TransformTouch,
@@ -63,7 +63,6 @@ __all__ = [
     "UnexplainedViolationsError",
     "Violation",
     "ViolationRecorder",
-    "codegen_available",
     "contract_async_client",
     "contract_client",
     "declared_transforms",

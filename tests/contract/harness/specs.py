@@ -77,8 +77,6 @@ class MockSpec:
     """The document as served (after the adapter)."""
     source_document: dict[str, Any]
     """The document before the adapter (what codegen produced): pointers refer to it."""
-    source: str
-    """Where the document came from: ``codegen`` or ``stand-in``."""
     mount: str
     adapter_changes: list[AdapterChange] = field(default_factory=list)
     compile_problems: list[SchemaCompileProblem] = field(default_factory=list)
@@ -87,15 +85,11 @@ class MockSpec:
 # --------------------------------------------------------------------------- loading
 
 
-def codegen_available() -> bool:
-    """True once ``codegen.spec`` (load_spec/mock_ready) is importable."""
-    if str(REPO_ROOT) not in sys.path and importlib.util.find_spec("codegen") is None:
+def import_codegen(module: str) -> Any:
+    """Import ``codegen.<module>`` (the generator lives in the repo, not in the wheel)."""
+    if importlib.util.find_spec("codegen") is None and str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
-    try:
-        module = importlib.import_module("codegen.spec")
-    except ImportError:
-        return False
-    return hasattr(module, "load_spec") and hasattr(module, "mock_ready")
+    return importlib.import_module(f"codegen.{module}")
 
 
 def _sync_spec_cache() -> None:
@@ -113,21 +107,18 @@ def _sync_spec_cache() -> None:
         )
 
 
-def load_mock_ready(api_version: str, flavor: SpecFlavor) -> tuple[dict[str, Any], str]:
-    """The mock-ready document (transforms applied or not, no ``x-ms-examples``)."""
+def load_mock_ready(api_version: str, flavor: SpecFlavor) -> dict[str, Any]:
+    """codegen's mock-ready document (transforms applied or not, no ``x-ms-examples``),
+    syncing the spec cache first if it is empty."""
+    codegen_spec = import_codegen("spec")
     transformed = flavor == "transformed"
-    if codegen_available():
-        codegen_spec = importlib.import_module("codegen.spec")
-        missing = getattr(codegen_spec, "SpecMissingError", FileNotFoundError)
-        try:
-            document = codegen_spec.load_spec(api_version, transformed=transformed)
-        except (missing, FileNotFoundError):
-            _sync_spec_cache()
-            document = codegen_spec.load_spec(api_version, transformed=transformed)
-        return codegen_spec.mock_ready(document), "codegen"
-    from . import _standin
-
-    return _standin.mock_ready(_standin.load_spec(api_version, transformed)), "stand-in"
+    try:
+        document = codegen_spec.load_spec(api_version, transformed=transformed)
+    except codegen_spec.SpecMissingError:
+        _sync_spec_cache()
+        document = codegen_spec.load_spec(api_version, transformed=transformed)
+    mock_ready: dict[str, Any] = codegen_spec.mock_ready(document)
+    return mock_ready
 
 
 # --------------------------------------------------------------------------- adapter
@@ -268,14 +259,14 @@ def _write_json_atomically(path: Path, data: Any) -> None:
 
 def build_mock_spec(api_version: str, flavor: SpecFlavor) -> MockSpec:
     """Load, adapt and write the document for ``flavor``; returns where it lives."""
-    source_document, source = load_mock_ready(api_version, flavor)
+    source_document = load_mock_ready(api_version, flavor)
     document, mount, changes = adapt_for_prism(source_document)
     folder = WORK_DIR / "specs" / api_version
     path = folder / f"{flavor}.json"
     _write_json_atomically(path, document)
     _write_json_atomically(
         folder / f"{flavor}.adapter.json",
-        {"source": source, "mount": mount, "changes": [asdict(change) for change in changes]},
+        {"mount": mount, "changes": [asdict(change) for change in changes]},
     )
     return MockSpec(
         flavor=flavor,
@@ -283,7 +274,6 @@ def build_mock_spec(api_version: str, flavor: SpecFlavor) -> MockSpec:
         path=path,
         document=document,
         source_document=source_document,
-        source=source,
         mount=mount,
         adapter_changes=changes,
     )

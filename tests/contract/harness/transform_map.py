@@ -18,13 +18,12 @@ violations name their property in the message; that property is part of the site
 from __future__ import annotations
 
 import contextlib
-import importlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .specs import codegen_available, escape_pointer_token, iter_operations
+from .specs import escape_pointer_token, import_codegen, iter_operations
 from .violations import Violation
 
 _NAMED_PROPERTY = re.compile(r"(?:required property|found) '([^']+)'")
@@ -138,8 +137,8 @@ def touch_of(transform: Any, document: dict[str, Any] | None = None) -> Transfor
 
 
 def _codegen_locator() -> Any:
-    module = importlib.import_module("codegen.transforms")
-    # TODO: switch to a public name once codegen exposes one (asked for `locate`).
+    module = import_codegen("transforms")
+    # `locate` is public from the codegen commit after a64721b; `_locate` before it.
     return getattr(module, "locate", None) or getattr(module, "_locate", None)
 
 
@@ -187,17 +186,8 @@ def _touch_of_codegen(transform: Any, ops: Any, document: dict[str, Any] | None)
 
 
 def declared_transforms(api_version: str) -> list[Any]:
-    """The transforms declared for ``api_version`` (codegen's list; empty before it lands)."""
-    if codegen_available():
-        try:
-            module = importlib.import_module("codegen.transforms")
-        except ImportError:
-            module = None
-        if module is not None and hasattr(module, "load"):
-            return list(module.load(api_version))
-    from . import _standin
-
-    return _standin.load_transforms(api_version)
+    """The transforms declared for ``api_version`` (``specs/transforms/``, via codegen)."""
+    return list(import_codegen("transforms").load(api_version))
 
 
 # --------------------------------------------------------------------------- locating
