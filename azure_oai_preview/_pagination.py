@@ -7,11 +7,16 @@ repeat that call with the cursor moved and every other query parameter (``limit`
 following pages, fetched lazily one at a time, in the direction of the original query
 (``before=`` lists walk backwards). Which call comes next is decided in :class:`_Cursor`,
 shared by the sync and async pages.
+
+Iteration always ends: an empty page, or one whose cursor would not move (a service that
+keeps answering ``has_more`` with the same page), is the last one, and a walk never
+requests the same cursor twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import logging
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._call import Call, parse_json_response
@@ -24,6 +29,15 @@ if TYPE_CHECKING:
 __all__ = ["AsyncCursorPage", "CursorPage", "PageReader"]
 
 ItemT = TypeVar("ItemT")
+
+_log = logging.getLogger("azure_oai_preview")
+
+
+def _item_id(item: Any) -> str | None:
+    # An item the service sent off-spec is kept as its raw JSON object (a dict): its id is
+    # still the cursor, and losing it would end the walk early and skip items.
+    item_id = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)  # pyright: ignore[reportUnknownMemberType]
+    return item_id if isinstance(item_id, str) and item_id else None
 
 
 class _Cursor(Generic[ItemT]):
@@ -52,9 +66,8 @@ class _Cursor(Generic[ItemT]):
         # services that omit them, and absent when data is empty.
         items = self.listing.data or []
         if items:
-            item = items[0] if attribute == "first_id" else items[-1]
-            item_id = getattr(item, "id", None)
-            if isinstance(item_id, str):
+            item_id = _item_id(items[0] if attribute == "first_id" else items[-1])
+            if item_id is not None:
                 return item_id
         value = getattr(self.listing, attribute, None)
         return value if isinstance(value, str) and value else None
@@ -64,7 +77,10 @@ class _Cursor(Generic[ItemT]):
         if not self.listing.data or (not self.backwards and not self.has_more):
             return None
         last = self._edge_id("last_id")
-        return None if last is None else self.call.with_query(after=last, before=None)
+        if last is None or last == self.call.query.get("after"):
+            # The cursor would not move: asking again would return this page forever.
+            return None
+        return self.call.with_query(after=last, before=None)
 
     def previous_call(self) -> Call[Any, Any] | None:
         """The call for the page before this one, or None when there is none."""
@@ -74,10 +90,58 @@ class _Cursor(Generic[ItemT]):
         if "after" not in query and "before" not in query:
             return None  # the first page of a forward listing has nothing before it
         first = self._edge_id("first_id")
-        return None if first is None else self.call.with_query(before=first, after=None)
+        if first is None or first == query.get("before"):
+            return None
+        return self.call.with_query(before=first, after=None)
 
     def onward_call(self) -> Call[Any, Any] | None:
         return self.previous_call() if self.backwards else self.next_call()
+
+
+class _Walk:
+    """What one walk over the pages has seen, so that it ends and never repeats an item.
+
+    A correct service needs none of this; one that ignores the cursor (answers ``after=``
+    with the first page again) or whose cursors cycle would otherwise make ``for item in
+    page`` repeat items forever. Shared by the sync and async pages.
+    """
+
+    __slots__ = ("cursors", "ids")
+
+    def __init__(self) -> None:
+        self.cursors: set[tuple[str, str]] = set()
+        self.ids: set[str] = set()
+
+    def onward_call(self, cursor: _Cursor[Any]) -> Call[Any, Any] | None:
+        call = cursor.onward_call()
+        if call is None:
+            return None
+        key = (
+            ("before", call.query["before"]) if cursor.backwards else ("after", call.query["after"])
+        )
+        if key in self.cursors:
+            _log.warning(
+                "%s: the service led back to cursor %s=%r; ending the listing instead of repeating items",
+                call.operation.operation_id,
+                *key,
+            )
+            return None
+        self.cursors.add(key)
+        return call
+
+    def fresh(self, items: list[ItemT]) -> list[ItemT]:
+        """The items not yet yielded by this walk (by id), in order."""
+        ids = self.ids
+        fresh: list[ItemT] = []
+        for item in items:
+            item_id = _item_id(item)
+            if item_id is not None:
+                if item_id in ids:
+                    _log.warning("the service listed %r twice; it is yielded once", item_id)
+                    continue
+                ids.add(item_id)
+            fresh.append(item)
+        return fresh
 
 
 class _PageView(Generic[ItemT]):
@@ -126,15 +190,19 @@ class CursorPage(_PageView[ItemT]):
 
     def iter_pages(self) -> Iterator[CursorPage[ItemT]]:
         """This page and the following ones, fetched as you go."""
+        yield from self._walk(_Walk())
+
+    def _walk(self, walk: _Walk) -> Iterator[CursorPage[ItemT]]:
         page: CursorPage[ItemT] | None = self
         while page is not None:
             yield page
-            call = page._cursor.onward_call()
+            call = walk.onward_call(page._cursor)
             page = None if call is None else self._core.execute(call)
 
     def __iter__(self) -> Iterator[ItemT]:
-        for page in self.iter_pages():
-            yield from page.data
+        walk = _Walk()
+        for page in self._walk(walk):
+            yield from walk.fresh(page.data)
 
 
 class AsyncCursorPage(_PageView[ItemT]):
@@ -154,15 +222,20 @@ class AsyncCursorPage(_PageView[ItemT]):
 
     async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[ItemT]]:
         """This page and the following ones, fetched as you go."""
+        async for page in self._walk(_Walk()):
+            yield page
+
+    async def _walk(self, walk: _Walk) -> AsyncIterator[AsyncCursorPage[ItemT]]:
         page: AsyncCursorPage[ItemT] | None = self
         while page is not None:
             yield page
-            call = page._cursor.onward_call()
+            call = walk.onward_call(page._cursor)
             page = None if call is None else await self._core.execute(call)
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for page in self.iter_pages():
-            for item in page.data:
+        walk = _Walk()
+        async for page in self._walk(walk):
+            for item in walk.fresh(page.data):
                 yield item
 
 
@@ -174,11 +247,17 @@ class PageReader(Generic[ItemT]):
     def __init__(self, listing_type: Any) -> None:
         self.listing_type = listing_type
 
-    def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> CursorPage[ItemT]:
+    def read_sync(
+        self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]
+    ) -> CursorPage[ItemT]:
         # Later pages are plain pages even when this one was fetched through with_raw_response.
-        return CursorPage(core.derive(raw=False), call, parse_json_response(response, self.listing_type))
+        return CursorPage(
+            core.derive(raw=False), call, parse_json_response(response, self.listing_type)
+        )
 
     async def read_async(
         self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
     ) -> AsyncCursorPage[ItemT]:
-        return AsyncCursorPage(core.derive(raw=False), call, parse_json_response(response, self.listing_type))
+        return AsyncCursorPage(
+            core.derive(raw=False), call, parse_json_response(response, self.listing_type)
+        )
