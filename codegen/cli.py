@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from codegen.paths import MANIFEST_FILE, MIRROR_ENV, MODELS_DIR
+from codegen.paths import CACHE_DIR, MANIFEST_FILE, MIRROR_ENV, MODELS_DIR
 from codegen.pins import PinError
 from codegen.spec import SpecMissingError
 from codegen.transforms import StaleTransformError, TransformError
@@ -18,8 +18,9 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     from codegen.sync import SyncError, mirror_from_env, sync
 
     mirror = Path(args.mirror) if args.mirror else mirror_from_env()
+    cache_dir = Path(args.cache_dir) if args.cache_dir else CACHE_DIR
     try:
-        sync(mirror=mirror, versions=args.api_version or None)
+        sync(mirror=mirror, versions=args.api_version or None, cache_dir=cache_dir)
     except SyncError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="mirror", metavar="DIR", help=f"local mirror (default: ${MIRROR_ENV})"
     )
     p.add_argument("--api-version", action="append", help="only this version (repeatable)")
+    p.add_argument("--cache-dir", help=argparse.SUPPRESS)  # tests sync into a scratch cache
     p.set_defaults(func=_cmd_sync)
 
     p = sub.add_parser("generate", help="generate the models and the operations manifest")

@@ -67,6 +67,8 @@ def _atomic_write(target: Path, data: bytes, expected_sha256: str | None) -> Non
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp creates owner-only files; the cache is ordinary data.
+        os.chmod(tmp, 0o644)
         if expected_sha256 is not None:
             on_disk = sha256_file(tmp)
             if on_disk != expected_sha256:

@@ -307,6 +307,12 @@ def _locate(spec: dict[str, Any], params: Mapping[str, Any]) -> tuple[str, dict[
     return pointer, node
 
 
+def locate(spec: dict[str, Any], params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Resolve an op's locator (``schema``/``operation``/``pointer`` + ``property``) in ``spec``
+    to ``(JSON pointer, schema node)``; raises StaleTransformError when it is not there."""
+    return _locate(spec, params)
+
+
 def _child_property(node: Any, name: str, pointer: str) -> tuple[str, dict[str, Any]]:
     """A property declared by ``node`` itself or by one of its inline allOf parts."""
     if isinstance(node, dict):

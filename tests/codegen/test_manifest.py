@@ -1,0 +1,129 @@
+"""The committed operations manifest and the lazy models facade."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import azure_oai_preview.models as models
+from azure_oai_preview._operation import Operation
+from azure_oai_preview.models import _manifest as manifest
+from codegen.paths import REPO_ROOT
+from codegen.spec import iter_operations, load_spec
+
+from .conftest import DEFAULT_VERSION
+
+
+def test_manifest_lists_every_operation_in_spec_order() -> None:
+    spec = load_spec(DEFAULT_VERSION)
+    expected = [op["operationId"] for _, _, op in iter_operations(spec)]
+    assert [op.operation_id for op in manifest.OPERATIONS] == expected
+    assert len(manifest.OPERATIONS) == 42
+    assert manifest.API_VERSION == DEFAULT_VERSION
+    assert set(manifest.BY_ID) == set(expected)
+    assert all(isinstance(op, Operation) for op in manifest.OPERATIONS)
+
+
+def test_api_version_parameter_is_left_out() -> None:
+    for op in manifest.OPERATIONS:
+        assert all(p.name != "api-version" for p in (*op.path_params, *op.query_params))
+
+
+def test_streaming_operations() -> None:
+    streaming = {op.operation_id for op in manifest.OPERATIONS if op.streams}
+    assert streaming == {
+        "Completions_Create",
+        "ChatCompletions_Create",
+        "Create_Run",
+        "Create_Thread_And_Run",
+        "Submit_Tool_Outputs_To_Run",
+    }
+
+
+def test_shapes_of_a_few_operations() -> None:
+    chat = manifest.BY_ID["ChatCompletions_Create"]
+    assert (chat.method, chat.path) == ("POST", "/deployments/{deployment-id}/chat/completions")
+    assert [p.python_name for p in chat.path_params] == ["deployment_id"]
+    assert chat.request_body is not None
+    assert chat.request_body.model == "CreateChatCompletionRequest"
+    assert chat.error_model == "ErrorResponse"
+    speech = manifest.BY_ID["Speech_Create"]
+    assert speech.request_body is not None
+    assert speech.request_body.content_type == "application/json"  # transform
+    assert [(r.content_type, r.model) for r in speech.responses] == [
+        ("application/octet-stream", None)
+    ]
+    transcribe = manifest.BY_ID["Transcriptions_Create"]
+    assert [(r.content_type, r.model) for r in transcribe.responses] == [
+        ("application/json", "TranscriptionsCreateResponse"),
+        ("text/plain", None),
+    ]
+    runs = manifest.BY_ID["List_Runs"]
+    assert [(p.name, p.type, p.required) for p in runs.query_params] == [
+        ("limit", "int", False),
+        ("order", "ListRunsOrder", False),
+        ("after", "str", False),
+        ("before", "str", False),
+    ]
+
+
+def test_every_named_type_exists_in_the_models() -> None:
+    names = set(models.__dir__())
+    for op in manifest.OPERATIONS:
+        for name in [
+            op.request_body.model if op.request_body else None,
+            op.error_model,
+            *(r.model for r in op.responses),
+            *(p.type for p in (*op.path_params, *op.query_params) if p.type not in ("str", "int")),
+        ]:
+            assert name is None or name in names, (op.operation_id, name)
+
+
+def test_stream_events_map_to_event_classes() -> None:
+    assert len(manifest.STREAM_EVENTS) == 24
+    assert manifest.STREAM_EVENTS["thread.run.created"] == "ThreadRunCreated"
+    assert manifest.STREAM_EVENTS["thread.message.delta"] == "ThreadMessageDelta"
+    assert manifest.STREAM_EVENTS["error"] == "ErrorEvent"
+    assert manifest.STREAM_EVENTS["done"] == "DoneEvent"
+    for event, class_name in manifest.STREAM_EVENTS.items():
+        cls = getattr(models, class_name)
+        assert cls.model_fields["event"].annotation is not None
+        assert event in repr(cls.model_fields["event"].annotation)
+    assert manifest.CHAT_COMPLETION_CHUNK == "CreateChatCompletionStreamResponse"
+    assert manifest.COMPLETION_CHUNK == "CompletionsCreateResponse"
+
+
+def test_importing_the_facade_does_not_import_the_models() -> None:
+    code = (
+        "import sys\n"
+        "import azure_oai_preview.models as m\n"
+        "import azure_oai_preview.models._manifest\n"
+        "assert 'azure_oai_preview.models._generated' not in sys.modules, 'eager import'\n"
+        "from azure_oai_preview.models import RunObject\n"
+        "assert 'azure_oai_preview.models._generated' in sys.modules\n"
+        "assert 'RunObject' in dir(m)\n"
+        "try:\n"
+        "    m.NoSuchModel\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise AssertionError('expected AttributeError')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_public_name_is_reachable_through_the_facade() -> None:
+    from azure_oai_preview.models import _generated
+
+    assert _generated.__all__ == sorted(_generated.__all__)
+    for name in _generated.__all__:
+        assert getattr(models, name) is getattr(_generated, name)

@@ -1,0 +1,127 @@
+"""`python -m codegen sync`: sha256 verification before anything lands, idempotence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from codegen.paths import EXAMPLES_LISTING, SPEC_FILE
+from codegen.pins import get_pin
+from codegen.sync import SyncError, sha256_bytes, sync
+
+from .conftest import DEFAULT_VERSION, find_mirror
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    if not root.exists():
+        return {}
+    return {
+        str(p.relative_to(root)): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(root.rglob("*"))
+    }
+
+
+@pytest.fixture
+def mirror(tmp_path: Path) -> Path:
+    source = find_mirror()
+    if source is None:
+        pytest.fail("these tests need the spec mirror (shared/specs or $AZURE_OAI_SPEC_MIRROR)")
+    copy = tmp_path / "mirror"
+    shutil.copytree(source, copy)
+    return copy
+
+
+def tamper(mirror: Path, version: str) -> str:
+    path = mirror / version / SPEC_FILE
+    data = bytearray(path.read_bytes())
+    data[100] ^= 0x01
+    path.write_bytes(bytes(data))
+    return sha256_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("cache_state", ["empty", "stale"])
+def test_tampered_mirror_is_refused_and_cache_untouched(
+    mirror: Path, tmp_path: Path, cache_state: str
+) -> None:
+    cache = tmp_path / "cache"
+    if cache_state == "stale":
+        # An older file already in the cache must survive a refused sync byte for byte.
+        (cache / DEFAULT_VERSION).mkdir(parents=True)
+        (cache / DEFAULT_VERSION / SPEC_FILE).write_bytes(b'{"old": true}')
+    bad_hash = tamper(mirror, DEFAULT_VERSION)
+    before = snapshot(cache)
+    with pytest.raises(SyncError) as failure:
+        sync(mirror=mirror, versions=[DEFAULT_VERSION], cache_dir=cache, log=lambda _: None)
+    message = str(failure.value)
+    assert get_pin(DEFAULT_VERSION).sha256 in message
+    assert bad_hash in message
+    assert snapshot(cache) == before
+
+
+def test_cli_exits_non_zero_on_tampered_mirror(mirror: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from codegen.paths import REPO_ROOT
+
+    bad_hash = tamper(mirror, DEFAULT_VERSION)
+    cache = tmp_path / "cache"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "codegen",
+            "sync",
+            "--from",
+            str(mirror),
+            "--api-version",
+            DEFAULT_VERSION,
+            "--cache-dir",
+            str(cache),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert bad_hash in result.stderr
+    assert get_pin(DEFAULT_VERSION).sha256 in result.stderr
+    assert not cache.exists()
+
+
+def test_good_sync_is_idempotent_and_copies_examples(mirror: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    logged: list[str] = []
+    sync(mirror=mirror, cache_dir=cache, log=logged.append)
+    assert any("synced spec" in line for line in logged)
+    first = snapshot(cache)
+    pin = get_pin(DEFAULT_VERSION)
+    assert sha256_bytes(first[f"{DEFAULT_VERSION}/{SPEC_FILE}"] or b"") == pin.sha256
+    examples = sorted(p.name for p in (mirror / DEFAULT_VERSION / "examples").iterdir())
+    listing = (cache / DEFAULT_VERSION / EXAMPLES_LISTING).read_text().splitlines()
+    assert [line.split("  ", 1)[1] for line in listing] == examples
+    for line in listing:
+        digest, name = line.split("  ", 1)
+        assert sha256_bytes((cache / DEFAULT_VERSION / "examples" / name).read_bytes()) == digest
+    again: list[str] = []
+    sync(mirror=mirror, cache_dir=cache, log=again.append)
+    assert all(line.endswith("up to date") for line in again), again
+    assert snapshot(cache) == first
+    assert not list(cache.rglob("*.tmp"))
+
+
+def test_download_failure_is_a_sync_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import urllib.request
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    with pytest.raises(SyncError, match=r"raw\.githubusercontent\.com"):
+        sync(mirror=None, versions=[DEFAULT_VERSION], cache_dir=tmp_path / "c", log=lambda _: None)
+    assert not (tmp_path / "c").exists()
