@@ -89,6 +89,13 @@ def import_codegen(module: str) -> Any:
     """Import ``codegen.<module>`` (the generator lives in the repo, not in the wheel)."""
     if importlib.util.find_spec("codegen") is None and str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
+    package = importlib.import_module("codegen")
+    where = Path(getattr(package, "__file__", None) or "?").resolve().parent
+    if where != REPO_ROOT / "codegen":
+        raise ImportError(
+            f"`codegen` resolves to {where}, not {REPO_ROOT / 'codegen'}: put the repository "
+            "root first on sys.path (an installed `codegen` or tests/ on the path shadows it)"
+        )
     return importlib.import_module(f"codegen.{module}")
 
 
