@@ -1,0 +1,73 @@
+"""Request builders shared by the assistants, threads and vector store resources.
+
+Those 35 operations come in four shapes - get/delete/cancel by id, create/modify with a JSON
+body, list with cursors, and run streams - so each resource module only states *which*
+operation, ids, models and parameters; the shapes live here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._call import Call, JsonReader
+from .._exceptions import InvalidRequestError
+from .._pagination import PageReader
+from ._common import json_body, operation_named, query_of
+
+__all__ = ["body_call", "list_call", "model", "plain_call"]
+
+
+def model(name: str) -> Any:
+    """A generated model by name, imported on first use (keeps ``import`` cheap)."""
+    from .. import models
+
+    return getattr(models, name)
+
+
+def _path(operation_id: str, ids: Mapping[str, str]) -> dict[str, str | None]:
+    # An empty id would turn /assistants/{id} into /assistants/ - a *different* operation
+    # (list) - so it is refused before anything is sent, like any other invalid argument.
+    problems = [
+        (name, "must be a non-empty string id")
+        for name, value in ids.items()
+        if not isinstance(value, str) or not value  # pyright: ignore[reportUnnecessaryIsInstance]
+    ]
+    if problems:
+        raise InvalidRequestError(operation_id, problems)
+    return dict(ids)
+
+
+def plain_call(operation_id: str, response: str, **ids: str) -> Call[Any, Any]:
+    """A bodiless call (get, delete, cancel) answered by the ``response`` model."""
+    return Call(
+        operation=operation_named(operation_id),
+        path_params=_path(operation_id, ids),
+        reader=JsonReader(model(response)),
+    )
+
+
+def body_call(
+    operation_id: str, request: str, response: str, params: Mapping[str, Any], **ids: str
+) -> Call[Any, Any]:
+    """A call with a JSON body validated strictly against the ``request`` model."""
+    operation = operation_named(operation_id)
+    path = _path(operation_id, ids)
+    return Call(
+        operation=operation,
+        path_params=path,
+        body=json_body(operation, model(request), params),
+        reader=JsonReader(model(response)),
+    )
+
+
+def list_call(
+    operation_id: str, listing: str, query: Mapping[str, Any], **ids: str
+) -> Call[Any, Any]:
+    """A list call; its result is a cursor page that carries ``query`` over to other pages."""
+    return Call(
+        operation=operation_named(operation_id),
+        path_params=_path(operation_id, ids),
+        query=query_of(**query),
+        reader=PageReader(model(listing)),
+    )
