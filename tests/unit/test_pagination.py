@@ -1,0 +1,315 @@
+"""Cursor pagination: pages, both directions, filters carried over, and walks that always end."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from _assistants_support import PagedService, example_response, listing, messages
+from pydantic import PydanticUserError
+
+from azure_oai_preview import (
+    AsyncAzureOpenAI,
+    AsyncCursorPage,
+    AzureOpenAI,
+    CursorPage,
+    RawResponse,
+)
+from azure_oai_preview._call import Call
+from azure_oai_preview._pagination import _Cursor
+from azure_oai_preview.resources.assistants import list_assistants
+
+THREAD = "thread_abc123"
+
+# _deviations._lenient_model reads model_fields of nested models that were never built
+# (defer_build), so an off-spec list item crashes instead of being kept; reported upstream.
+lenient_nested_bug = pytest.mark.xfail(
+    raises=PydanticUserError, strict=False, reason="core: lenient parse of unbuilt nested models"
+)
+
+
+def ids(items: Any) -> list[str]:
+    return [item.id if not isinstance(item, dict) else item["id"] for item in items]
+
+
+def expected_ids(count: int, *, descending: bool = True, keep: Any = None) -> list[str]:
+    numbers = [i for i in range(count) if keep is None or keep(i)]
+    return [f"msg_{i:04d}" for i in (reversed(numbers) if descending else numbers)]
+
+
+@pytest.fixture
+def service(mock_api: respx.MockRouter) -> PagedService:
+    paged = PagedService(
+        messages(23, run_ids=("run_a", "run_b", None)), filters={"run_id": "run_id"}
+    )
+    mock_api.get(f"/threads/{THREAD}/messages").mock(side_effect=paged)
+    return paged
+
+
+# -- sync --------------------------------------------------------------------------------------------
+
+
+def test_first_page_attributes(client: AzureOpenAI, service: PagedService) -> None:
+    page = client.threads.messages.list(THREAD, limit=5)
+    assert isinstance(page, CursorPage)
+    assert ids(page.data) == expected_ids(23)[:5]
+    assert page.has_more is True
+    assert page.first_id == "msg_0022"
+    assert page.last_id == "msg_0018"
+    assert type(page.listing).__name__ == "ListMessagesResponse"
+    assert "items=5" in repr(page)
+    assert service.queries == [{"api-version": "2024-05-01-preview", "limit": "5"}]
+
+
+def test_iteration_walks_every_page_lazily_with_limit_and_order_kept(
+    client: AzureOpenAI, service: PagedService
+) -> None:
+    page = client.threads.messages.list(THREAD, limit=5, order="asc")
+    walked = iter(page)
+    first_six = [next(walked) for _ in range(6)]
+    assert len(service.queries) == 2, "the second page is fetched only when needed"
+    rest = list(walked)
+    assert ids(first_six + rest) == expected_ids(23, descending=False)
+    assert len(service.queries) == 5
+    for query in service.queries:
+        assert query["limit"] == "5"
+        assert query["order"] == "asc"
+    assert [q.get("after") for q in service.queries] == [
+        None,
+        "msg_0004",
+        "msg_0009",
+        "msg_0014",
+        "msg_0019",
+    ]
+
+
+def test_filter_is_kept_on_every_page(client: AzureOpenAI, service: PagedService) -> None:
+    walked = list(client.threads.messages.list(THREAD, limit=2, run_id="run_b"))
+    assert ids(walked) == expected_ids(23, keep=lambda i: i % 3 == 1)
+    assert len(service.queries) == 4
+    assert all(query["run_id"] == "run_b" for query in service.queries)
+
+
+def test_next_and_previous_page(client: AzureOpenAI, service: PagedService) -> None:
+    first = client.threads.messages.list(THREAD, limit=3, order="asc", run_id="run_a")
+    assert first.previous_page() is None, "nothing comes before the first page"
+    second = first.next_page()
+    assert second is not None
+    third = second.next_page()
+    assert third is not None
+    back = third.previous_page()
+    assert back is not None
+    assert ids(back.data) == ids(second.data)
+    assert ids(first.data) + ids(second.data) + ids(third.data) == expected_ids(
+        23, descending=False, keep=lambda i: i % 3 == 0
+    )
+    assert third.has_more is False
+    assert third.next_page() is None
+    assert service.queries[-1] == {
+        "api-version": "2024-05-01-preview",
+        "limit": "3",
+        "order": "asc",
+        "run_id": "run_a",
+        "before": ids(third.data)[0],
+    }
+
+
+def test_backward_listing_walks_backwards_to_the_start(
+    client: AzureOpenAI, service: PagedService
+) -> None:
+    page = client.threads.messages.list(THREAD, limit=3, order="asc", before="msg_0010")
+    pages = list(page.iter_pages())
+    assert [ids(p.data) for p in pages] == [
+        ["msg_0007", "msg_0008", "msg_0009"],
+        ["msg_0004", "msg_0005", "msg_0006"],
+        ["msg_0001", "msg_0002", "msg_0003"],
+        ["msg_0000"],
+    ]
+    assert sorted(ids(page)) == [f"msg_{i:04d}" for i in range(10)]
+    assert all("after" not in q for q in service.queries)
+    # And forward again from a backward page.
+    forward = pages[-1].next_page()
+    assert forward is not None
+    assert ids(forward.data) == ["msg_0001", "msg_0002", "msg_0003"]
+
+
+def test_iter_pages_yields_this_page_first(client: AzureOpenAI, service: PagedService) -> None:
+    page = client.threads.messages.list(THREAD, limit=10)
+    pages = list(page.iter_pages())
+    assert pages[0] is page
+    assert [len(p.data) for p in pages] == [10, 10, 3]
+
+
+def test_raw_response_page_then_plain_pages(client: AzureOpenAI, service: PagedService) -> None:
+    raw = client.with_raw_response.threads.messages.list(THREAD, limit=10)
+    assert isinstance(raw, RawResponse)
+    page = raw.parse()
+    second = page.next_page()
+    assert isinstance(second, CursorPage)
+    assert len(list(page)) == 23
+
+
+# -- stop conditions -----------------------------------------------------------------------------
+
+
+def _serve(mock_api: respx.MockRouter, pages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    queries: list[dict[str, str]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        queries.append(dict(request.url.params))
+        return httpx.Response(200, json=pages[min(len(queries), len(pages)) - 1])
+
+    mock_api.get("/assistants").mock(side_effect=answer)
+    return queries
+
+
+def _assistants(*names: str) -> list[dict[str, Any]]:
+    template = example_response("list_assistants")["data"][0]
+    return [{**template, "id": name} for name in names]
+
+
+def test_empty_last_page_ends_iteration(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
+    queries = _serve(mock_api, [listing(_assistants("a1", "a2"), True), listing([], False)])
+    assert ids(client.assistants.list()) == ["a1", "a2"]
+    assert len(queries) == 2
+
+
+def test_has_more_with_empty_data_ends_iteration(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    queries = _serve(mock_api, [listing(_assistants("a1"), True), listing([], True)])
+    page = client.assistants.list()
+    assert ids(page) == ["a1"]
+    assert len(queries) == 2
+    last = page.next_page()
+    assert last is not None
+    assert last.next_page() is None
+
+
+def test_has_more_false_fetches_nothing_more(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    queries = _serve(mock_api, [listing(_assistants("a1", "a2"), False)])
+    page = client.assistants.list()
+    assert ids(page) == ["a1", "a2"]
+    assert page.next_page() is None
+    assert len(queries) == 1
+
+
+def test_service_ignoring_the_cursor_neither_loops_nor_repeats(
+    client: AzureOpenAI, mock_api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    same = listing(_assistants("a1", "a2"), True)
+    queries = _serve(mock_api, [same, same, same])
+    with caplog.at_level(logging.WARNING, logger="azure_oai_preview"):
+        assert ids(client.assistants.list()) == ["a1", "a2"]
+    assert len(queries) == 2
+    assert "twice" in caplog.text
+
+
+def test_cycling_cursors_end_the_walk(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
+    a = listing(_assistants("a1", "a2"), True)
+    b = listing(_assistants("b1", "b2"), True)
+    queries = _serve(mock_api, [a, b, a, b, a])
+    assert ids(client.assistants.list()) == ["a1", "a2", "b1", "b2"]
+    assert len(queries) <= 4
+
+
+@lenient_nested_bug
+def test_off_spec_items_keep_their_cursor(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
+    # Items the lenient parser keeps raw still carry the cursor, so no page is skipped.
+    broken = [{**item, "created_at": "yesterday"} for item in _assistants("a1", "a2")]
+    page_one = {**listing(broken, True), "first_id": None, "last_id": None}
+    queries = _serve(mock_api, [page_one, listing(_assistants("a3"), False)])
+    assert ids(client.assistants.list())[-1] == "a3"
+    assert queries[1]["after"] == "a2"
+
+
+@lenient_nested_bug
+def test_missing_edge_ids_fall_back_to_first_and_last_id(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    items = [{k: v for k, v in item.items() if k != "id"} for item in _assistants("x", "y")]
+    queries = _serve(
+        mock_api, [{**listing(items, True), "first_id": "x", "last_id": "y"}, listing([], False)]
+    )
+    assert len(list(client.assistants.list())) == 2
+    assert queries[1]["after"] == "y"
+
+
+class _Listing:
+    def __init__(
+        self,
+        data: list[Any],
+        has_more: bool,
+        first_id: str | None = None,
+        last_id: str | None = None,
+    ) -> None:
+        self.data, self.has_more, self.first_id, self.last_id = data, has_more, first_id, last_id
+
+
+def _cursor(listing: _Listing, **query: Any) -> _Cursor[Any]:
+    call: Call[Any, Any] = list_assistants(**query)
+    return _Cursor(call, listing)
+
+
+def test_cursor_reads_ids_of_raw_items() -> None:
+    cursor = _cursor(_Listing([{"id": "raw1"}, {"id": "raw2"}], True))
+    call = cursor.next_call()
+    assert call is not None
+    assert call.query == {"after": "raw2"}
+
+
+def test_cursor_refuses_a_cursor_that_does_not_move() -> None:
+    assert _cursor(_Listing([{"id": "a"}, {"id": "b"}], True), after="b").next_call() is None
+    assert _cursor(_Listing([{"id": "a"}], True), before="a").previous_call() is None
+
+
+def test_cursor_without_any_id_ends() -> None:
+    assert _cursor(_Listing([{"name": "no id"}], True)).next_call() is None
+
+
+# -- async ----------------------------------------------------------------------------------------
+
+
+async def test_async_iteration_with_filter(
+    async_client: AsyncAzureOpenAI, service: PagedService
+) -> None:
+    page = await async_client.threads.messages.list(THREAD, limit=3, run_id="run_a", order="asc")
+    assert isinstance(page, AsyncCursorPage)
+    walked = [item.id async for item in page]
+    assert walked == expected_ids(23, descending=False, keep=lambda i: i % 3 == 0)
+    assert all(q["run_id"] == "run_a" and q["limit"] == "3" for q in service.queries)
+
+
+async def test_async_next_previous_and_backwards(
+    async_client: AsyncAzureOpenAI, service: PagedService
+) -> None:
+    first = await async_client.threads.messages.list(THREAD, limit=5)
+    assert await first.previous_page() is None
+    second = await first.next_page()
+    assert second is not None
+    back = await second.previous_page()
+    assert back is not None
+    assert ids(back.data) == ids(first.data)
+    backwards = await async_client.threads.messages.list(
+        THREAD, limit=4, order="asc", before="msg_0009"
+    )
+    pages = [ids(p.data) async for p in backwards.iter_pages()]
+    assert pages == [
+        ["msg_0005", "msg_0006", "msg_0007", "msg_0008"],
+        ["msg_0001", "msg_0002", "msg_0003", "msg_0004"],
+        ["msg_0000"],
+    ]
+
+
+async def test_async_stop_conditions(
+    async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    same = listing(_assistants("a1", "a2"), True)
+    queries = _serve(mock_api, [same, same, listing([], True)])
+    assert [a.id async for a in await async_client.assistants.list()] == ["a1", "a2"]
+    assert len(queries) == 2
