@@ -48,9 +48,10 @@ def _install(session: nox.Session, *groups: str, extras: str = "") -> None:
 
 def _npm_ci(session: nox.Session) -> None:
     if shutil.which("npm") is None:
-        session.error("npm is not on PATH: install Node.js 18+ (it brings npm); Prism and pyright come from npm")
+        session.error("npm is not on PATH: install Node.js 20.19+ (it brings npm); Prism and pyright come from npm")
     if not (ROOT / "node_modules" / ".bin" / "prism").exists() or not (ROOT / "node_modules" / ".bin" / "pyright").exists():
-        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+        # --ignore-scripts: the only install script in the tree is a telemetry ping.
+        session.run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", external=True)
 
 
 @nox.session(python=PYTHON, tags=["ci"])
