@@ -11,7 +11,7 @@ from codegen.emit import emit_manifest, emit_models
 from codegen.ir import IR
 from codegen.paths import CACHE_DIR, GENERATED_FILE, MANIFEST_FILE, MODELS_DIR
 from codegen.pins import get_pin
-from codegen.spec import load_spec, spec_path
+from codegen.spec import SpecMissingError, load_spec, spec_path
 from codegen.sync import sha256_file
 
 _DIFF_LINES = 60
@@ -28,7 +28,7 @@ def generate(version: str | None = None, cache_dir: Path = CACHE_DIR) -> Generat
     spec = load_spec(pin.api_version, transformed=True, cache_dir=cache_dir)
     digest = sha256_file(spec_path(pin.api_version, cache_dir))
     if digest != pin.sha256:
-        raise RuntimeError(
+        raise SpecMissingError(
             f"{spec_path(pin.api_version, cache_dir)} has sha256 {digest}, pinned {pin.sha256}: "
             "run `python -m codegen sync`"
         )

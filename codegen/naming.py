@@ -144,7 +144,6 @@ def field_name(wire: str, taken: set[str], reserved: set[str]) -> str:
         or candidate in BASEMODEL_ATTRS
         or candidate in MODULE_NAMES
         or candidate in reserved
-        or candidate.startswith("model_")
     ):
         candidate += "_"
     while candidate in taken:

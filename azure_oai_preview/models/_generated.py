@@ -2411,11 +2411,9 @@ class OnYourDataModelIdVectorizationSource(OpenModel):
 
     type: Literal["model_id"]
     """Always `model_id`."""
-    model_id_: Annotated[str, Field(alias="model_id")]
+    model_id: str
     """Specifies the model ID to use for vectorization. This model ID must be defined in the search
     service.
-
-    Sent as `model_id`.
     """
 
 

@@ -102,6 +102,7 @@ def test_importing_the_facade_does_not_import_the_models() -> None:
         "assert 'azure_oai_preview.models._generated' not in sys.modules, 'eager import'\n"
         "from azure_oai_preview.models import RunObject\n"
         "assert 'azure_oai_preview.models._generated' in sys.modules\n"
+        "assert not RunObject.__pydantic_complete__, 'schema built at import'\n"
         "assert 'RunObject' in dir(m)\n"
         "try:\n"
         "    m.NoSuchModel\n"
@@ -127,3 +128,15 @@ def test_every_public_name_is_reachable_through_the_facade() -> None:
     assert _generated.__all__ == sorted(_generated.__all__)
     for name in _generated.__all__:
         assert getattr(models, name) is getattr(_generated, name)
+
+
+def test_every_component_schema_is_public() -> None:
+    from azure_oai_preview.models import _generated
+    from codegen.build import build_ir
+
+    spec = load_spec(DEFAULT_VERSION)
+    result = build_ir(spec, DEFAULT_VERSION, "")
+    assert len(result.components) == len(spec["components"]["schemas"]) == 187 + 3
+    for schema, python_name in result.components.items():
+        assert python_name in _generated.__all__, schema
+        assert python_name[0] == schema[0].upper()
