@@ -784,7 +784,6 @@ class Builder:
         tagged = site is not None and site.tag is not None and site.variants is not None
         component = self.component_of(pointer)
         if not tagged and component is None and not self.is_body_root(pointer):
-            # Untagged inline unions stay inline: `str | list[str]`.
             types: list[ir.TypeExpr] = []
             any_nullable = False
             for member_pointer, member in members:
@@ -793,8 +792,11 @@ class Builder:
                 for flat in t.members if isinstance(t, ir.UnionOf) else (t,):
                     if flat not in types:
                         types.append(flat)
-            union: ir.TypeExpr = ir.UnionOf(tuple(types)) if len(types) > 1 else types[0]
-            return ir.Nullable(union) if any_nullable else union
+            if len(types) == 1 or not any(isinstance(t, ir.Ref) for t in types):
+                # Unions of builtins read best inline (`str | list[str]`); one of generated
+                # classes (`enum | object`) gets a name of its own, like every other union.
+                union: ir.TypeExpr = ir.UnionOf(tuple(types)) if len(types) > 1 else types[0]
+                return ir.Nullable(union) if any_nullable else union
         name = self.name_for(pointer)
         ref = ir.Ref(name)
         self.built[pointer] = ref

@@ -123,6 +123,7 @@ __all__ = [
     "CreateAssistantRequestToolResourcesFileSearchVectorStoresItem",
     "CreateAssistantRequestToolsItem",
     "CreateChatCompletionRequest",
+    "CreateChatCompletionRequestFunctionCall",
     "CreateChatCompletionRequestFunctionCallEnum",
     "CreateChatCompletionRequestFunctionCallObject",
     "CreateChatCompletionRequestResponseFormat",
@@ -1629,11 +1630,7 @@ class CreateChatCompletionRequest(OpenModel):
 
     Constraints (documented, not enforced): min items 1, max items 128.
     """
-    function_call: (
-        CreateChatCompletionRequestFunctionCallEnum
-        | CreateChatCompletionRequestFunctionCallObject
-        | None
-    ) = None
+    function_call: CreateChatCompletionRequestFunctionCall | None = None
     """Deprecated in favor of `tool_choice`. Controls how the model responds to function calls.
     "none" means the model does not call a function, and responds to the end-user. "auto" means
     the model can pick between an end-user or calling a function.  Specifying a particular
@@ -6665,6 +6662,17 @@ ChatCompletionToolChoiceOption: TypeAlias = Union[
 function and instead generates a message. `auto` means the model can pick between generating a
 message or calling a function. Specifying a particular function via `{"type": "function",
 "function": {"name": "my_function"}}` forces the model to call that function.
+"""
+
+
+CreateChatCompletionRequestFunctionCall: TypeAlias = Union[
+    CreateChatCompletionRequestFunctionCallEnum, CreateChatCompletionRequestFunctionCallObject
+]
+"""Deprecated in favor of `tool_choice`. Controls how the model responds to function calls. "none"
+means the model does not call a function, and responds to the end-user. "auto" means the model
+can pick between an end-user or calling a function.  Specifying a particular function via
+`{"name":\\ "my_function"}` forces the model to call that function. "none" is the default when no
+functions are present. "auto" is the default if functions are present.
 """
 
 
