@@ -16,8 +16,6 @@ Two passes over the same document:
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -331,9 +329,6 @@ class Builder:
 
     # --------------------------------------------------------------------- naming inline
 
-    def operation_base(self, path: str, method: str) -> str:
-        return self.operation_names[(path, method)]
-
     def hint(self, pointer: str) -> str:
         """The readable name of the schema at ``pointer``, derived from its owner."""
         tokens = _tokens(pointer)
@@ -342,7 +337,7 @@ class Builder:
             rest = tokens[3:]
             prefix = f"/components/schemas/{_escape(tokens[2])}"
         elif tokens[0] == "paths":
-            name = self.operation_base(tokens[1], tokens[2])
+            name = self.operation_names[(tokens[1], tokens[2])]
             prefix = f"/paths/{_escape(tokens[1])}/{tokens[2]}"
             rest = tokens[3:]
             if rest[:1] == ["requestBody"]:
@@ -579,11 +574,11 @@ class Builder:
 
     # --------------------------------------------------------------------------- enums
 
-    def build_enum(self, node: dict[str, Any], pointer: str) -> ir.Ref:
+    def build_enum(self, node: dict[str, Any], pointer: str) -> ir.TypeExpr:
         values = [v for v in node["enum"] if v is not None]
         if not all(isinstance(v, str) for v in values):
             self.warn(f"{pointer}: non-string enum {values!r} is typed by its base type only")
-            return self.primitive(node)  # type: ignore[return-value]
+            return self.primitive(node)
         x_ms = node.get("x-ms-enum") if isinstance(node.get("x-ms-enum"), dict) else {}
         given = cap(x_ms["name"]) if x_ms.get("name") else None
         component = self.component_of(pointer)
@@ -976,7 +971,3 @@ def py_str(text: str) -> str:
 
 def build_ir(spec: dict[str, Any], api_version: str, spec_sha256: str) -> ir.IR:
     return Builder(spec, api_version, spec_sha256).build()
-
-
-def spec_digest(spec: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()

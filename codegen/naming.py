@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
 
 # Names a field must not shadow. ``dir(pydantic.BaseModel)`` at the time of writing plus the
 # names the brief calls out; kept literal so the output does not depend on the installed
@@ -163,7 +164,7 @@ def identifier(text: str) -> str:
 class NameRegistry:
     """Hands out unique public names; first come, first served, in a deterministic order."""
 
-    def __init__(self, warn: object) -> None:
+    def __init__(self, warn: Callable[[str], None]) -> None:
         self._taken: dict[str, str] = {}  # name -> what claimed it
         self._warn = warn
 
