@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 import httpx
 from pydantic import ValidationError
 
-from . import _sse
+from . import _deviations, _sse
 from ._deviations import adapter_for, parse_python
 from ._exceptions import IncompleteStreamError, request_id_of
 from ._streaming import raise_stream_error, require_event_stream
@@ -242,12 +242,15 @@ class EventDecoder:
 _all_models_built = False
 
 
-def _lenient(tp: Any, data: Any) -> Any:
+def _lenient(tp: Any, data: Any, *, partial: bool = False) -> Any:
     """``parse_python`` for the rare off-spec path.
 
     The lenient parser walks ``model_fields`` of nested models, which only hold resolved
     types once a model is built; the generated models defer building, so they are all
     built here first (once per process, ~0.2 s, never on the conforming fast path).
+
+    ``partial`` is for snapshots of objects still being streamed: a required field that has
+    not arrived yet is expected there, not a deviation of the service, so nothing is logged.
     """
     global _all_models_built
     try:
@@ -265,6 +268,8 @@ def _lenient(tp: Any, data: Any) -> Any:
             if not built and isinstance(value, type) and issubclass(value, BaseModel):
                 value.model_rebuild()
         _all_models_built = True
+    if partial:
+        return _deviations._lenient(tp, data, (), [])  # pyright: ignore[reportPrivateUsage]
     return parse_python(tp, data)
 
 
@@ -576,9 +581,11 @@ class RunAccumulator:
         if state.base is None:
             # Deltas before any complete message object (the service skipped "created").
             return _lenient(
-                MessageObject, {"id": state.id, "object": "thread.message", "content": content}
+                MessageObject,
+                {"id": state.id, "object": "thread.message", "content": content},
+                partial=True,
             )
-        typed = _lenient(_snapshot_type("content"), content)
+        typed = _lenient(_snapshot_type("content"), content, partial=True)
         return state.base.model_copy(update={"content": typed})
 
     @property
@@ -628,10 +635,10 @@ class RunAccumulator:
         details = _without_index(state.details) if state.details else None
         if state.base is None:
             raw = {"id": state.id, "object": "thread.run.step", "step_details": details}
-            return _lenient(RunStepObject, raw)
+            return _lenient(RunStepObject, raw, partial=True)
         if details is None:
             return state.base
-        typed = _lenient(_snapshot_type("step_details"), details)
+        typed = _lenient(_snapshot_type("step_details"), details, partial=True)
         return state.base.model_copy(update={"step_details": typed})
 
     def step_state(self, step_id: str) -> _StepState:

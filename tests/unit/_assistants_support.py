@@ -76,8 +76,10 @@ def run_body(**changes: Any) -> dict[str, Any]:
     return body
 
 
-def thread_body() -> dict[str, Any]:
-    return example_response("create_thread")
+def thread_body(**changes: Any) -> dict[str, Any]:
+    body = example_response("create_thread")
+    body.update(changes)
+    return body
 
 
 def message_body(**changes: Any) -> dict[str, Any]:
@@ -146,7 +148,7 @@ def sse_body(events: Iterable[tuple[str, Any]], *, done: bool = True) -> bytes:
 def sse_response(body: bytes | Sequence[bytes], status: int = 200) -> httpx.Response:
     chunks = [body] if isinstance(body, bytes) else list(body)
     return httpx.Response(
-        status, headers={"content-type": "text/event-stream"}, content=_Chunks(chunks)
+        status, headers={"content-type": "text/event-stream"}, stream=_Chunks(chunks)
     )
 
 
