@@ -20,6 +20,9 @@ def __getattr__(name: str) -> Any:
     # import_module, not `from . import _generated`: the latter asks this very function for
     # `_generated` first and recurses.
     module = importlib.import_module(_GENERATED)
+    if name == "__all__":  # `from azure_oai_preview.models import *`
+        names: list[str] = module.__all__
+        return names
     if name in module.__all__:
         value = getattr(module, name)
         globals()[name] = value  # later look-ups skip this function

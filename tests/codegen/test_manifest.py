@@ -126,6 +126,9 @@ def test_every_public_name_is_reachable_through_the_facade() -> None:
     from azure_oai_preview.models import _generated
 
     assert _generated.__all__ == sorted(_generated.__all__)
+    namespace: dict[str, object] = {}
+    exec("from azure_oai_preview.models import *", namespace)
+    assert set(_generated.__all__) <= set(namespace)
     for name in _generated.__all__:
         assert getattr(models, name) is getattr(_generated, name)
 
