@@ -9,15 +9,19 @@ import httpx
 import pytest
 import respx
 from _assistants_support import (
+    REQUIRED_ACTION,
     WEATHER_TOOL,
+    answer_events,
     delta_text,
-    run_body,
+    function_call_events,
+    run,
     sse,
     sse_body,
     sse_response,
     stream_message,
     stream_step,
     thread_body,
+    tool_delta,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,32 +43,6 @@ from azure_oai_preview.models._manifest import STREAM_EVENTS
 
 THREAD, RUN, MSG = "thread_abc123", "run_abc123", "msg_abc123"
 RUNS_PATH = f"/threads/{THREAD}/runs"
-
-
-def run(status: str, **changes: Any) -> dict[str, Any]:
-    return run_body(status=status, tools=[WEATHER_TOOL], **changes)
-
-
-REQUIRED_ACTION = {
-    "type": "submit_tool_outputs",
-    "submit_tool_outputs": {
-        "tool_calls": [
-            {
-                "id": "call_001",
-                "type": "function",
-                "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'},
-            }
-        ]
-    },
-}
-
-
-def tool_delta(step_id: str, *calls: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": step_id,
-        "object": "thread.run.step.delta",
-        "delta": {"step_details": {"type": "tool_calls", "tool_calls": list(calls)}},
-    }
 
 
 def content_delta(*parts: dict[str, Any]) -> dict[str, Any]:
@@ -786,82 +764,6 @@ def test_handler_with_only_some_hooks() -> None:
     handler = TextOnly()
     stream_of(full_events(), handler=handler).until_done()
     assert handler.text == FINAL_TEXT
-
-
-def function_call_events() -> list[tuple[str, Any]]:
-    step = stream_step(
-        id="step_fn", type="tool_calls", step_details={"type": "tool_calls", "tool_calls": []}
-    )
-    fn = {"index": 0, "type": "function"}
-    return [
-        ("thread.run.created", run("queued")),
-        ("thread.run.in_progress", run("in_progress")),
-        ("thread.run.step.created", step),
-        (
-            "thread.run.step.delta",
-            tool_delta(
-                "step_fn",
-                {
-                    **fn,
-                    "id": "call_001",
-                    "function": {"name": "get_weather", "arguments": "", "output": None},
-                },
-            ),
-        ),
-        (
-            "thread.run.step.delta",
-            tool_delta("step_fn", {**fn, "function": {"arguments": '{"city":'}}),
-        ),
-        (
-            "thread.run.step.delta",
-            tool_delta("step_fn", {**fn, "function": {"arguments": '"Paris"}'}}),
-        ),
-        ("thread.run.requires_action", run("requires_action", required_action=REQUIRED_ACTION)),
-    ]
-
-
-def answer_events() -> list[tuple[str, Any]]:
-    done_step = stream_step(
-        id="step_fn",
-        type="tool_calls",
-        status="completed",
-        step_details={
-            "type": "tool_calls",
-            "tool_calls": [
-                {
-                    "id": "call_001",
-                    "type": "function",
-                    "function": {
-                        "name": "get_weather",
-                        "arguments": '{"city":"Paris"}',
-                        "output": "18C and sunny",
-                    },
-                }
-            ],
-        },
-    )
-    return [
-        ("thread.run.queued", run("queued")),
-        ("thread.run.in_progress", run("in_progress")),
-        ("thread.run.step.completed", done_step),
-        ("thread.run.step.created", stream_step()),
-        ("thread.message.created", stream_message()),
-        ("thread.message.delta", delta_text(MSG, 0, "It is 18C and sunny in Paris.")),
-        (
-            "thread.message.completed",
-            stream_message(
-                status="completed",
-                content=[
-                    {
-                        "type": "text",
-                        "text": {"value": "It is 18C and sunny in Paris.", "annotations": []},
-                    }
-                ],
-            ),
-        ),
-        ("thread.run.step.completed", stream_step(status="completed")),
-        ("thread.run.completed", run("completed")),
-    ]
 
 
 def test_requires_action_calls_the_handler_with_the_tool_calls() -> None:
