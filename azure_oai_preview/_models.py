@@ -8,7 +8,8 @@ client checks them strictly against the spec with :func:`azure_oai_preview._stri
 using the class-level metadata declared here.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would re-evaluate these ClassVar
+# strings for every one of the ~300 generated subclasses at import.
 
 import enum
 import logging
@@ -87,7 +88,7 @@ class OpenEnum(str, enum.Enum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
             return None
-        unknown: dict[str, OpenEnum] | None = cls.__dict__.get("_azure_unknown_")
+        unknown: "dict[str, OpenEnum] | None" = cls.__dict__.get("_azure_unknown_")
         if unknown is None:
             unknown = {}
             type.__setattr__(cls, "_azure_unknown_", unknown)
