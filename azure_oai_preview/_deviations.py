@@ -185,6 +185,10 @@ def _lenient_union(
     for member in members:
         if get_origin(member) is Annotated:
             return _lenient(member, value, path, found)
+    # An optional field (``Model | None``) has one real member: parse into it, so that only
+    # the broken spot inside is kept raw and the rest of the object stays typed.
+    if len(members) == 1:
+        return _lenient(members[0], value, path, found)
     found.append(Deviation(path, problem, value))
     return value
 
@@ -201,6 +205,10 @@ def _tag_of(model: Any, field: str) -> Any:
 def _lenient_model(
     model: type[BaseModel], value: dict[str, Any], path: tuple[str | int, ...], found: list[Deviation]
 ) -> BaseModel:
+    if not model.__pydantic_complete__:
+        # A model validated only as part of its parent keeps its field annotations as
+        # unresolved forward references until it is rebuilt on its own.
+        model.model_rebuild()
     values: dict[str, Any] = {}
     fields_set: set[str] = set()
     known_keys: set[str] = set()
