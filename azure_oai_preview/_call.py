@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
+from pydantic import BaseModel
 
 from ._deviations import parse_json
 from ._exceptions import APIResponseValidationError, excerpt
@@ -84,6 +85,14 @@ def parse_json_response(response: httpx.Response, tp: Any) -> Any:
     :class:`APIResponseValidationError` with a short excerpt, not a decoder traceback.
     """
     content = response.content
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and not _is_json_object(content):
+        # JSON, but not an object at all (a list, a string, null): nothing of the model
+        # could be kept, so this is no deviation to tolerate but an unusable answer.
+        raise APIResponseValidationError(
+            f"expected a JSON object for {tp.__name__}, got something else",
+            response=response,
+            body_excerpt=excerpt(content),
+        )
     try:
         return parse_json(tp, content)
     except ValueError:
@@ -92,6 +101,17 @@ def parse_json_response(response: httpx.Response, tp: Any) -> Any:
             response=response,
             body_excerpt=excerpt(content),
         ) from None
+
+
+_JSON_WHITESPACE = b" \t\r\n"
+
+
+def _is_json_object(content: bytes) -> bool:
+    """Whether a JSON text starts an object (looks past leading whitespace only)."""
+    start = 0
+    while start < len(content) and content[start] in _JSON_WHITESPACE:
+        start += 1
+    return content[start : start + 1] == b"{"
 
 
 class JsonReader(Generic[T]):
