@@ -220,6 +220,11 @@ def status_error(response: httpx.Response, error_model: str | None = None) -> AP
             return ContentFilterError(
                 response=response, body=body, code=code, message=message, content_filter_results=typed
             )
+    elif outer is not None:
+        # Not Azure OpenAI's {"error": {...}}: API Management answers some failures (rate
+        # limits, bad keys) with its own {"statusCode": 429, "message": "..."}.
+        code = str_field(outer, "code")
+        message = str_field(outer, "message") or str_field(outer, "error")
     return status_error_class(response.status_code)(response=response, body=body, code=code, message=message)
 
 
