@@ -315,9 +315,11 @@ def _merge(target: dict[str, Any], delta: dict[str, Any], created: list[int] | N
 
 
 def _indexed(items: list[Any]) -> bool:
-    return bool(items) and all(
-        isinstance(item, dict) and isinstance(item.get("index"), int) for item in items
-    )  # pyright: ignore[reportUnknownMemberType]
+    return bool(items) and all(isinstance(item, dict) and _has_index(item) for item in items)  # pyright: ignore[reportUnknownArgumentType]
+
+
+def _has_index(item: dict[str, Any]) -> bool:
+    return isinstance(item.get("index"), int)
 
 
 def _merge_indexed(
@@ -849,7 +851,7 @@ class _HookPlan:
         if "on_run_step_delta" in wanted:
             calls.append(("on_run_step_delta", (data.delta, snapshot)))
         details = getattr(data.delta, "step_details", None)
-        snapshot_calls = getattr(snapshot.step_details, "tool_calls", None) or []
+        snapshot_calls: list[Any] = getattr(snapshot.step_details, "tool_calls", None) or []
         indexes = sorted(
             call.get("index", 0) for call in acc.step_state(data.id).details.get("tool_calls", ())
         )

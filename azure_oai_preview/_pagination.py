@@ -36,7 +36,11 @@ _log = logging.getLogger("azure_oai_preview")
 def _item_id(item: Any) -> str | None:
     # An item the service sent off-spec is kept as its raw JSON object (a dict): its id is
     # still the cursor, and losing it would end the walk early and skip items.
-    item_id = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)  # pyright: ignore[reportUnknownMemberType]
+    if isinstance(item, Mapping):
+        raw: Mapping[str, Any] = item  # pyright: ignore[reportUnknownVariableType]
+        item_id = raw.get("id")
+    else:
+        item_id = getattr(item, "id", None)
     return item_id if isinstance(item_id, str) and item_id else None
 
 
@@ -64,7 +68,7 @@ class _Cursor(Generic[ItemT]):
     def _edge_id(self, attribute: str) -> str | None:
         # Prefer the ids of the items themselves; first_id/last_id are a fallback for
         # services that omit them, and absent when data is empty.
-        items = self.listing.data or []
+        items: list[Any] = self.listing.data or []
         if items:
             item_id = _item_id(items[0] if attribute == "first_id" else items[-1])
             if item_id is not None:

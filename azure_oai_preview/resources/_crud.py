@@ -69,5 +69,5 @@ def list_call(
         operation=operation_named(operation_id),
         path_params=_path(operation_id, ids),
         query=query_of(**query),
-        reader=PageReader(model(listing)),
+        reader=PageReader[Any](model(listing)),
     )

@@ -112,7 +112,7 @@ class stream_operation(Generic[P, S, AS]):
                 async def opened() -> Any:
                     return await async_core.execute(builder(*args, **kwargs))
 
-                return AsyncAssistantStreamManager(opened)
+                return AsyncAssistantStreamManager[Any](opened)
 
             return functools.update_wrapper(open_async, builder)
         sync_core = core
