@@ -39,7 +39,7 @@ def main(out: Path) -> None:
         shutil.copy(page, out / page.name)
     subprocess.run(
         [sys.executable, "-m", "pdoc", "--docformat", "restructuredtext", "-o", str(out / "reference"),
-         "azure_oai_preview", "azure_oai_preview.models"],
+         "azure_oai_preview"],
         check=True,
     )
     print(f"docs: {len(pages)} guides and the API reference written to {out}")
