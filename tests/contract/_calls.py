@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import struct
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -1005,7 +1005,10 @@ def async_client(server: PrismServer, http_client: Any, **auth: Any) -> AsyncAzu
 # --------------------------------------------------------------------------- the driver
 
 EXERCISED: dict[str, set[tuple[str, Flavour]]] = defaultdict(set)
-"""operationId -> {(server, flavour)} answered with 200, for the whole session."""
+"""operationId -> {(pass, flavour)} answered with 200, for the whole session.
+
+The pass is the server's name (``static``, ``dynamic``, ``untransformed``) unless a test
+names its own (``bearer``)."""
 
 DEVIATIONS: dict[str, list[str]] = defaultdict(list)
 """``server/flavour call-id`` -> the deviations the SDK recorded while parsing."""
@@ -1068,12 +1071,10 @@ def _new_calls(
     return recorded
 
 
-def _note(
-    server: PrismServer, flavour: Flavour, call: OperationCall, recorded: list[RecordedCall]
-) -> None:
+def _note(label: str, flavour: Flavour, recorded: list[RecordedCall]) -> None:
     for item in recorded:
         if item.operation_id and item.status == 200:
-            EXERCISED[item.operation_id].add((server.name, flavour))
+            EXERCISED[item.operation_id].add((label, flavour))
 
 
 def _expect_clean(violations: ViolationRecorder, call: OperationCall) -> None:
@@ -1089,6 +1090,7 @@ def run_sync(
     violations: ViolationRecorder,
     *,
     plain: bool = True,
+    label: str | None = None,
 ) -> Outcome:
     """Call through ``with_raw_response`` (status 200, parse) and then plainly."""
     outcome = Outcome(call)
@@ -1099,7 +1101,7 @@ def run_sync(
     outcome.results.append(_finish_sync(call, raw.parse()))
     if plain:
         outcome.results.append(_finish_sync(call, call.invoke(client)))
-    return _settle(outcome, server, "sync", violations, before)
+    return _settle(outcome, label or server.name, "sync", violations, before)
 
 
 async def run_async(
@@ -1109,6 +1111,7 @@ async def run_async(
     violations: ViolationRecorder,
     *,
     plain: bool = True,
+    label: str | None = None,
 ) -> Outcome:
     outcome = Outcome(call)
     before = len(violations.calls)
@@ -1118,7 +1121,7 @@ async def run_async(
     outcome.results.append(await _finish_async(call, raw.parse()))
     if plain:
         outcome.results.append(await _finish_async(call, await call.invoke(client)))
-    return _settle(outcome, server, "async", violations, before)
+    return _settle(outcome, label or server.name, "async", violations, before)
 
 
 def _finish_sync(call: OperationCall, result: Any) -> Any:
@@ -1141,7 +1144,7 @@ async def _finish_async(call: OperationCall, result: Any) -> Any:
 
 def _settle(
     outcome: Outcome,
-    server: PrismServer,
+    label: str,
     flavour: Flavour,
     violations: ViolationRecorder,
     before: int,
@@ -1154,8 +1157,8 @@ def _settle(
     for result in outcome.results:
         outcome.deviations += _found_deviations(result)
     if outcome.deviations:
-        DEVIATIONS[f"{server.name}/{flavour} {call.id}"] = sorted(set(outcome.deviations))
-    _note(server, flavour, call, outcome.recorded)
+        DEVIATIONS[f"{label}/{flavour} {call.id}"] = sorted(set(outcome.deviations))
+    _note(label, flavour, outcome.recorded)
     return outcome
 
 
@@ -1174,14 +1177,8 @@ def drive_sync(
         error: BaseException | None = None
     except Exception as exc:  # reported by the caller, with Prism's verdict next to it
         result, error = None, exc
-    _note(server, "sync", call, violations.calls[before:])
+    _note(server.name, "sync", violations.calls[before:])
     return result, error
-
-
-def flavour_runner(
-    flavour: Flavour,
-) -> Callable[..., Outcome | Awaitable[Outcome]]:
-    return run_sync if flavour == "sync" else run_async
 
 
 # --------------------------------------------------------------------------- reporting
