@@ -85,11 +85,11 @@ def parse_json_response(response: httpx.Response, tp: Any) -> Any:
     :class:`APIResponseValidationError` with a short excerpt, not a decoder traceback.
     """
     content = response.content
-    if isinstance(tp, type) and issubclass(tp, BaseModel) and not _is_json_object(content):
+    if _is_model(tp) and not _is_json_object(content):
         # JSON, but not an object at all (a list, a string, null): nothing of the model
         # could be kept, so this is no deviation to tolerate but an unusable answer.
         raise APIResponseValidationError(
-            f"expected a JSON object for {tp.__name__}, got something else",
+            f"expected a JSON object for {getattr(tp, '__name__', tp)}, got something else",
             response=response,
             body_excerpt=excerpt(content),
         )
@@ -104,6 +104,10 @@ def parse_json_response(response: httpx.Response, tp: Any) -> Any:
 
 
 _JSON_WHITESPACE = b" \t\r\n"
+
+
+def _is_model(tp: object) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
 def _is_json_object(content: bytes) -> bool:
