@@ -154,10 +154,31 @@ def _exchange(
                 attempt += 1
                 yield (_SLEEP, delay)
                 continue
-            yield (_READ, response)
+            failure = yield (_READ, response)
+            if failure is not None:
+                raise _connection_error(failure, request) from failure
             raise status_error(response, call.operation.error_model)
         if not call.stream:
-            yield (_READ, response)
+            failure = yield (_READ, response)
+            if failure is not None:
+                # The answer had started, so only what the policy deems safe to replay
+                # after that (a timeout, not a reset connection) is retried.
+                if (
+                    config.retry.should_retry_exception(failure, response_started=True)
+                    and attempt < config.retry.max_retries
+                ):
+                    delay = config.retry.delay(attempt, None)
+                    _log.info(
+                        "retrying %s after %s reading the response in %.2fs",
+                        call.operation.operation_id,
+                        type(failure).__name__,
+                        delay,
+                    )
+                    yield (_CLOSE, response)
+                    attempt += 1
+                    yield (_SLEEP, delay)
+                    continue
+                raise _connection_error(failure, request) from failure
         return response
 
 
@@ -298,7 +319,7 @@ class SyncCore:
             elif step == _AUTH:
                 outcome = self.auth.headers()
             elif step == _READ:
-                _read_fully(arg)
+                outcome = _read_fully(arg)
             elif step == _CLOSE:
                 arg.close()
             elif step == _SLEEP:
@@ -342,7 +363,7 @@ class AsyncCore:
             elif step == _AUTH:
                 outcome = await self.auth.async_headers()
             elif step == _READ:
-                await _aread_fully(arg)
+                outcome = await _aread_fully(arg)
             elif step == _CLOSE:
                 await arg.aclose()
             elif step == _SLEEP:
@@ -356,18 +377,21 @@ class AsyncCore:
         return await call.reader.read_async(response, self, call)
 
 
-def _read_fully(response: httpx.Response) -> None:
+def _read_fully(response: httpx.Response) -> httpx.TransportError | None:
+    """Read the body; a transport failure is returned for the exchange to judge."""
     try:
         response.read()
     except httpx.TransportError as exc:
-        raise _connection_error(exc, response.request) from exc
+        return exc
+    return None
 
 
-async def _aread_fully(response: httpx.Response) -> None:
+async def _aread_fully(response: httpx.Response) -> httpx.TransportError | None:
     try:
         await response.aread()
     except httpx.TransportError as exc:
-        raise _connection_error(exc, response.request) from exc
+        return exc
+    return None
 
 
 def with_config(config: ClientConfig, **changes: Any) -> ClientConfig:
