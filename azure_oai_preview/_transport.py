@@ -190,16 +190,13 @@ def _redirected(http: httpx.Client | httpx.AsyncClient, request: httpx.Request, 
     if (target.scheme, target.host, target.port) != (request.url.scheme, request.url.host, request.url.port):
         for name in _CREDENTIAL_HEADERS:
             headers.pop(name, None)
-    if not keep_body:
-        for name in ("content-type", "content-length", "transfer-encoding"):
-            headers.pop(name, None)
-    return http.build_request(
-        method,
-        target,
-        headers=headers,
-        content=request.content if keep_body else None,
-        extensions=request.extensions,
-    )
+    if keep_body:
+        # Resend the same body stream: a multipart upload is streamed and has no
+        # ``request.content``; httpx's byte and multipart streams can be replayed.
+        return httpx.Request(method, target, headers=headers, stream=request.stream, extensions=request.extensions)
+    for name in ("content-type", "content-length", "transfer-encoding"):
+        headers.pop(name, None)
+    return http.build_request(method, target, headers=headers, extensions=request.extensions)
 
 
 def _connection_error(exc: BaseException, request: httpx.Request) -> APIConnectionError:
