@@ -41,6 +41,7 @@ from pydantic import ValidationError
 from . import _deviations, _sse
 from ._deviations import adapter_for, parse_python
 from ._exceptions import IncompleteStreamError, request_id_of
+from ._models import OpenModel
 from ._streaming import raise_stream_error, require_event_stream
 
 if TYPE_CHECKING:
@@ -474,25 +475,35 @@ class RunAccumulator:
 
     def apply(self, event: Any) -> None:
         """Take one event into account."""
-        name = getattr(event, "event", None)
-        applier = self._appliers.get(name) if isinstance(name, str) else None
+        if isinstance(event, UnknownStreamEvent):
+            self._unknown(event)
+            return
+        data = event.data
+        if not isinstance(data, OpenModel):
+            # Off-spec data that is not even an object is delivered as received (raw) but
+            # cannot be merged into anything.
+            return
+        applier = self._appliers.get(event.event)
         if applier is not None:
-            applier(event.data)
-        elif (
-            isinstance(name, str)
-            and name.startswith("thread.run.")
-            and not name.startswith("thread.run.step.")
-        ):
-            self._run(event.data)
+            applier(data)
+        elif event.event.startswith("thread.run."):
+            self.run = data  # type: ignore[assignment]
 
     # thread and run
 
     def _thread(self, data: Any) -> None:
         self.thread = data
 
-    def _run(self, data: Any) -> None:
-        if not isinstance(data, dict):  # an off-spec event kept raw is not a run snapshot
-            self.run = data
+    def _unknown(self, event: UnknownStreamEvent) -> None:
+        # A run event this spec does not define yet (a newer service's thread.run.<state>)
+        # still carries the run: keep it, so current_run and the end-of-stream check see it.
+        data = event.data
+        name = event.event
+        is_run_event = name.startswith("thread.run.") and not name.startswith("thread.run.step.")
+        if is_run_event and isinstance(data, dict) and data.get("object") == "thread.run":  # pyright: ignore[reportUnknownMemberType]
+            from .models import RunObject
+
+            self.run = _lenient(RunObject, data)
 
     @property
     def run_is_final(self) -> bool:
@@ -543,7 +554,7 @@ class RunAccumulator:
             return
         parts = state.parts
         for part in content:
-            index = part.index or 0
+            index = getattr(part, "index", None) or 0
             target = parts.get(index)
             if part.type == "text":
                 if not isinstance(target, _TextPart):
@@ -819,10 +830,10 @@ class _HookPlan:
             calls.append(("on_message_delta", (data.delta, snapshot)))
         content = snapshot.content or []
         indexes = sorted(acc.message_state(data.id).parts)
-        for part in data.delta.content or ():
+        for part in getattr(data.delta, "content", None) or ():
             if part.type != "text":
                 continue
-            index = part.index or 0
+            index = getattr(part, "index", None) or 0
             position = indexes.index(index) if index in indexes else -1
             text = (
                 getattr(content[position], "text", None) if 0 <= position < len(content) else None
@@ -856,7 +867,7 @@ class _HookPlan:
             call.get("index", 0) for call in acc.step_state(data.id).details.get("tool_calls", ())
         )
         for call in getattr(details, "tool_calls", None) or ():
-            index = call.index or 0
+            index = getattr(call, "index", None) or 0
             position = indexes.index(index) if index in indexes else -1
             tool_call = snapshot_calls[position] if 0 <= position < len(snapshot_calls) else None
             if index in acc.created and "on_tool_call_created" in wanted:
@@ -911,7 +922,7 @@ class RunStreamMachine:
 
     def hooks(self, event: Any) -> list[_Hook]:
         plan = self.plan
-        if plan is None or isinstance(event, UnknownStreamEvent):
+        if plan is None or not isinstance(getattr(event, "data", None), OpenModel):
             return (
                 [("on_event", (event,))] if plan is not None and "on_event" in plan.wanted else []
             )
@@ -1020,8 +1031,8 @@ class _StreamView(Generic[HandlerT]):
 def _text_pieces(event: Any) -> Iterator[str]:
     if getattr(event, "event", None) != "thread.message.delta":
         return
-    delta = event.data.delta
-    for part in (delta.content if delta is not None else None) or ():
+    delta = getattr(event.data, "delta", None)
+    for part in getattr(delta, "content", None) or ():
         if part.type == "text" and part.text is not None and part.text.value:
             yield part.text.value
 

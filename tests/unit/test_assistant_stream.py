@@ -1022,3 +1022,77 @@ async def test_async_rechunked_bytewise() -> None:
     body = sse_body(full_events())
     stream = AsyncAssistantStream(sse_response([body[i : i + 7] for i in range(0, len(body), 7)]))
     assert dumps([e async for e in stream]) == dumps(list(stream_of(full_events())))
+
+
+# -- hostile data ----------------------------------------------------------------------------------
+
+HOSTILE = {
+    "delta data is a string": [("thread.message.delta", "garbage")],
+    "delta data is a list": [("thread.message.delta", [1, 2])],
+    "content part of an unknown type without index": [
+        (
+            "thread.message.delta",
+            content_delta({"type": "video", "url": "https://example.com/v.mp4"}),
+        )
+    ],
+    "message delta without delta": [
+        ("thread.message.delta", {"id": MSG, "object": "thread.message.delta"})
+    ],
+    "step delta data is a list": [("thread.run.step.delta", ["x"])],
+    "completed message is a string": [("thread.message.completed", "x")],
+    "run data is a string": [("thread.run.in_progress", "x")],
+}
+
+
+class Everything(AssistantEventHandler):
+    """Overrides every hook, so that every snapshot is built for every event."""
+
+    def on_event(self, event: Any) -> None: ...
+    def on_run_step_delta(self, delta: Any, snapshot: Any) -> None: ...
+    def on_tool_call_delta(self, delta: Any, snapshot: Any) -> None: ...
+    def on_tool_call_created(self, tool_call: Any) -> None: ...
+    def on_message_delta(self, delta: Any, snapshot: Any) -> None: ...
+    def on_text_delta(self, delta: Any, snapshot: Any) -> None: ...
+    def on_text_created(self, text: Any) -> None: ...
+    def on_message_done(self, message: Any) -> None: ...
+    def on_text_done(self, text: Any) -> None: ...
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+@pytest.mark.parametrize("with_handler", [False, True], ids=["events", "handler"])
+def test_off_spec_data_never_breaks_the_stream(case: str, with_handler: bool) -> None:
+    events = [
+        ("thread.run.created", run("queued")),
+        *HOSTILE[case],
+        ("thread.run.completed", run("completed")),
+    ]
+    stream = stream_of(events, handler=Everything() if with_handler else None)
+    delivered = list(stream)
+    assert len(delivered) == len(events)
+    assert stream.final_run().status == "completed"
+    assert isinstance(stream.message_snapshots, list)
+    assert isinstance(stream.run_step_snapshots, list)
+    assert list(stream_of(events).text_deltas()) == []
+
+
+def test_a_newer_services_run_event_still_updates_the_run() -> None:
+    # thread.run.incomplete exists in later api-versions; this spec does not know it.
+    stream = stream_of(
+        [("thread.run.created", run("queued")), ("thread.run.incomplete", run("incomplete"))],
+        done=False,
+    )
+    events = list(stream)
+    assert isinstance(events[1], UnknownStreamEvent)
+    assert stream.final_run().status == "incomplete"
+
+
+def test_assistant_stream_event_alias_is_exported() -> None:
+    import typing
+
+    from azure_oai_preview import AssistantStreamEvent, models
+
+    members = set(typing.get_args(AssistantStreamEvent))
+    expected = {
+        getattr(models, cls) for name, cls in STREAM_EVENTS.items() if name not in ("error", "done")
+    }
+    assert members == expected | {UnknownStreamEvent}

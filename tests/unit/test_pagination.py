@@ -313,3 +313,46 @@ async def test_async_stop_conditions(
     queries = _serve(mock_api, [same, same, listing([], True)])
     assert [a.id async for a in await async_client.assistants.list()] == ["a1", "a2"]
     assert len(queries) == 2
+
+
+def test_vector_store_file_filter_kept_across_pages_both_ways(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    template = example_response("list_vector_store_files")["data"][0]
+    files = [
+        {
+            **template,
+            "id": f"file-{i:03d}",
+            "created_at": 1699061776 + i,
+            "status": ("completed", "failed")[i % 2],
+        }
+        for i in range(11)
+    ]
+    paged = PagedService(files, filters={"filter": "status"})
+    mock_api.get("/vector_stores/vs_abc123/file_batches/vsfb_abc123/files").mock(side_effect=paged)
+    page = client.vector_stores.file_batches.list_files(
+        "vsfb_abc123", vector_store_id="vs_abc123", filter="completed", limit=2, order="asc"
+    )
+    assert ids(page) == [f"file-{i:03d}" for i in range(0, 11, 2)]
+    assert len(paged.queries) == 3
+    assert all(q["filter"] == "completed" and q["limit"] == "2" for q in paged.queries)
+    last = list(page.iter_pages())[-1]
+    back = last.previous_page()
+    assert back is not None
+    assert ids(back.data) == ["file-004", "file-006"]
+    assert paged.queries[-1]["filter"] == "completed"
+
+
+async def test_async_vector_store_files_filter(
+    async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    template = example_response("list_vector_store_files")["data"][0]
+    files = [
+        {**template, "id": f"file-{i:03d}", "status": ("in_progress", "completed")[i % 2]}
+        for i in range(7)
+    ]
+    paged = PagedService(files, filters={"filter": "status"})
+    mock_api.get("/vector_stores/vs_abc123/files").mock(side_effect=paged)
+    page = await async_client.vector_stores.files.list("vs_abc123", filter="in_progress", limit=3)
+    assert [f.id async for f in page] == ["file-006", "file-004", "file-002", "file-000"]
+    assert all(q["filter"] == "in_progress" for q in paged.queries)
