@@ -34,7 +34,7 @@ class _Choice:
         self.function_call: dict[str, Any] | None = None
         self.finish_reason: Any = None
         self.logprobs: list[Any] = []
-        self.content_filter_results: Any = None
+        self.content_filter_results: dict[str, Any] | None = None
 
 
 class ChatCompletionAccumulator:
@@ -42,8 +42,8 @@ class ChatCompletionAccumulator:
 
     Content is concatenated per choice; tool calls are merged by their ``index`` (id, type
     and function name from the first delta that has them, arguments concatenated);
-    finish reasons, content-filter results, usage and prompt filter results are kept
-    from the chunks that carry them.
+    finish reasons, usage and prompt filter results are kept from the chunks that carry
+    them; content-filter results are merged by category across chunks.
     """
 
     def __init__(self) -> None:
@@ -88,8 +88,11 @@ class ChatCompletionAccumulator:
         logprobs = getattr(choice, "logprobs", None)
         if logprobs is not None and getattr(logprobs, "content", None):
             state.logprobs.extend(_dump(item) for item in logprobs.content)
-        if getattr(choice, "content_filter_results", None) is not None:
-            state.content_filter_results = _dump(choice.content_filter_results)
+        results = getattr(choice, "content_filter_results", None)
+        if results is not None:
+            # Azure reports filter results per segment and may close with an empty object;
+            # merge by category (the latest report of a category wins) so nothing is lost.
+            state.content_filter_results = {**(state.content_filter_results or {}), **_dump(results)}
 
     @staticmethod
     def _merge_tool_call(state: _Choice, call: Any) -> None:
