@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ._json import json_object
 from ._streaming import AsyncStream, Stream
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class _Choice:
         self.function_call: dict[str, Any] | None = None
         self.finish_reason: Any = None
         self.logprobs: list[Any] = []
-        self.content_filter_results: dict[str, Any] | None = None
+        self.content_filter_results: Any = None
 
 
 class ChatCompletionAccumulator:
@@ -92,7 +93,10 @@ class ChatCompletionAccumulator:
         if results is not None:
             # Azure reports filter results per segment and may close with an empty object;
             # merge by category (the latest report of a category wins) so nothing is lost.
-            state.content_filter_results = {**(state.content_filter_results or {}), **_dump(results)}
+            dumped = _dump(results)
+            merged = json_object(state.content_filter_results)
+            update = json_object(dumped)
+            state.content_filter_results = {**merged, **update} if merged is not None and update is not None else dumped
 
     @staticmethod
     def _merge_tool_call(state: _Choice, call: Any) -> None:
