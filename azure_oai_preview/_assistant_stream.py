@@ -52,8 +52,15 @@ if TYPE_CHECKING:
     from ._call import Call
     from ._transport import AsyncCore, SyncCore
     from .models import (
+        MessageContentImageFileObjectImageFile,
+        MessageContentTextObjectText,
+        MessageDeltaContentTextObjectText,
+        MessageDeltaObjectDelta,
         MessageObject,
         RunObject,
+        RunStepDeltaObjectDelta,
+        RunStepDeltaStepDetailsToolCallsObjectToolCallsItem,
+        RunStepDetailsToolCallsObjectToolCallsItem,
         RunStepObject,
         RunToolCallObject,
         ThreadCreated,
@@ -107,6 +114,9 @@ if TYPE_CHECKING:
         "UnknownStreamEvent",
     ]
     """One event of a run stream: a generated event class, or an event the spec does not know."""
+
+    ToolCall: TypeAlias = RunStepDetailsToolCallsObjectToolCallsItem
+    ToolCallDelta: TypeAlias = RunStepDeltaStepDetailsToolCallsObjectToolCallsItem
 
 __all__ = [
     "AssistantEventHandler",
@@ -690,19 +700,19 @@ class AssistantEventHandler:
     def on_run_step_created(self, run_step: RunStepObject) -> None:
         """A run step began (a message to write, or tool calls to make)."""
 
-    def on_run_step_delta(self, delta: Any, snapshot: RunStepObject) -> None:
+    def on_run_step_delta(self, delta: RunStepDeltaObjectDelta, snapshot: RunStepObject) -> None:
         """Part of a run step arrived; ``snapshot`` is the step so far."""
 
     def on_run_step_done(self, run_step: RunStepObject) -> None:
         """A run step completed, failed, was cancelled or expired."""
 
-    def on_tool_call_created(self, tool_call: Any) -> None:
+    def on_tool_call_created(self, tool_call: ToolCall) -> None:
         """A tool call (code interpreter, file search, function) began."""
 
-    def on_tool_call_delta(self, delta: Any, snapshot: Any) -> None:
+    def on_tool_call_delta(self, delta: ToolCallDelta, snapshot: ToolCall) -> None:
         """Part of a tool call arrived (code input, outputs, function arguments)."""
 
-    def on_tool_call_done(self, tool_call: Any) -> None:
+    def on_tool_call_done(self, tool_call: ToolCall) -> None:
         """A tool call is complete: its step finished, or the run now waits for its output."""
 
     def on_requires_action(self, run: RunObject, tool_calls: list[RunToolCallObject]) -> None:
@@ -711,22 +721,24 @@ class AssistantEventHandler:
     def on_message_created(self, message: MessageObject) -> None:
         """The assistant began a message."""
 
-    def on_message_delta(self, delta: Any, snapshot: MessageObject) -> None:
+    def on_message_delta(self, delta: MessageDeltaObjectDelta, snapshot: MessageObject) -> None:
         """Part of a message arrived; ``snapshot`` is the message so far."""
 
     def on_message_done(self, message: MessageObject) -> None:
         """A message is complete (or incomplete: see its ``status``)."""
 
-    def on_text_created(self, text: Any) -> None:
+    def on_text_created(self, text: MessageContentTextObjectText) -> None:
         """A text part of a message began."""
 
-    def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+    def on_text_delta(
+        self, delta: MessageDeltaContentTextObjectText, snapshot: MessageContentTextObjectText
+    ) -> None:
         """Text arrived: ``delta.value`` is the new piece, ``snapshot.value`` the text so far."""
 
-    def on_text_done(self, text: Any) -> None:
+    def on_text_done(self, text: MessageContentTextObjectText) -> None:
         """A text part is final (value and annotations)."""
 
-    def on_image_file_done(self, image_file: Any) -> None:
+    def on_image_file_done(self, image_file: MessageContentImageFileObjectImageFile) -> None:
         """An image part of a message is final."""
 
     def on_end(self) -> None:
@@ -743,21 +755,29 @@ class AsyncAssistantEventHandler:
 
     async def on_event(self, event: AssistantStreamEvent) -> None: ...
     async def on_run_step_created(self, run_step: RunStepObject) -> None: ...
-    async def on_run_step_delta(self, delta: Any, snapshot: RunStepObject) -> None: ...
+    async def on_run_step_delta(
+        self, delta: RunStepDeltaObjectDelta, snapshot: RunStepObject
+    ) -> None: ...
     async def on_run_step_done(self, run_step: RunStepObject) -> None: ...
-    async def on_tool_call_created(self, tool_call: Any) -> None: ...
-    async def on_tool_call_delta(self, delta: Any, snapshot: Any) -> None: ...
-    async def on_tool_call_done(self, tool_call: Any) -> None: ...
+    async def on_tool_call_created(self, tool_call: ToolCall) -> None: ...
+    async def on_tool_call_delta(self, delta: ToolCallDelta, snapshot: ToolCall) -> None: ...
+    async def on_tool_call_done(self, tool_call: ToolCall) -> None: ...
     async def on_requires_action(
         self, run: RunObject, tool_calls: list[RunToolCallObject]
     ) -> None: ...
     async def on_message_created(self, message: MessageObject) -> None: ...
-    async def on_message_delta(self, delta: Any, snapshot: MessageObject) -> None: ...
+    async def on_message_delta(
+        self, delta: MessageDeltaObjectDelta, snapshot: MessageObject
+    ) -> None: ...
     async def on_message_done(self, message: MessageObject) -> None: ...
-    async def on_text_created(self, text: Any) -> None: ...
-    async def on_text_delta(self, delta: Any, snapshot: Any) -> None: ...
-    async def on_text_done(self, text: Any) -> None: ...
-    async def on_image_file_done(self, image_file: Any) -> None: ...
+    async def on_text_created(self, text: MessageContentTextObjectText) -> None: ...
+    async def on_text_delta(
+        self, delta: MessageDeltaContentTextObjectText, snapshot: MessageContentTextObjectText
+    ) -> None: ...
+    async def on_text_done(self, text: MessageContentTextObjectText) -> None: ...
+    async def on_image_file_done(
+        self, image_file: MessageContentImageFileObjectImageFile
+    ) -> None: ...
     async def on_end(self) -> None: ...
     async def on_exception(self, exception: Exception) -> None: ...
 
@@ -838,6 +858,8 @@ class _HookPlan:
             text = (
                 getattr(content[position], "text", None) if 0 <= position < len(content) else None
             )
+            if text is None:
+                continue  # no typed snapshot of this part (kept raw): nothing to hand over
             if index in acc.created and "on_text_created" in wanted:
                 calls.append(("on_text_created", (text,)))
             if "on_text_delta" in wanted and part.text is not None:
@@ -870,6 +892,8 @@ class _HookPlan:
             index = getattr(call, "index", None) or 0
             position = indexes.index(index) if index in indexes else -1
             tool_call = snapshot_calls[position] if 0 <= position < len(snapshot_calls) else None
+            if tool_call is None:
+                continue
             if index in acc.created and "on_tool_call_created" in wanted:
                 calls.append(("on_tool_call_created", (tool_call,)))
             if "on_tool_call_delta" in wanted:
@@ -1048,6 +1072,9 @@ class AssistantStream(_StreamView[AssistantEventHandler]):
     def __init__(
         self, response: httpx.Response, event_handler: AssistantEventHandler | None = None
     ) -> None:
+        if error := _wrong_handler(event_handler, for_async=False):
+            response.close()
+            raise error
         self._start(response, event_handler)
         if event_handler is not None:
             event_handler.stream = self
@@ -1133,6 +1160,8 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler]):
     def __init__(
         self, response: httpx.Response, event_handler: AsyncAssistantEventHandler | None = None
     ) -> None:
+        if error := _wrong_handler(event_handler, for_async=True):
+            raise error  # (through the client, the reader has closed the response already)
         self._start(response, event_handler)
         if event_handler is not None:
             event_handler.stream = self
@@ -1214,7 +1243,8 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler]):
 
 
 class AssistantStreamReader:
-    """Result reader of the run-streaming calls: checks the answer is a stream, then wraps it."""
+    """Result reader of the run-streaming calls: checks the answer is an event stream and that
+    the handler suits the client, then opens the stream."""
 
     __slots__ = ("event_handler",)
 
@@ -1227,12 +1257,11 @@ class AssistantStreamReader:
         self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]
     ) -> AssistantStream:
         handler = self.event_handler
-        if isinstance(handler, AsyncAssistantEventHandler):
+        if error := _wrong_handler(handler, for_async=False):
             response.close()
-            raise TypeError(
-                "the sync client needs an AssistantEventHandler, not an AsyncAssistantEventHandler"
-            )
-        if not response.headers.get("content-type", "").startswith("text/event-stream"):
+            raise error
+        assert not isinstance(handler, AsyncAssistantEventHandler)
+        if not _is_event_stream(response):
             response.read()
             require_event_stream(response)
         return AssistantStream(response, handler)
@@ -1241,15 +1270,31 @@ class AssistantStreamReader:
         self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
     ) -> AsyncAssistantStream:
         handler = self.event_handler
-        if isinstance(handler, AssistantEventHandler):
+        if error := _wrong_handler(handler, for_async=True):
             await response.aclose()
-            raise TypeError(
-                "the async client needs an AsyncAssistantEventHandler, not an AssistantEventHandler"
-            )
-        if not response.headers.get("content-type", "").startswith("text/event-stream"):
+            raise error
+        assert not isinstance(handler, AssistantEventHandler)
+        if not _is_event_stream(response):
             await response.aread()
             require_event_stream(response)
         return AsyncAssistantStream(response, handler)
+
+
+def _is_event_stream(response: httpx.Response) -> bool:
+    return response.headers.get("content-type", "").startswith("text/event-stream")
+
+
+def _wrong_handler(handler: object, *, for_async: bool) -> TypeError | None:
+    """The error for a handler of the other client flavour, or None when it fits."""
+    wrong, right = (
+        (AssistantEventHandler, "AsyncAssistantEventHandler")
+        if for_async
+        else (AsyncAssistantEventHandler, "AssistantEventHandler")
+    )
+    if isinstance(handler, wrong):
+        client = "async" if for_async else "sync"
+        return TypeError(f"the {client} client needs an {right}, not an {type(handler).__name__}")
+    return None
 
 
 class AsyncAssistantStreamManager(Generic[StreamT]):

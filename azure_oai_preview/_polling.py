@@ -39,6 +39,7 @@ __all__ = [
     "flow_operation",
     "poll_until",
     "run_settled",
+    "then_poll",
 ]
 
 P = ParamSpec("P")
@@ -128,6 +129,12 @@ def poll_until(
         current = yield fetch()
         if settled(current):
             return current
+
+
+def then_poll(first: Call[Any, Any], poll: Callable[[Any], Flow[T]]) -> Flow[T]:
+    """Execute ``first`` (a create or submit call), then the poll built from its result."""
+    result = yield first
+    return (yield from poll(result))
 
 
 def drive_sync(core: SyncCore, flow: Flow[T]) -> T:

@@ -25,7 +25,14 @@ from .._assistant_stream import (
     AsyncAssistantStreamManager,
 )
 from .._call import Call
-from .._polling import DEFAULT_POLL_INTERVAL, Flow, flow_operation, poll_until, run_settled
+from .._polling import (
+    DEFAULT_POLL_INTERVAL,
+    Flow,
+    flow_operation,
+    poll_until,
+    run_settled,
+    then_poll,
+)
 from .._resource import M, Resource, operation, streaming_operation
 from ._crud import body_call, list_call, plain_call
 
@@ -256,16 +263,24 @@ def poll_run(
 
 
 def poll_from(
-    created: Any, thread_id: str, poll_interval: float, timeout: float | None
-) -> Flow[RunObject]:
-    """Poll a run the caller already has (skipped when it has already settled)."""
-    return poll_until(
-        lambda: retrieve_run(created.id, thread_id=thread_id),
-        run_settled,
-        poll_interval=poll_interval,
-        timeout=timeout,
-        current=created,
-    )
+    thread_id: str | None, poll_interval: float, timeout: float | None
+) -> Callable[[Any], Flow[RunObject]]:
+    """A poll of the run a create or submit call returned (skipped when it has settled).
+
+    ``thread_id`` None takes the thread from the run itself (``create_and_run``).
+    """
+
+    def poll(run: Any) -> Flow[RunObject]:
+        thread = thread_id or run.thread_id
+        return poll_until(
+            lambda: retrieve_run(run.id, thread_id=thread),
+            run_settled,
+            poll_interval=poll_interval,
+            timeout=timeout,
+            current=run,
+        )
+
+    return poll
 
 
 def create_run_and_poll(
@@ -276,8 +291,7 @@ def create_run_and_poll(
     **params: Unpack[CreateRunParams],
 ) -> Flow[RunObject]:
     """Start a run and wait until it settles (see :meth:`Runs.poll`)."""
-    created = yield create_run(thread_id, **params)
-    return (yield from poll_from(created, thread_id, poll_interval, timeout))
+    return then_poll(create_run(thread_id, **params), poll_from(thread_id, poll_interval, timeout))
 
 
 def submit_tool_outputs_and_poll(
@@ -289,8 +303,8 @@ def submit_tool_outputs_and_poll(
     **params: Unpack[SubmitToolOutputsToRunParams],
 ) -> Flow[RunObject]:
     """Answer the function calls, then wait until the run settles again."""
-    run = yield submit_tool_outputs(run_id, thread_id=thread_id, **params)
-    return (yield from poll_from(run, thread_id, poll_interval, timeout))
+    submit = submit_tool_outputs(run_id, thread_id=thread_id, **params)
+    return then_poll(submit, poll_from(thread_id, poll_interval, timeout))
 
 
 # -- steps ----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from typing_extensions import Unpack
 
 from .._call import Call
-from .._polling import DEFAULT_POLL_INTERVAL, Flow, flow_operation
+from .._polling import DEFAULT_POLL_INTERVAL, Flow, flow_operation, then_poll
 from .._resource import M, Resource, operation, streaming_operation
 from ._crud import body_call, plain_call
 from .messages import Messages
@@ -74,8 +74,7 @@ def create_and_run_poll(
     **params: Unpack[CreateThreadAndRunParams],
 ) -> Flow[RunObject]:
     """Create a thread, start a run and wait until it settles (see ``runs.poll``)."""
-    created = yield create_and_run(**params)
-    return (yield from poll_from(created, created.thread_id, poll_interval, timeout))
+    return then_poll(create_and_run(**params), poll_from(None, poll_interval, timeout))
 
 
 class Threads(Resource[M]):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from typing_extensions import Unpack
 
 from .._call import Call
-from .._polling import DEFAULT_POLL_INTERVAL, Flow, flow_operation, poll_until
+from .._polling import DEFAULT_POLL_INTERVAL, Flow, flow_operation, poll_until, then_poll
 from .._resource import M, Resource, operation
 from ._crud import body_call, list_call, plain_call
 
@@ -37,6 +38,25 @@ def _processed(item: Any) -> bool:
     # Files and batches are processed asynchronously; anything but these is final.
     status = getattr(item, "status", None)
     return getattr(status, "value", status) not in ("in_progress", "cancelling")
+
+
+def _until_processed(
+    retrieve: Callable[[str], Call[Any, Any]], poll_interval: float, timeout: float | None
+) -> Callable[[Any], Flow[Any]]:
+    """A poll of a file or batch: from its id, or from the object a create call returned."""
+
+    def poll(target: Any) -> Flow[Any]:
+        object_id = target if isinstance(target, str) else target.id
+        current = None if isinstance(target, str) else target
+        return poll_until(
+            lambda: retrieve(object_id),
+            _processed,
+            poll_interval=poll_interval,
+            timeout=timeout,
+            current=current,
+        )
+
+    return poll
 
 
 # -- vector stores ------------------------------------------------------------------------------
@@ -158,12 +178,8 @@ def poll_vector_store_file(
 
     Raises :class:`~azure_oai_preview.PollTimeoutError` after ``timeout`` seconds (None: no limit).
     """
-    return poll_until(
-        lambda: retrieve_vector_store_file(file_id, vector_store_id=vector_store_id),
-        _processed,
-        poll_interval=poll_interval,
-        timeout=timeout,
-    )
+    retrieve = partial(retrieve_vector_store_file, vector_store_id=vector_store_id)
+    return _until_processed(retrieve, poll_interval, timeout)(file_id)
 
 
 def create_vector_store_file_and_poll(
@@ -174,15 +190,10 @@ def create_vector_store_file_and_poll(
     **params: Unpack[CreateVectorStoreFileParams],
 ) -> Flow[VectorStoreFileObject]:
     """Attach a file, then poll until it is processed (see :meth:`VectorStoreFiles.poll`)."""
-    created = yield create_vector_store_file(vector_store_id, **params)
-    return (
-        yield from poll_until(
-            lambda: retrieve_vector_store_file(created.id, vector_store_id=vector_store_id),
-            _processed,
-            poll_interval=poll_interval,
-            timeout=timeout,
-            current=created,
-        )
+    retrieve = partial(retrieve_vector_store_file, vector_store_id=vector_store_id)
+    return then_poll(
+        create_vector_store_file(vector_store_id, **params),
+        _until_processed(retrieve, poll_interval, timeout),
     )
 
 
@@ -255,12 +266,8 @@ def poll_file_batch(
     timeout: float | None = None,
 ) -> Flow[VectorStoreFileBatchObject]:
     """Retrieve the batch every ``poll_interval`` seconds until it is no longer ``in_progress``."""
-    return poll_until(
-        lambda: retrieve_file_batch(batch_id, vector_store_id=vector_store_id),
-        _processed,
-        poll_interval=poll_interval,
-        timeout=timeout,
-    )
+    retrieve = partial(retrieve_file_batch, vector_store_id=vector_store_id)
+    return _until_processed(retrieve, poll_interval, timeout)(batch_id)
 
 
 def create_file_batch_and_poll(
@@ -271,15 +278,10 @@ def create_file_batch_and_poll(
     **params: Unpack[CreateVectorStoreFileBatchParams],
 ) -> Flow[VectorStoreFileBatchObject]:
     """Create a file batch, then poll until all its files are processed."""
-    created = yield create_file_batch(vector_store_id, **params)
-    return (
-        yield from poll_until(
-            lambda: retrieve_file_batch(created.id, vector_store_id=vector_store_id),
-            _processed,
-            poll_interval=poll_interval,
-            timeout=timeout,
-            current=created,
-        )
+    retrieve = partial(retrieve_file_batch, vector_store_id=vector_store_id)
+    return then_poll(
+        create_file_batch(vector_store_id, **params),
+        _until_processed(retrieve, poll_interval, timeout),
     )
 
 
