@@ -64,9 +64,11 @@ class ClientConfig:
     def url_for(self, call: Call[Any, Any]) -> httpx.URL:
         path = call.operation.path
         for name, value in call.path_params.items():
-            if value is None and name == "deployment-id":
+            # An empty name would address a different URL (``/deployments//chat``): treat
+            # it as missing, like None.
+            if not value and name == "deployment-id":
                 value = self.deployment
-            if value is None:
+            if not value:
                 from ._exceptions import InvalidRequestError
 
                 hint = (
@@ -125,7 +127,12 @@ def _exchange(
         if isinstance(outcome, BaseException):
             if config.retry.should_retry_exception(outcome) and attempt < config.retry.max_retries:
                 delay = config.retry.delay(attempt, None)
-                _log.info("retrying %s after %s in %.2fs", call.operation.operation_id, type(outcome).__name__, delay)
+                _log.info(
+                    "retrying %s after %s in %.2fs",
+                    call.operation.operation_id,
+                    type(outcome).__name__,
+                    delay,
+                )
                 attempt += 1
                 yield (_SLEEP, delay)
                 continue
@@ -149,7 +156,9 @@ def _exchange(
         if status >= 400:
             if config.retry.should_retry_status(status) and attempt < config.retry.max_retries:
                 delay = config.retry.delay(attempt, response.headers)
-                _log.info("retrying %s after HTTP %s in %.2fs", call.operation.operation_id, status, delay)
+                _log.info(
+                    "retrying %s after HTTP %s in %.2fs", call.operation.operation_id, status, delay
+                )
                 yield (_CLOSE, response)
                 attempt += 1
                 yield (_SLEEP, delay)
@@ -182,18 +191,26 @@ def _exchange(
         return response
 
 
-def _redirected(http: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response) -> httpx.Request:
+def _redirected(
+    http: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response
+) -> httpx.Request:
     target = request.url.join(response.headers["location"])
     keep_body = response.status_code in (307, 308)
     method = request.method if keep_body or request.method == "HEAD" else "GET"
     headers = httpx.Headers(request.headers)
-    if (target.scheme, target.host, target.port) != (request.url.scheme, request.url.host, request.url.port):
+    if (target.scheme, target.host, target.port) != (
+        request.url.scheme,
+        request.url.host,
+        request.url.port,
+    ):
         for name in _CREDENTIAL_HEADERS:
             headers.pop(name, None)
     if keep_body:
         # Resend the same body stream: a multipart upload is streamed and has no
         # ``request.content``; httpx's byte and multipart streams can be replayed.
-        return httpx.Request(method, target, headers=headers, stream=request.stream, extensions=request.extensions)
+        return httpx.Request(
+            method, target, headers=headers, stream=request.stream, extensions=request.extensions
+        )
     for name in ("content-type", "content-length", "transfer-encoding"):
         headers.pop(name, None)
     return http.build_request(method, target, headers=headers, extensions=request.extensions)
@@ -201,7 +218,9 @@ def _redirected(http: httpx.Client | httpx.AsyncClient, request: httpx.Request, 
 
 def _connection_error(exc: BaseException, request: httpx.Request) -> APIConnectionError:
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"request timed out ({type(exc).__name__}); raise timeout= or retry", request=request)
+        return APITimeoutError(
+            f"request timed out ({type(exc).__name__}); raise timeout= or retry", request=request
+        )
     return APIConnectionError(f"connection failed: {type(exc).__name__}: {exc}", request=request)
 
 
@@ -231,19 +250,33 @@ def status_error(response: httpx.Response, error_model: str | None = None) -> AP
         code = str_field(error, "code")
         message = str_field(error, "message")
         inner = json_object(error.get("inner_error") or error.get("innererror"))
-        if response.status_code == 400 and (code == "content_filter" or str_field(inner, "code") == "ResponsibleAIPolicyViolation"):
-            results = json_object(inner.get("content_filter_results") or inner.get("content_filter_result")) if inner else None
+        if response.status_code == 400 and (
+            code == "content_filter" or str_field(inner, "code") == "ResponsibleAIPolicyViolation"
+        ):
+            results = (
+                json_object(
+                    inner.get("content_filter_results") or inner.get("content_filter_result")
+                )
+                if inner
+                else None
+            )
             results_type = models.DalleFilterResults if dalle else models.ContentFilterPromptResults
             typed = parse_python(results_type, results) if results is not None else None
             return ContentFilterError(
-                response=response, body=body, code=code, message=message, content_filter_results=typed
+                response=response,
+                body=body,
+                code=code,
+                message=message,
+                content_filter_results=typed,
             )
     elif outer is not None:
         # Not Azure OpenAI's {"error": {...}}: API Management answers some failures (rate
         # limits, bad keys) with its own {"statusCode": 429, "message": "..."}.
         code = str_field(outer, "code")
         message = str_field(outer, "message") or str_field(outer, "error")
-    return status_error_class(response.status_code)(response=response, body=body, code=code, message=message)
+    return status_error_class(response.status_code)(
+        response=response, body=body, code=code, message=message
+    )
 
 
 class RawResponse(Generic[T]):
@@ -290,14 +323,23 @@ class SyncCore:
 
     __slots__ = ("auth", "config", "http", "raw")
 
-    def __init__(self, config: ClientConfig, http: httpx.Client, auth: ApiKeyAuth | BearerTokenAuth, *, raw: bool = False) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        http: httpx.Client,
+        auth: ApiKeyAuth | BearerTokenAuth,
+        *,
+        raw: bool = False,
+    ) -> None:
         self.config = config
         self.http = http
         self.auth = auth
         self.raw = raw
 
     def derive(self, *, config: ClientConfig | None = None, raw: bool | None = None) -> SyncCore:
-        return SyncCore(config or self.config, self.http, self.auth, raw=self.raw if raw is None else raw)
+        return SyncCore(
+            config or self.config, self.http, self.auth, raw=self.raw if raw is None else raw
+        )
 
     def send(self, call: Call[Any, Any]) -> httpx.Response:
         steps = _exchange(self.config, self.http, call)
@@ -334,14 +376,23 @@ class AsyncCore:
 
     __slots__ = ("auth", "config", "http", "raw")
 
-    def __init__(self, config: ClientConfig, http: httpx.AsyncClient, auth: ApiKeyAuth | AsyncBearerTokenAuth, *, raw: bool = False) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        http: httpx.AsyncClient,
+        auth: ApiKeyAuth | AsyncBearerTokenAuth,
+        *,
+        raw: bool = False,
+    ) -> None:
         self.config = config
         self.http = http
         self.auth = auth
         self.raw = raw
 
     def derive(self, *, config: ClientConfig | None = None, raw: bool | None = None) -> AsyncCore:
-        return AsyncCore(config or self.config, self.http, self.auth, raw=self.raw if raw is None else raw)
+        return AsyncCore(
+            config or self.config, self.http, self.auth, raw=self.raw if raw is None else raw
+        )
 
     async def send(self, call: Call[Any, Any]) -> httpx.Response:
         steps = _exchange(self.config, self.http, call)
