@@ -48,8 +48,13 @@ def _install(session: nox.Session, *groups: str, extras: str = "") -> None:
 
 def _npm_ci(session: nox.Session) -> None:
     if shutil.which("npm") is None:
-        session.error("npm is not on PATH: install Node.js 20.19+ (it brings npm); Prism and pyright come from npm")
-    if not (ROOT / "node_modules" / ".bin" / "prism").exists() or not (ROOT / "node_modules" / ".bin" / "pyright").exists():
+        session.error(
+            "npm is not on PATH: install Node.js 20.19+ (it brings npm); Prism and pyright come from npm"
+        )
+    if (
+        not (ROOT / "node_modules" / ".bin" / "prism").exists()
+        or not (ROOT / "node_modules" / ".bin" / "pyright").exists()
+    ):
         # --ignore-scripts: the only install script in the tree is a telemetry ping.
         session.run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", external=True)
 
@@ -67,7 +72,12 @@ def typecheck(session: nox.Session) -> None:
     """pyright in strict mode over the package (config in pyproject.toml)."""
     _install(session, extras="[entra]")
     _npm_ci(session)
-    session.run(str(ROOT / "node_modules" / ".bin" / "pyright"), "--pythonpath", session.virtualenv.location + "/bin/python", external=True)
+    session.run(
+        str(ROOT / "node_modules" / ".bin" / "pyright"),
+        "--pythonpath",
+        session.virtualenv.location + "/bin/python",
+        external=True,
+    )
 
 
 @nox.session(python=PYTHON, tags=["ci"])

@@ -18,48 +18,104 @@ if TYPE_CHECKING:
     from . import models as models
     from ._assistant_stream import (
         AssistantEventHandler as AssistantEventHandler,
+    )
+    from ._assistant_stream import (
         AssistantStream as AssistantStream,
+    )
+    from ._assistant_stream import (
         AssistantStreamEvent as AssistantStreamEvent,
+    )
+    from ._assistant_stream import (
         AsyncAssistantEventHandler as AsyncAssistantEventHandler,
+    )
+    from ._assistant_stream import (
         AsyncAssistantStream as AsyncAssistantStream,
+    )
+    from ._assistant_stream import (
         UnknownStreamEvent as UnknownStreamEvent,
     )
     from ._binary import (
         AsyncBinaryResponse as AsyncBinaryResponse,
+    )
+    from ._binary import (
         BinaryResponse as BinaryResponse,
     )
     from ._chat_stream import (
         AsyncChatCompletionStream as AsyncChatCompletionStream,
+    )
+    from ._chat_stream import (
         ChatCompletionAccumulator as ChatCompletionAccumulator,
+    )
+    from ._chat_stream import (
         ChatCompletionStream as ChatCompletionStream,
     )
     from ._client import (
         DEFAULT_TIMEOUT as DEFAULT_TIMEOUT,
+    )
+    from ._client import (
         AsyncAzureOpenAI as AsyncAzureOpenAI,
+    )
+    from ._client import (
         AzureOpenAI as AzureOpenAI,
     )
     from ._deviations import (
         MISSING as MISSING,
+    )
+    from ._deviations import (
         Deviation as Deviation,
+    )
+    from ._deviations import (
         deviations as deviations,
     )
     from ._exceptions import (
         APIConnectionError as APIConnectionError,
+    )
+    from ._exceptions import (
         APIResponseValidationError as APIResponseValidationError,
+    )
+    from ._exceptions import (
         APIStatusError as APIStatusError,
+    )
+    from ._exceptions import (
         APIStreamError as APIStreamError,
+    )
+    from ._exceptions import (
         APITimeoutError as APITimeoutError,
+    )
+    from ._exceptions import (
         AuthenticationError as AuthenticationError,
+    )
+    from ._exceptions import (
         AzureOpenAIError as AzureOpenAIError,
+    )
+    from ._exceptions import (
         BadRequestError as BadRequestError,
+    )
+    from ._exceptions import (
         ConflictError as ConflictError,
+    )
+    from ._exceptions import (
         ContentFilterError as ContentFilterError,
+    )
+    from ._exceptions import (
         IncompleteStreamError as IncompleteStreamError,
+    )
+    from ._exceptions import (
         InternalServerError as InternalServerError,
+    )
+    from ._exceptions import (
         InvalidRequestError as InvalidRequestError,
+    )
+    from ._exceptions import (
         NotFoundError as NotFoundError,
+    )
+    from ._exceptions import (
         PermissionDeniedError as PermissionDeniedError,
+    )
+    from ._exceptions import (
         RateLimitError as RateLimitError,
+    )
+    from ._exceptions import (
         UnprocessableEntityError as UnprocessableEntityError,
     )
     from ._files import (
@@ -67,6 +123,8 @@ if TYPE_CHECKING:
     )
     from ._pagination import (
         AsyncCursorPage as AsyncCursorPage,
+    )
+    from ._pagination import (
         CursorPage as CursorPage,
     )
     from ._polling import (
@@ -74,6 +132,8 @@ if TYPE_CHECKING:
     )
     from ._streaming import (
         AsyncStream as AsyncStream,
+    )
+    from ._streaming import (
         Stream as Stream,
     )
     from ._transport import (

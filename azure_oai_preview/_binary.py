@@ -73,7 +73,10 @@ class BinaryResponse(_BinaryInfo):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -111,7 +114,10 @@ class AsyncBinaryResponse(_BinaryInfo):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
 
@@ -121,8 +127,12 @@ class BinaryReader:
 
     __slots__ = ()
 
-    def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> BinaryResponse:
+    def read_sync(
+        self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]
+    ) -> BinaryResponse:
         return BinaryResponse(response)
 
-    async def read_async(self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]) -> AsyncBinaryResponse:
+    async def read_async(
+        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+    ) -> AsyncBinaryResponse:
         return AsyncBinaryResponse(response)

@@ -35,7 +35,9 @@ class ResultReader(Protocol[T_co, AT_co]):
 
     def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> T_co: ...
 
-    async def read_async(self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]) -> AT_co: ...
+    async def read_async(
+        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+    ) -> AT_co: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,9 @@ class JsonReader(Generic[T]):
     def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> T:
         return parse_json_response(response, self.tp)
 
-    async def read_async(self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]) -> T:
+    async def read_async(
+        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+    ) -> T:
         return parse_json_response(response, self.tp)
 
 
@@ -141,5 +145,7 @@ class TextReader:
     def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> str:
         return response.text
 
-    async def read_async(self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]) -> str:
+    async def read_async(
+        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+    ) -> str:
         return response.text

@@ -22,11 +22,21 @@ __all__ = ["AsyncChatCompletionStream", "ChatCompletionAccumulator", "ChatComple
 
 
 def _dump(value: Any) -> Any:
-    return value.model_dump(mode="json", exclude_unset=True) if hasattr(value, "model_dump") else value
+    return (
+        value.model_dump(mode="json", exclude_unset=True) if hasattr(value, "model_dump") else value
+    )
 
 
 class _Choice:
-    __slots__ = ("content", "content_filter_results", "finish_reason", "function_call", "logprobs", "role", "tool_calls")
+    __slots__ = (
+        "content",
+        "content_filter_results",
+        "finish_reason",
+        "function_call",
+        "logprobs",
+        "role",
+        "tool_calls",
+    )
 
     def __init__(self) -> None:
         self.role: str | None = None
@@ -96,12 +106,15 @@ class ChatCompletionAccumulator:
             dumped = _dump(results)
             merged = json_object(state.content_filter_results)
             update = json_object(dumped)
-            state.content_filter_results = {**merged, **update} if merged is not None and update is not None else dumped
+            state.content_filter_results = (
+                {**merged, **update} if merged is not None and update is not None else dumped
+            )
 
     @staticmethod
     def _merge_tool_call(state: _Choice, call: Any) -> None:
         merged = state.tool_calls.setdefault(
-            call.index or 0, {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
+            call.index or 0,
+            {"id": None, "type": "function", "function": {"name": "", "arguments": ""}},
         )
         if getattr(call, "id", None):
             merged["id"] = call.id
@@ -127,12 +140,19 @@ class ChatCompletionAccumulator:
         choices: list[dict[str, Any]] = []
         for index in sorted(self._choices):
             state = self._choices[index]
-            message: dict[str, Any] = {"role": state.role or "assistant", "content": "".join(state.content) or None}
+            message: dict[str, Any] = {
+                "role": state.role or "assistant",
+                "content": "".join(state.content) or None,
+            }
             if state.tool_calls:
                 message["tool_calls"] = [state.tool_calls[i] for i in sorted(state.tool_calls)]
             if state.function_call is not None:
                 message["function_call"] = state.function_call
-            choice: dict[str, Any] = {"index": index, "message": message, "finish_reason": state.finish_reason}
+            choice: dict[str, Any] = {
+                "index": index,
+                "message": message,
+                "finish_reason": state.finish_reason,
+            }
             if state.logprobs:
                 choice["logprobs"] = {"content": state.logprobs}
             if state.content_filter_results is not None:

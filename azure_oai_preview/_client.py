@@ -19,9 +19,8 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self
 
-    from ._transport import AsyncCore, ClientConfig, SyncCore
-
     from ._auth import AsyncTokenCredentialLike, TokenCredentialLike
+    from ._transport import AsyncCore, ClientConfig, SyncCore
     from .resources.assistants import Assistants
     from .resources.audio import Audio
     from .resources.chat import Chat
@@ -334,7 +333,10 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode]):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -401,6 +403,9 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode]):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()

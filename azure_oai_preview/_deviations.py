@@ -26,6 +26,7 @@ __all__ = ["Deviation", "deviations", "parse_json", "parse_python"]
 
 _log = logging.getLogger("azure_oai_preview")
 
+
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
@@ -148,7 +149,11 @@ def _lenient(tp: Any, value: Any, path: tuple[str | int, ...], found: list[Devia
         if value is None and len(members) < len(args):
             return None
         return _lenient_union(members, value, path, found, problem)
-    if isinstance(tp, type) and issubclass(tp, BaseModel) and (obj := json_object(value)) is not None:
+    if (
+        isinstance(tp, type)
+        and issubclass(tp, BaseModel)
+        and (obj := json_object(value)) is not None
+    ):
         return _lenient_model(tp, obj, path, found)
     if origin is list and isinstance(value, list):
         (item_tp,) = args or (Any,)
@@ -160,11 +165,21 @@ def _lenient(tp: Any, value: Any, path: tuple[str | int, ...], found: list[Devia
 
 
 def _lenient_annotated(
-    tp: Any, args: tuple[Any, ...], value: Any, path: tuple[str | int, ...], found: list[Deviation], problem: str
+    tp: Any,
+    args: tuple[Any, ...],
+    value: Any,
+    path: tuple[str | int, ...],
+    found: list[Deviation],
+    problem: str,
 ) -> Any:
     inner = args[0]
     discriminator = next(
-        (getattr(meta, "discriminator", None) for meta in args[1:] if getattr(meta, "discriminator", None)), None
+        (
+            getattr(meta, "discriminator", None)
+            for meta in args[1:]
+            if getattr(meta, "discriminator", None)
+        ),
+        None,
     )
     obj = json_object(value)
     if isinstance(discriminator, str) and obj is not None:
@@ -178,7 +193,11 @@ def _lenient_annotated(
 
 
 def _lenient_union(
-    members: list[Any], value: Any, path: tuple[str | int, ...], found: list[Deviation], problem: str
+    members: list[Any],
+    value: Any,
+    path: tuple[str | int, ...],
+    found: list[Deviation],
+    problem: str,
 ) -> Any:
     # A tagged union wrapped with its Unknown fallback: follow the member the tag names,
     # so the deviation is reported deep inside it rather than for the whole object.
@@ -203,7 +222,10 @@ def _tag_of(model: Any, field: str) -> Any:
 
 
 def _lenient_model(
-    model: type[BaseModel], value: dict[str, Any], path: tuple[str | int, ...], found: list[Deviation]
+    model: type[BaseModel],
+    value: dict[str, Any],
+    path: tuple[str | int, ...],
+    found: list[Deviation],
 ) -> BaseModel:
     if not model.__pydantic_complete__:
         # A model validated only as part of its parent keeps its field annotations as

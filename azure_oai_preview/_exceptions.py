@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from .models import ContentFilterPromptResults, DalleErrorResponse, DalleFilterResults, ErrorResponse
+    from .models import (
+        ContentFilterPromptResults,
+        DalleErrorResponse,
+        DalleFilterResults,
+        ErrorResponse,
+    )
     from .models import Error as ErrorModel
 
 __all__ = [
@@ -134,7 +139,9 @@ class APIStatusError(AzureOpenAIError):
         parts = [f"HTTP {self.status_code}"]
         if self.code:
             parts.append(f"[{self.code}]")
-        parts.append(self.message or (f"non-JSON body: {self.raw_body!r}" if self.raw_body else "empty body"))
+        parts.append(
+            self.message or (f"non-JSON body: {self.raw_body!r}" if self.raw_body else "empty body")
+        )
         text = " ".join(parts)
         if self.request_id:
             text += f" (request id {self.request_id})"

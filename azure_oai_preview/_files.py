@@ -12,9 +12,7 @@ import io
 import mimetypes
 import os
 from pathlib import PurePath
-from typing import IO, Any, Union
-
-from typing_extensions import TypeAlias
+from typing import IO, Any, TypeAlias, Union
 
 __all__ = ["FileContent", "FileInput", "to_httpx_file"]
 
@@ -99,9 +97,11 @@ def to_httpx_file(value: FileInput, *, default_name: str = "upload") -> tuple[st
     """``(filename, content, content_type)`` for httpx's ``files=`` from any :data:`FileInput`."""
     if isinstance(value, tuple):
         if len(value) not in (2, 3):
-            raise TypeError("a file tuple must be (filename, content) or (filename, content, content_type)")
+            raise TypeError(
+                "a file tuple must be (filename, content) or (filename, content, content_type)"
+            )
         filename = value[0]
-        content_type = value[2] if len(value) == 3 else _guess_type(filename)  # noqa: PLR2004
+        content_type = value[2] if len(value) == 3 else _guess_type(filename)
         return filename, _content(value[1]), content_type
     if _is_path(value):
         filename = PurePath(os.fspath(value)).name  # type: ignore[arg-type]

@@ -88,7 +88,7 @@ class OpenEnum(str, enum.Enum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
             return None
-        unknown: "dict[str, OpenEnum] | None" = cls.__dict__.get("_azure_unknown_")
+        unknown: dict[str, OpenEnum] | None = cls.__dict__.get("_azure_unknown_")
         if unknown is None:
             unknown = {}
             type.__setattr__(cls, "_azure_unknown_", unknown)

@@ -98,7 +98,7 @@ def _bind(core: SyncCore | AsyncCore, builder: Callable[..., Call[Any, Any]]) ->
     return functools.update_wrapper(call_sync, builder)
 
 
-class operation(Generic[P, T, AT]):  # noqa: N801 - used like a decorator/function
+class operation(Generic[P, T, AT]):
     """Declares a resource method from its request builder."""
 
     __slots__ = ("builder",)
@@ -111,9 +111,13 @@ class operation(Generic[P, T, AT]):  # noqa: N801 - used like a decorator/functi
     @overload
     def __get__(self, instance: Resource[SyncMode], owner: Any) -> Callable[P, T]: ...
     @overload
-    def __get__(self, instance: Resource[AsyncMode], owner: Any) -> Callable[P, Coroutine[Any, Any, AT]]: ...
+    def __get__(
+        self, instance: Resource[AsyncMode], owner: Any
+    ) -> Callable[P, Coroutine[Any, Any, AT]]: ...
     @overload
-    def __get__(self, instance: Resource[SyncRawMode], owner: Any) -> Callable[P, RawResponse[T]]: ...
+    def __get__(
+        self, instance: Resource[SyncRawMode], owner: Any
+    ) -> Callable[P, RawResponse[T]]: ...
     @overload
     def __get__(
         self, instance: Resource[AsyncRawMode], owner: Any
@@ -138,7 +142,7 @@ class _AsyncStreamable(Protocol[P, T_co, SP, S_co]):
     def __call__(self, *args: SP.args, **kwargs: SP.kwargs) -> Coroutine[Any, Any, S_co]: ...
 
 
-class streaming_operation(Generic[P, T, SP, S, AS]):  # noqa: N801
+class streaming_operation(Generic[P, T, SP, S, AS]):
     """Declares a method that returns ``T`` normally and a stream when called with ``stream=True``.
 
     ``builder`` takes ``stream: Literal[False] | None = None``; ``stream_builder`` takes
@@ -148,7 +152,9 @@ class streaming_operation(Generic[P, T, SP, S, AS]):  # noqa: N801
 
     __slots__ = ("builder", "stream_builder")
 
-    def __init__(self, builder: Callable[P, Call[T, T]], stream_builder: Callable[SP, Call[S, AS]]) -> None:
+    def __init__(
+        self, builder: Callable[P, Call[T, T]], stream_builder: Callable[SP, Call[S, AS]]
+    ) -> None:
         self.builder = builder
         self.stream_builder = stream_builder
 
@@ -162,7 +168,9 @@ class streaming_operation(Generic[P, T, SP, S, AS]):  # noqa: N801
     @overload
     def __get__(self, instance: Resource[SyncMode], owner: Any) -> _SyncStreamable[P, T, SP, S]: ...
     @overload
-    def __get__(self, instance: Resource[AsyncMode], owner: Any) -> _AsyncStreamable[P, T, SP, AS]: ...
+    def __get__(
+        self, instance: Resource[AsyncMode], owner: Any
+    ) -> _AsyncStreamable[P, T, SP, AS]: ...
     @overload
     def __get__(
         self, instance: Resource[SyncRawMode], owner: Any
@@ -197,7 +205,7 @@ class _AsyncThreeWay(Protocol[P, T_co, SP, S_co, P3, U_co]):
     def __call__(self, *args: P3.args, **kwargs: P3.kwargs) -> Coroutine[Any, Any, U_co]: ...
 
 
-class three_way_operation(Generic[P, T, SP, S, P3, U]):  # noqa: N801
+class three_way_operation(Generic[P, T, SP, S, P3, U]):
     """A method whose return type depends on one argument, with three variants.
 
     ``select`` maps the call's keyword arguments to 0, 1 or 2 (which builder to use);
@@ -223,9 +231,13 @@ class three_way_operation(Generic[P, T, SP, S, P3, U]):  # noqa: N801
     @overload
     def __get__(self, instance: None, owner: Any) -> Self: ...
     @overload
-    def __get__(self, instance: Resource[SyncMode], owner: Any) -> _SyncThreeWay[P, T, SP, S, P3, U]: ...
+    def __get__(
+        self, instance: Resource[SyncMode], owner: Any
+    ) -> _SyncThreeWay[P, T, SP, S, P3, U]: ...
     @overload
-    def __get__(self, instance: Resource[AsyncMode], owner: Any) -> _AsyncThreeWay[P, T, SP, S, P3, U]: ...
+    def __get__(
+        self, instance: Resource[AsyncMode], owner: Any
+    ) -> _AsyncThreeWay[P, T, SP, S, P3, U]: ...
     @overload
     def __get__(
         self, instance: Resource[SyncRawMode], owner: Any

@@ -20,7 +20,6 @@ from pydantic import BaseModel, ValidationError
 
 from . import _sse
 from ._deviations import parse_python
-from ._json import json_object, str_field
 from ._exceptions import (
     APIResponseValidationError,
     APIStreamError,
@@ -28,6 +27,7 @@ from ._exceptions import (
     excerpt,
     request_id_of,
 )
+from ._json import json_object, str_field
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -109,7 +109,8 @@ class ChunkDecoder(Generic[E]):
             payload = json.loads(data)
         except ValueError:
             raise IncompleteStreamError(
-                f"stream sent an event that is not JSON: {excerpt(data)!r}", request_id=self.request_id
+                f"stream sent an event that is not JSON: {excerpt(data)!r}",
+                request_id=self.request_id,
             ) from None
         if isinstance(payload, dict) and "error" in payload:
             raise_stream_error(payload, self.request_id)
@@ -117,7 +118,8 @@ class ChunkDecoder(Generic[E]):
 
     def truncated(self) -> IncompleteStreamError:
         return IncompleteStreamError(
-            "the stream ended before its [DONE] marker; the answer is incomplete", request_id=self.request_id
+            "the stream ended before its [DONE] marker; the answer is incomplete",
+            request_id=self.request_id,
         )
 
 
@@ -168,7 +170,10 @@ class Stream(Generic[E]):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -216,7 +221,10 @@ class AsyncStream(Generic[E]):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
 
@@ -226,7 +234,9 @@ class StreamReader(Generic[StreamT, AsyncStreamT]):
 
     __slots__ = ("async_stream_type", "chunk_type", "stream_type")
 
-    def __init__(self, stream_type: type[StreamT], async_stream_type: type[AsyncStreamT], chunk_type: Any) -> None:
+    def __init__(
+        self, stream_type: type[StreamT], async_stream_type: type[AsyncStreamT], chunk_type: Any
+    ) -> None:
         self.stream_type = stream_type
         self.async_stream_type = async_stream_type
         self.chunk_type = chunk_type
@@ -237,9 +247,10 @@ class StreamReader(Generic[StreamT, AsyncStreamT]):
             require_event_stream(response)
         return self.stream_type(response, self.chunk_type)
 
-    async def read_async(self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]) -> AsyncStreamT:
+    async def read_async(
+        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+    ) -> AsyncStreamT:
         if not response.headers.get("content-type", "").startswith("text/event-stream"):
             await response.aread()
             require_event_stream(response)
         return self.async_stream_type(response, self.chunk_type)
-

@@ -51,7 +51,9 @@ def _problems_from(exc: ValidationError) -> list[tuple[str, str]]:
     return problems
 
 
-_TYPE_SEGMENTS = frozenset({"str", "int", "float", "bool", "bytes", "none", "list", "dict", "is-instance"})
+_TYPE_SEGMENTS = frozenset(
+    {"str", "int", "float", "bool", "bytes", "none", "list", "dict", "is-instance"}
+)
 
 
 def _clean_loc(loc: tuple[int | str, ...]) -> str:
@@ -67,7 +69,12 @@ def _clean_loc(loc: tuple[int | str, ...]) -> str:
             continue
         # Union members appear in pydantic's locations as their type's name: class names
         # (the spec's field names are all lower case) or builtin types.
-        if "[" in text or text[:1].isupper() or text in _TYPE_SEGMENTS or text.startswith(("function-", "literal", "json-or-python")):
+        if (
+            "[" in text
+            or text[:1].isupper()
+            or text in _TYPE_SEGMENTS
+            or text.startswith(("function-", "literal", "json-or-python"))
+        ):
             continue
         parts.append(text)
     return ".".join(parts)
@@ -84,17 +91,23 @@ def _walk(value: Any, path: tuple[str | int, ...], problems: list[tuple[str, str
         problems.append((_dotted(path), f"{value.value!r} is not one of {allowed}"))
 
 
-def _walk_model(model: OpenModel, path: tuple[str | int, ...], problems: list[tuple[str, str]]) -> None:
+def _walk_model(
+    model: OpenModel, path: tuple[str | int, ...], problems: list[tuple[str, str]]
+) -> None:
     cls = type(model)
     where = _dotted(path)
     if cls.__azure_unknown_variant__:
         tag = next(iter(cls.model_fields), "type")
-        problems.append((where, f"unknown {tag} {getattr(model, tag, None)!r}; the spec does not define it"))
+        problems.append(
+            (where, f"unknown {tag} {getattr(model, tag, None)!r}; the spec does not define it")
+        )
         return
     extra = model.__pydantic_extra__
     if extra and not cls.__azure_additional_properties__:
         names = ", ".join(sorted(extra))
-        problems.append((where, f"unknown field(s) {names}; the spec for {cls.__name__} does not define them"))
+        problems.append(
+            (where, f"unknown field(s) {names}; the spec for {cls.__name__} does not define them")
+        )
     for name in model.model_fields_set:
         if name not in cls.model_fields:
             continue

@@ -9,7 +9,9 @@ MODULES = ("benchmarks.bench_inference", "benchmarks.bench_assistants")
 
 
 def main() -> None:
-    print(f"# azure-oai-preview benchmarks (Python {platform.python_version()}, {platform.machine()})")
+    print(
+        f"# azure-oai-preview benchmarks (Python {platform.python_version()}, {platform.machine()})"
+    )
     for name in MODULES:
         importlib.import_module(name).main()
 

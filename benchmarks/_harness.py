@@ -42,7 +42,9 @@ def median_of(fn: Callable[[], float], repeats: int) -> float:
 
 def fixed_transport(body: bytes, content_type: str) -> httpx.MockTransport:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=body, headers={"content-type": content_type, "apim-request-id": "bench"})
+        return httpx.Response(
+            200, content=body, headers={"content-type": content_type, "apim-request-id": "bench"}
+        )
 
     return httpx.MockTransport(handler)
 

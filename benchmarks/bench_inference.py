@@ -13,7 +13,16 @@ import sys
 
 import httpx
 
-from ._harness import API_KEY, API_VERSION, ENDPOINT, Row, best_of, fixed_transport, median_of, print_table
+from ._harness import (
+    API_KEY,
+    API_VERSION,
+    ENDPOINT,
+    Row,
+    best_of,
+    fixed_transport,
+    median_of,
+    print_table,
+)
 
 OURS = "azure-oai-preview"
 OPENAI = "openai-python"
@@ -22,14 +31,24 @@ BASELINE = "split+json.loads"
 
 def _import_seconds(statement: str) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
     return float(out.strip())
 
 
 def bench_import() -> list[Row]:
     return [
-        Row("import client", OURS, median_of(lambda: _import_seconds("from azure_oai_preview import AzureOpenAI"), 7)),
-        Row("import client", OPENAI, median_of(lambda: _import_seconds("from openai import AzureOpenAI"), 7)),
+        Row(
+            "import client",
+            OURS,
+            median_of(lambda: _import_seconds("from azure_oai_preview import AzureOpenAI"), 7),
+        ),
+        Row(
+            "import client",
+            OPENAI,
+            median_of(lambda: _import_seconds("from openai import AzureOpenAI"), 7),
+        ),
     ]
 
 
@@ -73,10 +92,19 @@ def chat_stream_body(chunks: int = 20_000) -> bytes:
 def embeddings_body(rows: int = 256, dims: int = 1536) -> bytes:
     rng = random.Random(1536)
     data = [
-        {"object": "embedding", "index": i, "embedding": [rng.uniform(-0.1, 0.1) for _ in range(dims)]}
+        {
+            "object": "embedding",
+            "index": i,
+            "embedding": [rng.uniform(-0.1, 0.1) for _ in range(dims)],
+        }
         for i in range(rows)
     ]
-    body = {"object": "list", "model": "text-embedding-3-small", "data": data, "usage": {"prompt_tokens": 512, "total_tokens": 512}}
+    body = {
+        "object": "list",
+        "model": "text-embedding-3-small",
+        "data": data,
+        "usage": {"prompt_tokens": 512, "total_tokens": 512},
+    }
     return json.dumps(body).encode()
 
 
@@ -84,14 +112,22 @@ def _ours(body: bytes, content_type: str):  # type: ignore[no-untyped-def]
     from azure_oai_preview import AzureOpenAI
 
     http = httpx.Client(transport=fixed_transport(body, content_type))
-    return AzureOpenAI(endpoint=ENDPOINT, api_key=API_KEY, deployment="bench", http_client=http, max_retries=0)
+    return AzureOpenAI(
+        endpoint=ENDPOINT, api_key=API_KEY, deployment="bench", http_client=http, max_retries=0
+    )
 
 
 def _openai(body: bytes, content_type: str):  # type: ignore[no-untyped-def]
     import openai
 
     http = httpx.Client(transport=fixed_transport(body, content_type))
-    return openai.AzureOpenAI(azure_endpoint=ENDPOINT, api_key=API_KEY, api_version=API_VERSION, http_client=http, max_retries=0)
+    return openai.AzureOpenAI(
+        azure_endpoint=ENDPOINT,
+        api_key=API_KEY,
+        api_version=API_VERSION,
+        http_client=http,
+        max_retries=0,
+    )
 
 
 def bench_chat_stream() -> list[Row]:

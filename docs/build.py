@@ -38,8 +38,16 @@ def main(out: Path) -> None:
     for page in pages:
         shutil.copy(page, out / page.name)
     subprocess.run(
-        [sys.executable, "-m", "pdoc", "--docformat", "restructuredtext", "-o", str(out / "reference"),
-         "azure_oai_preview"],
+        [
+            sys.executable,
+            "-m",
+            "pdoc",
+            "--docformat",
+            "restructuredtext",
+            "-o",
+            str(out / "reference"),
+            "azure_oai_preview",
+        ],
         check=True,
     )
     print(f"docs: {len(pages)} guides and the API reference written to {out}")

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import os
 
-from azure_oai_preview import APIStatusError, AzureOpenAI, IncompleteStreamError, APIResponseValidationError
+from azure_oai_preview import (
+    APIResponseValidationError,
+    APIStatusError,
+    AzureOpenAI,
+    IncompleteStreamError,
+)
 
 
 def make_client() -> AzureOpenAI:
     options = {
         "deployment": os.environ.get("AZURE_OPENAI_DEPLOYMENT", "gpt-4o"),
-        "allow_insecure_http": os.environ.get("QUICKSTART_ALLOW_HTTP") == "1",  # the local mock only
+        "allow_insecure_http": os.environ.get("QUICKSTART_ALLOW_HTTP")
+        == "1",  # the local mock only
     }
     if os.environ.get("AZURE_OPENAI_API_KEY"):
         return AzureOpenAI(**options)  # endpoint and key from the environment
@@ -52,14 +58,22 @@ def main() -> None:
         except IncompleteStreamError as exc:
             print("stream broke off:", exc)
 
-        embeddings_deployment = os.environ.get("AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT", "text-embedding-3-small")
-        vectors = client.embeddings.create(deployment=embeddings_deployment, input=["hello", "world"])
+        embeddings_deployment = os.environ.get(
+            "AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT", "text-embedding-3-small"
+        )
+        vectors = client.embeddings.create(
+            deployment=embeddings_deployment, input=["hello", "world"]
+        )
         print("embeddings:", [len(item.embedding) for item in vectors.data])
 
         try:
-            client.chat.completions.create(deployment="no-such-deployment", messages=[{"role": "user", "content": "hi"}])
+            client.chat.completions.create(
+                deployment="no-such-deployment", messages=[{"role": "user", "content": "hi"}]
+            )
         except APIStatusError as exc:
-            print(f"error: HTTP {exc.status_code}, code={exc.code!r}, request id={exc.request_id!r}")
+            print(
+                f"error: HTTP {exc.status_code}, code={exc.code!r}, request id={exc.request_id!r}"
+            )
         else:
             print("error: none (a mock server accepts any deployment)")
 

@@ -23,7 +23,9 @@ def main(script: str) -> None:
     fleet = PrismFleet(default_api_version())
     try:
         server = fleet.get("static")
-        print(f"[quickstart] Prism mock of api-version {default_api_version()} at {server.base_url}")
+        print(
+            f"[quickstart] Prism mock of api-version {default_api_version()} at {server.base_url}"
+        )
         os.environ.update(
             {
                 "AZURE_OPENAI_ENDPOINT": server.base_url,

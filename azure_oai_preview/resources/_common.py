@@ -27,9 +27,14 @@ def json_body(operation: Operation, model: type[OpenModel], params: Mapping[str,
     """
     present = {name: value for name, value in params.items() if value is not None}
     instance = validate_request(operation.operation_id, model, present)
-    return Body(content=instance.model_dump_json(exclude_unset=True).encode(), content_type="application/json")
+    return Body(
+        content=instance.model_dump_json(exclude_unset=True).encode(),
+        content_type="application/json",
+    )
 
 
 def query_of(**params: Any) -> dict[str, Any]:
     """Query parameters that were given, with enums as their wire values."""
-    return {name: getattr(value, "value", value) for name, value in params.items() if value is not None}
+    return {
+        name: getattr(value, "value", value) for name, value in params.items() if value is not None
+    }

@@ -14,14 +14,21 @@ from .._strict import validate_request
 from ._common import json_body, operation_named
 
 if TYPE_CHECKING:
-    from ..models import AudioResponse, AudioVerboseResponse, CreateSpeechRequestResponseFormat, CreateSpeechRequestVoice
+    from ..models import (
+        AudioResponse,
+        AudioVerboseResponse,
+        CreateSpeechRequestResponseFormat,
+        CreateSpeechRequestVoice,
+    )
 
 __all__ = ["Audio", "Speech", "Transcriptions", "Translations"]
 
 _TEXT_FORMATS = ("text", "srt", "vtt")
 
 
-def _multipart(operation_id: str, model_name: str, file: FileInput, fields: dict[str, Any]) -> tuple[Any, Body]:
+def _multipart(
+    operation_id: str, model_name: str, file: FileInput, fields: dict[str, Any]
+) -> tuple[Any, Body]:
     """Validate the non-file fields against the request model; the file goes as a stream."""
     from .. import models
 
@@ -32,7 +39,10 @@ def _multipart(operation_id: str, model_name: str, file: FileInput, fields: dict
     instance = validate_request(operation_id, model, {**present, "file": b""})
     wire = instance.model_dump(mode="json", exclude_unset=True)
     wire.pop("file", None)
-    data = {key: (value if isinstance(value, list) else _form_value(value)) for key, value in wire.items()}
+    data = {
+        key: (value if isinstance(value, list) else _form_value(value))
+        for key, value in wire.items()
+    }
     return op, Body(data=data, files=[("file", to_httpx_file(file))])
 
 
@@ -43,7 +53,11 @@ def _form_value(value: Any) -> str:
 
 
 def _audio_call(
-    operation_id: str, model_name: str, deployment: str | None, file: FileInput, fields: dict[str, Any]
+    operation_id: str,
+    model_name: str,
+    deployment: str | None,
+    file: FileInput,
+    fields: dict[str, Any],
 ) -> Call[Any, Any]:
     from .. import models
 
@@ -52,9 +66,17 @@ def _audio_call(
     fmt = fields.get("response_format")
     fmt = getattr(fmt, "value", fmt)
     if fmt in _TEXT_FORMATS:
-        return Call(operation=op, path_params={"deployment-id": deployment}, body=body, reader=TextReader(), accept="text/plain")
+        return Call(
+            operation=op,
+            path_params={"deployment-id": deployment},
+            body=body,
+            reader=TextReader(),
+            accept="text/plain",
+        )
     tp = models.AudioVerboseResponse if fmt == "verbose_json" else models.AudioResponse
-    return Call(operation=op, path_params={"deployment-id": deployment}, body=body, reader=JsonReader(tp))
+    return Call(
+        operation=op, path_params={"deployment-id": deployment}, body=body, reader=JsonReader(tp)
+    )
 
 
 def _select_format(kwargs: dict[str, Any]) -> int:
@@ -79,7 +101,9 @@ def transcribe(
     ``AudioResponse``, ``"verbose_json"`` an ``AudioVerboseResponse`` (with segments and,
     with ``timestamp_granularities``, words), ``"text"``/``"srt"``/``"vtt"`` a ``str``.
     """
-    return _audio_call("Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, locals())
+    return _audio_call(
+        "Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, locals()
+    )
 
 
 def transcribe_verbose(
@@ -94,7 +118,9 @@ def transcribe_verbose(
 ) -> Call[AudioVerboseResponse, AudioVerboseResponse]:
     fields = {**locals(), "timestamp_granularities[]": timestamp_granularities}
     fields.pop("timestamp_granularities")
-    return _audio_call("Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, fields)
+    return _audio_call(
+        "Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, fields
+    )
 
 
 def transcribe_text(
@@ -106,7 +132,9 @@ def transcribe_text(
     temperature: float | None = None,
     language: str | None = None,
 ) -> Call[str, str]:
-    return _audio_call("Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, locals())
+    return _audio_call(
+        "Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, locals()
+    )
 
 
 def translate(
@@ -118,7 +146,9 @@ def translate(
     temperature: float | None = None,
 ) -> Call[AudioResponse, AudioResponse]:
     """Translate audio into English (``Translations_Create``); formats as for transcriptions."""
-    return _audio_call("Translations_Create", "CreateTranslationRequest", deployment, file, locals())
+    return _audio_call(
+        "Translations_Create", "CreateTranslationRequest", deployment, file, locals()
+    )
 
 
 def translate_verbose(
@@ -129,7 +159,9 @@ def translate_verbose(
     prompt: str | None = None,
     temperature: float | None = None,
 ) -> Call[AudioVerboseResponse, AudioVerboseResponse]:
-    return _audio_call("Translations_Create", "CreateTranslationRequest", deployment, file, locals())
+    return _audio_call(
+        "Translations_Create", "CreateTranslationRequest", deployment, file, locals()
+    )
 
 
 def translate_text(
@@ -140,15 +172,19 @@ def translate_text(
     prompt: str | None = None,
     temperature: float | None = None,
 ) -> Call[str, str]:
-    return _audio_call("Translations_Create", "CreateTranslationRequest", deployment, file, locals())
+    return _audio_call(
+        "Translations_Create", "CreateTranslationRequest", deployment, file, locals()
+    )
 
 
 def speak(
     *,
-    input: str,  # noqa: A002 - the spec's name
+    input: str,
     voice: CreateSpeechRequestVoice | Literal["alloy", "echo", "fable", "onyx", "nova", "shimmer"],
     deployment: str | None = None,
-    response_format: CreateSpeechRequestResponseFormat | Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | None = None,
+    response_format: CreateSpeechRequestResponseFormat
+    | Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
+    | None = None,
     speed: float | None = None,
 ) -> Call[BinaryResponse, AsyncBinaryResponse]:
     """Synthesize speech (``Speech_Create``); the audio is streamed.

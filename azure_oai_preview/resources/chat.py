@@ -20,16 +20,36 @@ if TYPE_CHECKING:
 __all__ = ["Chat", "ChatCompletions"]
 
 
-def _call(deployment: str | None, stream: bool, params: ChatCompletionsCreateParams) -> Call[object, object]:
+def _call(
+    deployment: str | None, stream: bool, params: ChatCompletionsCreateParams
+) -> Call[object, object]:
     from .. import models
 
     operation = operation_named("ChatCompletions_Create")
-    body = json_body(operation, models.CreateChatCompletionRequest, {**params, "stream": stream or None})
+    body = json_body(
+        operation, models.CreateChatCompletionRequest, {**params, "stream": stream or None}
+    )
     if stream:
-        reader = StreamReader(ChatCompletionStream, AsyncChatCompletionStream, models.CreateChatCompletionStreamResponse)
-        return Call(operation=operation, path_params={"deployment-id": deployment}, body=body, reader=reader, stream=True, accept="text/event-stream, application/json")
+        reader = StreamReader(
+            ChatCompletionStream,
+            AsyncChatCompletionStream,
+            models.CreateChatCompletionStreamResponse,
+        )
+        return Call(
+            operation=operation,
+            path_params={"deployment-id": deployment},
+            body=body,
+            reader=reader,
+            stream=True,
+            accept="text/event-stream, application/json",
+        )
     reader_json = JsonReader(models.CreateChatCompletionResponse)
-    return Call(operation=operation, path_params={"deployment-id": deployment}, body=body, reader=reader_json)
+    return Call(
+        operation=operation,
+        path_params={"deployment-id": deployment},
+        body=body,
+        reader=reader_json,
+    )
 
 
 def create(

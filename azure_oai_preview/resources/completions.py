@@ -18,11 +18,15 @@ if TYPE_CHECKING:
 __all__ = ["Completions"]
 
 
-def _call(deployment: str | None, stream: bool, params: CompletionsCreateParams) -> Call[object, object]:
+def _call(
+    deployment: str | None, stream: bool, params: CompletionsCreateParams
+) -> Call[object, object]:
     from .. import models
 
     operation = operation_named("Completions_Create")
-    body = json_body(operation, models.CompletionsCreateRequest, {**params, "stream": stream or None})
+    body = json_body(
+        operation, models.CompletionsCreateRequest, {**params, "stream": stream or None}
+    )
     if stream:
         reader = StreamReader(Stream, AsyncStream, models.CompletionsCreateResponse)
         return Call(

@@ -41,6 +41,8 @@ def client(mock_api: respx.MockRouter, sleeps: list[float]) -> Iterator[AzureOpe
 
 
 @pytest.fixture
-async def async_client(mock_api: respx.MockRouter, sleeps: list[float]) -> AsyncIterator[AsyncAzureOpenAI]:
+async def async_client(
+    mock_api: respx.MockRouter, sleeps: list[float]
+) -> AsyncIterator[AsyncAzureOpenAI]:
     async with AsyncAzureOpenAI(endpoint=ENDPOINT, api_key=API_KEY, deployment="gpt-4o") as c:
         yield c

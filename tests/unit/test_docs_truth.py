@@ -21,7 +21,16 @@ def test_readme_lists_exactly_the_declared_transforms() -> None:
     assert listed == declared, f"README misses {declared - listed}, lists stale {listed - declared}"
 
 
-@pytest.mark.parametrize("page", ["README.md", "docs/guide.md", "docs/assistants.md", "docs/codegen.md", "docs/contract-tests.md"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "README.md",
+        "docs/guide.md",
+        "docs/assistants.md",
+        "docs/codegen.md",
+        "docs/contract-tests.md",
+    ],
+)
 def test_relative_links_resolve(page: str) -> None:
     path = ROOT / page
     text = path.read_text(encoding="utf-8")
