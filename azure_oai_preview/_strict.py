@@ -87,8 +87,9 @@ def _walk(value: Any, path: tuple[str | int, ...], problems: list[tuple[str, str
         for index, item in enumerate(value):  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
             _walk(item, (*path, index), problems)
     elif isinstance(value, OpenEnum) and not value.is_known():
+        # Name the allowed values, never the given one (it might be a misplaced secret).
         allowed = ", ".join(repr(v) for v in type(value).known_values())
-        problems.append((_dotted(path), f"{value.value!r} is not one of {allowed}"))
+        problems.append((_dotted(path), f"value is not one of {allowed}"))
 
 
 def _walk_model(
@@ -98,9 +99,7 @@ def _walk_model(
     where = _dotted(path)
     if cls.__azure_unknown_variant__:
         tag = next(iter(cls.model_fields), "type")
-        problems.append(
-            (where, f"unknown {tag} {getattr(model, tag, None)!r}; the spec does not define it")
-        )
+        problems.append((where, f"unknown {tag}; the spec does not define that value"))
         return
     extra = model.__pydantic_extra__
     if extra and not cls.__azure_additional_properties__:
