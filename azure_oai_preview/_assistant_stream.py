@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 
@@ -404,19 +405,94 @@ class _TextPart:
         }
 
 
-class _MessageState:
-    __slots__ = ("base", "id", "parts", "snapshot")
+class _ObjectState:
+    """What a stream knows of one message or run step.
 
-    def __init__(self, message_id: str) -> None:
-        self.id = message_id
+    ``base`` is the last complete object the service sent, the subclass keeps what deltas
+    added since, and ``snapshot`` caches the object built from both until the next change.
+    """
+
+    __slots__ = ("base", "id", "snapshot")
+
+    def __init__(self, object_id: str) -> None:
+        self.id = object_id
         self.base: Any = None
-        self.parts: dict[int, _TextPart | dict[str, Any]] = {}
         self.snapshot: Any = None
 
-    def reset(self, message: Any) -> None:
-        """Start again from a complete message object (created, in progress, completed)."""
-        self.base = message
-        content = getattr(message, "content", None)
+    def reset(self, whole: Any) -> None:
+        """Start again from a complete object (created, in progress, completed...)."""
+        raise NotImplementedError
+
+    def build(self) -> Any:
+        """The snapshot: ``base`` with the deltas merged in."""
+        raise NotImplementedError
+
+
+StateT = TypeVar("StateT", bound=_ObjectState)
+
+
+class _Tracked(Generic[StateT]):
+    """The messages (or run steps) of a stream by id, in order of appearance."""
+
+    __slots__ = ("current", "make", "states")
+
+    def __init__(self, make: Callable[[str], StateT]) -> None:
+        self.make = make
+        self.states: dict[str, StateT] = {}
+        self.current: str | None = None
+
+    def touch(self, object_id: str) -> StateT:
+        """The state of ``object_id`` (new if unseen), which becomes the current one."""
+        state = self.states.get(object_id)
+        if state is None:
+            state = self.states[object_id] = self.make(object_id)
+        self.current = object_id
+        return state
+
+    def whole(self, data: Any, *, final: bool) -> None:
+        state = self.touch(data.id)
+        state.reset(data)
+        # A final event carries the service's own finished object: that is the snapshot.
+        state.snapshot = data if final else None
+
+    def snapshot(self, object_id: str) -> Any:
+        state = self.states[object_id]
+        if state.snapshot is None:
+            state.snapshot = state.build()
+        return state.snapshot
+
+    def snapshots(self) -> list[Any]:
+        return [self.snapshot(object_id) for object_id in self.states]
+
+
+class _MessageState(_ObjectState):
+    __slots__ = ("parts",)
+
+    def __init__(self, message_id: str) -> None:
+        super().__init__(message_id)
+        self.parts: dict[int, _TextPart | dict[str, Any]] = {}
+
+    def build(self) -> Any:
+        from .models import MessageObject
+
+        content = [
+            part.dump() if isinstance(part, _TextPart) else _without_index(part)
+            for _, part in sorted(self.parts.items())
+        ]
+        if self.base is None:
+            # Deltas before any complete message object (the service skipped "created").
+            return _lenient(
+                MessageObject,
+                {"id": self.id, "object": "thread.message", "content": content},
+                partial=True,
+            )
+        typed = _lenient(_snapshot_type("content"), content, partial=True)
+        return self.base.model_copy(update={"content": typed})
+
+    def reset(self, whole: Any) -> None:
+        self.base = whole
+        content = getattr(whole, "content", None)
+        # An object without content (created, in progress) must not drop what deltas added.
         if content or not self.parts:
             parts: dict[int, _TextPart | dict[str, Any]] = {}
             for index, item in enumerate(content or ()):
@@ -431,19 +507,29 @@ class _MessageState:
             self.parts = parts
 
 
-class _StepState:
-    __slots__ = ("base", "details", "done_calls", "id", "snapshot")
+class _StepState(_ObjectState):
+    __slots__ = ("details", "done_calls")
 
     def __init__(self, step_id: str) -> None:
-        self.id = step_id
-        self.base: Any = None
+        super().__init__(step_id)
         self.details: dict[str, Any] = {}
-        self.snapshot: Any = None
         self.done_calls: set[int] = set()
 
-    def reset(self, step: Any) -> None:
-        self.base = step
-        details = getattr(step, "step_details", None)
+    def build(self) -> Any:
+        from .models import RunStepObject
+
+        details = _without_index(self.details) if self.details else None
+        if self.base is None:
+            raw = {"id": self.id, "object": "thread.run.step", "step_details": details}
+            return _lenient(RunStepObject, raw, partial=True)
+        if details is None:
+            return self.base
+        typed = _lenient(_snapshot_type("step_details"), details, partial=True)
+        return self.base.model_copy(update={"step_details": typed})
+
+    def reset(self, whole: Any) -> None:
+        self.base = whole
+        details = getattr(whole, "step_details", None)
         if details is not None:
             dumped = _dump(details)
             calls = getattr(details, "tool_calls", None)
@@ -464,23 +550,20 @@ class RunAccumulator:
     def __init__(self) -> None:
         self.run: RunObject | None = None
         self.thread: ThreadObject | None = None
-        self._messages: dict[str, _MessageState] = {}
-        self._steps: dict[str, _StepState] = {}
-        self.current_message_id: str | None = None
-        self.current_step_id: str | None = None
+        self._messages = _Tracked(_MessageState)
+        self._steps = _Tracked(_StepState)
         # Indexes of content parts / tool calls that the last delta created (for handlers).
         self.created: list[int] = []
         self._appliers: dict[str, Callable[[Any], None]] = {
             "thread.created": self._thread,
-            "thread.message.created": self._message,
-            "thread.message.in_progress": self._message,
+            "thread.message.created": partial(self._messages.whole, final=False),
+            "thread.message.in_progress": partial(self._messages.whole, final=False),
             "thread.message.delta": self._message_delta,
-            "thread.message.completed": self._message_final,
-            "thread.message.incomplete": self._message_final,
-            "thread.run.step.created": self._step,
-            "thread.run.step.in_progress": self._step,
+            **dict.fromkeys(_FINAL_MESSAGE_EVENTS, partial(self._messages.whole, final=True)),
+            "thread.run.step.created": partial(self._steps.whole, final=False),
+            "thread.run.step.in_progress": partial(self._steps.whole, final=False),
             "thread.run.step.delta": self._step_delta,
-            **dict.fromkeys(_FINAL_STEP_EVENTS, self._step_final),
+            **dict.fromkeys(_FINAL_STEP_EVENTS, partial(self._steps.whole, final=True)),
         }
 
     def apply(self, event: Any) -> None:
@@ -532,29 +615,13 @@ class RunAccumulator:
 
     # messages
 
-    def _message_state(self, message_id: str) -> _MessageState:
-        state = self._messages.get(message_id)
-        if state is None:
-            state = self._messages[message_id] = _MessageState(message_id)
-        self.current_message_id = message_id
-        return state
-
-    def _message(self, data: Any) -> None:
-        state = self._message_state(data.id)
-        state.reset(data)
-        state.snapshot = None
-
-    def _message_final(self, data: Any) -> None:
-        state = self._message_state(data.id)
-        state.reset(data)
-        state.snapshot = data  # the service's own final object is the snapshot
-
     def _message_delta(self, data: Any) -> None:
         # The hot path of a streamed answer: one call per token. Text is appended to a list;
         # everything rarer (annotations, images, unknown parts) goes through _merge.
-        state = self._messages.get(data.id)
-        if state is None or self.current_message_id != data.id:
-            state = self._message_state(data.id)
+        messages = self._messages
+        state = messages.states.get(data.id)
+        if state is None or messages.current != data.id:
+            state = messages.touch(data.id)
         state.snapshot = None
         if self.created:
             self.created = []
@@ -588,55 +655,21 @@ class RunAccumulator:
 
     def message(self, message_id: str) -> MessageObject:
         """The snapshot of a message: what its events and deltas add up to so far."""
-        state = self._messages[message_id]
-        if state.snapshot is None:
-            state.snapshot = self._build_message(state)
-        return state.snapshot
-
-    @staticmethod
-    def _build_message(state: _MessageState) -> Any:
-        from .models import MessageObject
-
-        content = [
-            part.dump() if isinstance(part, _TextPart) else _without_index(part)
-            for _, part in sorted(state.parts.items())
-        ]
-        if state.base is None:
-            # Deltas before any complete message object (the service skipped "created").
-            return _lenient(
-                MessageObject,
-                {"id": state.id, "object": "thread.message", "content": content},
-                partial=True,
-            )
-        typed = _lenient(_snapshot_type("content"), content, partial=True)
-        return state.base.model_copy(update={"content": typed})
+        return self._messages.snapshot(message_id)
 
     @property
     def messages(self) -> list[MessageObject]:
         """Snapshots of every message of the stream, in the order they appeared."""
-        return [self.message(message_id) for message_id in self._messages]
+        return self._messages.snapshots()
+
+    @property
+    def current_message_id(self) -> str | None:
+        return self._messages.current
 
     # run steps
 
-    def _step_state(self, step_id: str) -> _StepState:
-        state = self._steps.get(step_id)
-        if state is None:
-            state = self._steps[step_id] = _StepState(step_id)
-        self.current_step_id = step_id
-        return state
-
-    def _step(self, data: Any) -> None:
-        state = self._step_state(data.id)
-        state.reset(data)
-        state.snapshot = None
-
-    def _step_final(self, data: Any) -> None:
-        state = self._step_state(data.id)
-        state.reset(data)
-        state.snapshot = data
-
     def _step_delta(self, data: Any) -> None:
-        state = self._step_state(data.id)
+        state = self._steps.touch(data.id)
         state.snapshot = None
         self.created = []
         delta = data.delta
@@ -646,38 +679,26 @@ class RunAccumulator:
 
     def step(self, step_id: str) -> RunStepObject:
         """The snapshot of a run step: its events and deltas merged so far."""
-        state = self._steps[step_id]
-        if state.snapshot is None:
-            state.snapshot = self._build_step(state)
-        return state.snapshot
-
-    @staticmethod
-    def _build_step(state: _StepState) -> Any:
-        from .models import RunStepObject
-
-        details = _without_index(state.details) if state.details else None
-        if state.base is None:
-            raw = {"id": state.id, "object": "thread.run.step", "step_details": details}
-            return _lenient(RunStepObject, raw, partial=True)
-        if details is None:
-            return state.base
-        typed = _lenient(_snapshot_type("step_details"), details, partial=True)
-        return state.base.model_copy(update={"step_details": typed})
+        return self._steps.snapshot(step_id)
 
     def step_state(self, step_id: str) -> _StepState:
-        return self._steps[step_id]
+        return self._steps.states[step_id]
 
     def message_state(self, message_id: str) -> _MessageState:
-        return self._messages[message_id]
+        return self._messages.states[message_id]
 
     @property
     def step_ids(self) -> list[str]:
-        return list(self._steps)
+        return list(self._steps.states)
 
     @property
     def steps(self) -> list[RunStepObject]:
         """Snapshots of every run step of the stream, in the order they appeared."""
-        return [self.step(step_id) for step_id in self._steps]
+        return self._steps.snapshots()
+
+    @property
+    def current_step_id(self) -> str | None:
+        return self._steps.current
 
 
 # -- handlers -------------------------------------------------------------------------------------
