@@ -1010,6 +1010,9 @@ EXERCISED: dict[str, set[tuple[str, Flavour]]] = defaultdict(set)
 The pass is the server's name (``static``, ``dynamic``, ``untransformed``) unless a test
 names its own (``bearer``)."""
 
+REACHED: dict[str, set[tuple[str, Flavour]]] = defaultdict(set)
+"""operationId -> {(pass, flavour)} that Prism matched, whatever it answered."""
+
 DEVIATIONS: dict[str, list[str]] = defaultdict(list)
 """``server/flavour call-id`` -> the deviations the SDK recorded while parsing."""
 
@@ -1071,10 +1074,13 @@ def _new_calls(
     return recorded
 
 
-def _note(label: str, flavour: Flavour, recorded: list[RecordedCall]) -> None:
+def note_calls(label: str, flavour: Flavour, recorded: list[RecordedCall]) -> None:
+    """Remember the operations these calls reached, and which were answered with 200."""
     for item in recorded:
-        if item.operation_id and item.status == 200:
-            EXERCISED[item.operation_id].add((label, flavour))
+        if item.operation_id:
+            REACHED[item.operation_id].add((label, flavour))
+            if item.status == 200:
+                EXERCISED[item.operation_id].add((label, flavour))
 
 
 def _expect_clean(violations: ViolationRecorder, call: OperationCall) -> None:
@@ -1158,7 +1164,7 @@ def _settle(
         outcome.deviations += _found_deviations(result)
     if outcome.deviations:
         DEVIATIONS[f"{label}/{flavour} {call.id}"] = sorted(set(outcome.deviations))
-    _note(label, flavour, outcome.recorded)
+    note_calls(label, flavour, outcome.recorded)
     return outcome
 
 
@@ -1167,18 +1173,36 @@ def drive_sync(
     client: AzureOpenAI,
     server: PrismServer,
     violations: ViolationRecorder,
-) -> tuple[Any, BaseException | None]:
-    """Make the call without judging it (for the untransformed spec, which may reject it)."""
+) -> BaseException | None:
+    """Make the call without judging it (the untransformed spec may reject it)."""
     before = len(violations.calls)
+    error: BaseException | None = None
     try:
         result = call.invoke(client)
         if call.shape == "binary":
             result.read()
-        error: BaseException | None = None
-    except Exception as exc:  # reported by the caller, with Prism's verdict next to it
-        result, error = None, exc
-    _note(server.name, "sync", violations.calls[before:])
-    return result, error
+    except Exception as exc:  # the caller judges it, next to Prism's verdict
+        error = exc
+    note_calls(server.name, "sync", violations.calls[before:])
+    return error
+
+
+async def drive_async(
+    call: OperationCall,
+    client: AsyncAzureOpenAI,
+    server: PrismServer,
+    violations: ViolationRecorder,
+) -> BaseException | None:
+    before = len(violations.calls)
+    error: BaseException | None = None
+    try:
+        result = await call.invoke(client)
+        if call.shape == "binary":
+            await result.read()
+    except Exception as exc:
+        error = exc
+    note_calls(server.name, "async", violations.calls[before:])
+    return error
 
 
 # --------------------------------------------------------------------------- reporting
