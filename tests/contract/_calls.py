@@ -1106,7 +1106,12 @@ def run_sync(
     assert raw.status_code == 200, f"{call.id}: HTTP {raw.status_code}"
     outcome.results.append(_finish_sync(call, raw.parse()))
     if plain:
-        outcome.results.append(_finish_sync(call, call.invoke(client)))
+        result = _finish_sync(call, call.invoke(client))
+        outcome.results.append(result)
+        if call.shape == "page":  # the cursor queries the page builds itself are valid too
+            for turned in (result.previous_page(), result.next_page()):
+                if turned is not None:
+                    outcome.results.append(_finish_sync(call, turned))
     return _settle(outcome, label or server.name, "sync", violations, before)
 
 
@@ -1126,7 +1131,12 @@ async def run_async(
     assert raw.status_code == 200, f"{call.id}: HTTP {raw.status_code}"
     outcome.results.append(await _finish_async(call, raw.parse()))
     if plain:
-        outcome.results.append(await _finish_async(call, await call.invoke(client)))
+        result = await _finish_async(call, await call.invoke(client))
+        outcome.results.append(result)
+        if call.shape == "page":
+            for turned in (await result.previous_page(), await result.next_page()):
+                if turned is not None:
+                    outcome.results.append(await _finish_async(call, turned))
     return _settle(outcome, label or server.name, "async", violations, before)
 
 
