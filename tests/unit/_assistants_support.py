@@ -50,6 +50,11 @@ def example_response(name: str) -> dict[str, Any]:
     return copy.deepcopy(body)
 
 
+def example_with(example_name: str, /, **changes: Any) -> dict[str, Any]:
+    """The response body of example ``example_name`` with some fields changed."""
+    return {**example_response(example_name), **changes}
+
+
 def example_request(name: str) -> dict[str, Any]:
     return copy.deepcopy(example(name)["parameters"].get("body", {}))
 
@@ -71,21 +76,15 @@ WEATHER_TOOL: dict[str, Any] = {
 
 
 def run_body(**changes: Any) -> dict[str, Any]:
-    body = example_response("create_run")
-    body.update(changes)
-    return body
+    return example_with("create_run", **changes)
 
 
 def thread_body(**changes: Any) -> dict[str, Any]:
-    body = example_response("create_thread")
-    body.update(changes)
-    return body
+    return example_with("create_thread", **changes)
 
 
 def message_body(**changes: Any) -> dict[str, Any]:
-    body = example_response("create_message")
-    body.update(changes)
-    return body
+    return example_with("create_message", **changes)
 
 
 def run_step_body(**changes: Any) -> dict[str, Any]:
@@ -115,21 +114,15 @@ def run_step_body(**changes: Any) -> dict[str, Any]:
 
 
 def vector_store_body(**changes: Any) -> dict[str, Any]:
-    body = example_response("retrieve_vector_store")
-    body.update(changes)
-    return body
+    return example_with("retrieve_vector_store", **changes)
 
 
 def vector_store_file_body(**changes: Any) -> dict[str, Any]:
-    body = example_response("retrieve_vector_store_file")
-    body.update(changes)
-    return body
+    return example_with("retrieve_vector_store_file", **changes)
 
 
 def file_batch_body(**changes: Any) -> dict[str, Any]:
-    body = example_response("retrieve_vector_store_file_batch")
-    body.update(changes)
-    return body
+    return example_with("retrieve_vector_store_file_batch", **changes)
 
 
 # -- server-sent events -------------------------------------------------------------------------

@@ -610,56 +610,16 @@ class AsyncRecorder(AsyncAssistantEventHandler):
         self.sync = Recorder()
         self.calls = self.sync.calls
 
-    async def on_event(self, event: Any) -> None:
-        self.sync.on_event(event)
 
-    async def on_run_step_created(self, run_step: Any) -> None:
-        self.sync.on_run_step_created(run_step)
+def _forward(hook: str) -> Any:
+    async def forward(self: AsyncRecorder, *args: Any) -> None:
+        getattr(self.sync, hook)(*args)
 
-    async def on_run_step_delta(self, delta: Any, snapshot: Any) -> None:
-        self.sync.on_run_step_delta(delta, snapshot)
+    return forward
 
-    async def on_run_step_done(self, run_step: Any) -> None:
-        self.sync.on_run_step_done(run_step)
 
-    async def on_tool_call_created(self, tool_call: Any) -> None:
-        self.sync.on_tool_call_created(tool_call)
-
-    async def on_tool_call_delta(self, delta: Any, snapshot: Any) -> None:
-        self.sync.on_tool_call_delta(delta, snapshot)
-
-    async def on_tool_call_done(self, tool_call: Any) -> None:
-        self.sync.on_tool_call_done(tool_call)
-
-    async def on_requires_action(self, run: Any, tool_calls: Any) -> None:
-        self.sync.on_requires_action(run, tool_calls)
-
-    async def on_message_created(self, message: Any) -> None:
-        self.sync.on_message_created(message)
-
-    async def on_message_delta(self, delta: Any, snapshot: Any) -> None:
-        self.sync.on_message_delta(delta, snapshot)
-
-    async def on_message_done(self, message: Any) -> None:
-        self.sync.on_message_done(message)
-
-    async def on_text_created(self, text: Any) -> None:
-        self.sync.on_text_created(text)
-
-    async def on_text_delta(self, delta: Any, snapshot: Any) -> None:
-        self.sync.on_text_delta(delta, snapshot)
-
-    async def on_text_done(self, text: Any) -> None:
-        self.sync.on_text_done(text)
-
-    async def on_image_file_done(self, image_file: Any) -> None:
-        self.sync.on_image_file_done(image_file)
-
-    async def on_end(self) -> None:
-        self.sync.on_end()
-
-    async def on_exception(self, exception: Exception) -> None:
-        self.sync.on_exception(exception)
+for _hook in (name for name in vars(Recorder) if name.startswith("on_")):
+    setattr(AsyncRecorder, _hook, _forward(_hook))
 
 
 def without_events(calls: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
