@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Collection
 
 from codegen import ir
 from codegen.build import py_str
+from codegen.order import dependency_order, unique
 from codegen.pyfmt import (
     INDENT,
     LINE_LENGTH,
@@ -17,6 +19,7 @@ from codegen.pyfmt import (
     Writer,
     annotated,
     call,
+    flat,
     render,
     statement,
     sub,
@@ -188,12 +191,15 @@ def emit_enum(w: Writer, enum: ir.Enum) -> None:
             w.add(*docstring(member.description, 4))
 
 
-def _field_lines(f: ir.Field) -> list[str]:
+def _field_lines(f: ir.Field, forward: bool = False) -> list[str]:
     t: Node = annotation(f.type)
     # A non-nullable optional field with a spec default keeps its plain type (`n: int = 1`).
     plain_default = f.default is not None and not f.nullable
     if f.tag is None and (f.nullable or not f.required) and not plain_default:
         t = _or([t, "None"])
+    if forward:
+        # Names a class defined later (a reference cycle): the whole type is one string.
+        t = py_str(flat(t))
     metadata: dict[str, Node] = {}
     if f.aliased:
         metadata["alias"] = py_str(f.wire_name)
@@ -232,7 +238,8 @@ def _lambda(f: ir.Field) -> Node:
     return f.default.expr
 
 
-def emit_model(w: Writer, model: ir.Model) -> None:
+def emit_model(w: Writer, model: ir.Model, defined: Collection[str]) -> None:
+    """A model class; field types naming a declaration not in ``defined`` yet are quoted."""
     doc = model.description
     if model.title and model.title.lower() not in doc.lower():
         doc = f"{model.title}\n\n{doc}" if doc else model.title
@@ -253,7 +260,7 @@ def emit_model(w: Writer, model: ir.Model) -> None:
     if model.fields:
         w.add("")
     for f in model.fields:
-        w.add(*_field_lines(f))
+        w.add(*_field_lines(f, forward=any(n not in defined for n in ir.ref_names(f.type))))
 
 
 def emit_fallback(w: Writer, fallback: ir.Fallback) -> None:
@@ -293,37 +300,39 @@ def union_value(union: ir.Union) -> Node:
     return sub("Union", *members) if len(members) > 1 else members[0]
 
 
-def _ordered_aliases(ir_: ir.IR) -> list[ir.Union | ir.Alias]:
-    """Aliases are evaluated at import time, so each must follow the aliases it uses."""
-    decls: list[ir.Union | ir.Alias] = [*ir_.unions, *ir_.aliases]
-    by_name = {d.name: d for d in decls}
+def declaration_deps(decl: ir.Decl | ir.Fallback) -> list[str]:
+    """The declarations ``decl`` names, in order of appearance."""
+    if isinstance(decl, ir.Model):
+        return unique(n for f in decl.fields for n in ir.ref_names(f.type))
+    if isinstance(decl, ir.Union):
+        names = [n for m in decl.members for n in ir.ref_names(m)]
+        return unique([*names, *([decl.fallback] if decl.fallback else [])])
+    if isinstance(decl, ir.Alias):
+        return ir.ref_names(decl.target)
+    return []
 
-    def deps(decl: ir.Union | ir.Alias) -> set[str]:
-        exprs = decl.members if isinstance(decl, ir.Union) else [decl.target]
-        found: set[str] = set()
-        for expr in exprs:
-            found |= ir.type_refs(expr)
-        return {n for n in found if n in by_name and n != decl.name}
 
-    ordered: list[ir.Union | ir.Alias] = []
-    done: set[str] = set()
-    visiting: set[str] = set()
+def definition_order(ir_: ir.IR) -> list[ir.Decl | ir.Fallback]:
+    """Every declaration after the ones it uses (annotations are evaluated at import).
 
-    def visit(decl: ir.Union | ir.Alias) -> None:
-        if decl.name in done:
-            return
-        if decl.name in visiting:
-            raise ValueError(f"type alias cycle through {decl.name}")
-        visiting.add(decl.name)
-        for dep in sorted(deps(decl), key=lambda n: decls.index(by_name[n])):
-            visit(by_name[dep])
-        visiting.discard(decl.name)
-        done.add(decl.name)
-        ordered.append(decl)
-
-    for decl in decls:
-        visit(decl)
-    return ordered
+    Seeded with enums, models, fallbacks, then unions and aliases, so enums come first and
+    everything else is pulled in just before its first user. Only model fields may refer to a
+    class defined later (a cycle through recursive schemas); they are quoted.
+    """
+    seeds: list[ir.Decl | ir.Fallback] = [
+        *ir_.enums,
+        *ir_.models,
+        *ir_.fallbacks,
+        *ir_.unions,
+        *ir_.aliases,
+    ]
+    by_name = {d.name: d for d in seeds}
+    names = dependency_order(
+        [d.name for d in seeds],
+        {d.name: declaration_deps(d) for d in seeds},
+        lazy=lambda name: isinstance(by_name[name], ir.Model),
+    )
+    return [by_name[n] for n in names]
 
 
 def _uses(source: str, name: str) -> bool:
@@ -332,20 +341,24 @@ def _uses(source: str, name: str) -> bool:
 
 def emit_models(ir_: ir.IR) -> str:
     body = Writer()
-    # Enums first (model defaults use them), then models and fallbacks, then the aliases, which
-    # are evaluated at import and so must follow the classes they name; model annotations refer
-    # to aliases lazily (`from __future__ import annotations`).
-    for enum in ir_.enums:
-        emit_enum(body, enum)
-    for model in ir_.models:
-        emit_model(body, model)
-    for fallback in ir_.fallbacks:
-        emit_fallback(body, fallback)
-    for decl in _ordered_aliases(ir_):
-        value = union_value(decl) if isinstance(decl, ir.Union) else runtime_annotation(decl.target)
-        body.blank(2)
-        body.add(*annotated(decl.name, "TypeAlias", value, 0))
-        body.add(*docstring(decl.description, 0))
+    # Real (evaluated) annotations: pydantic then has no strings to compile at import. Every
+    # declaration follows the ones it uses; only a reference cycle leaves a quoted annotation.
+    defined: set[str] = set()
+    for decl in definition_order(ir_):
+        if isinstance(decl, ir.Enum):
+            emit_enum(body, decl)
+        elif isinstance(decl, ir.Model):
+            emit_model(body, decl, defined)
+        elif isinstance(decl, ir.Fallback):
+            emit_fallback(body, decl)
+        else:
+            value = (
+                union_value(decl) if isinstance(decl, ir.Union) else runtime_annotation(decl.target)
+            )
+            body.blank(2)
+            body.add(*annotated(decl.name, "TypeAlias", value, 0))
+            body.add(*docstring(decl.description, 0))
+        defined.add(decl.name)
     code = body.text()
 
     typing_names = [
@@ -362,8 +375,6 @@ def emit_models(ir_: ir.IR) -> str:
             0,
         )
     )
-    w.add("")
-    w.add("from __future__ import annotations")
     w.add("")
     if typing_names:
         w.add(f"from typing import {', '.join(typing_names)}")

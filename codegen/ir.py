@@ -62,22 +62,27 @@ class Nullable:
 TypeExpr = Prim | AnyType | Ref | ListOf | DictOf | LiteralOf | UnionOf | Nullable
 
 
+def ref_names(expr: TypeExpr) -> list[str]:
+    """The declaration names an expression mentions, in order of appearance, without repeats."""
+    if isinstance(expr, Ref):
+        return [expr.name]
+    if isinstance(expr, ListOf):
+        return ref_names(expr.item)
+    if isinstance(expr, DictOf):
+        return ref_names(expr.value)
+    if isinstance(expr, Nullable):
+        return ref_names(expr.inner)
+    if isinstance(expr, UnionOf):
+        found: list[str] = []
+        for member in expr.members:
+            found.extend(n for n in ref_names(member) if n not in found)
+        return found
+    return []
+
+
 def type_refs(expr: TypeExpr) -> set[str]:
     """The declaration names an expression mentions."""
-    if isinstance(expr, Ref):
-        return {expr.name}
-    if isinstance(expr, ListOf):
-        return type_refs(expr.item)
-    if isinstance(expr, DictOf):
-        return type_refs(expr.value)
-    if isinstance(expr, Nullable):
-        return type_refs(expr.inner)
-    if isinstance(expr, UnionOf):
-        found: set[str] = set()
-        for member in expr.members:
-            found |= type_refs(member)
-        return found
-    return set()
+    return set(ref_names(expr))
 
 
 def describe(expr: TypeExpr) -> str:

@@ -7,8 +7,6 @@ Responses are parsed leniently (unknown fields and enum values are kept, unknown
 land in `Unknown...` classes); every model builds its validator lazily.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import Field
@@ -1156,41 +1154,42 @@ class ListVectorStoreFilesFilter(OpenEnum):
     CANCELLED = "cancelled"
 
 
-class ErrorResponse(OpenModel):
-    __azure_schema__ = "errorResponse"
-    __azure_non_nullable__ = frozenset({"error"})
+class ContentFilterSeverityResult(OpenModel):
+    __azure_schema__ = "contentFilterSeverityResult"
 
-    error: Error | None = None
+    filtered: bool
+    severity: ContentFilterSeverity
 
 
-class Error(OpenModel):
-    __azure_schema__ = "error"
-    __azure_non_nullable__ = frozenset({"code", "inner_error", "message", "param", "type"})
+class ContentFilterDetectedResult(OpenModel):
+    __azure_schema__ = "contentFilterDetectedResult"
+
+    filtered: bool
+    detected: bool
+
+
+class ContentFilterIdResult(OpenModel):
+    __azure_schema__ = "contentFilterIdResult"
+
+    filtered: bool
+    id: str
+
+
+class ContentFilterDetailedResults(OpenModel):
+    """Content filtering results with a detail of content filter ids for the filtered segments."""
+
+    __azure_schema__ = "contentFilterDetailedResults"
+
+    filtered: bool
+    details: list[ContentFilterIdResult]
+
+
+class ErrorBase(OpenModel):
+    __azure_schema__ = "errorBase"
+    __azure_non_nullable__ = frozenset({"code", "message"})
 
     code: str | None = None
     message: str | None = None
-    param: str | None = None
-    type: str | None = None
-    inner_error: InnerError | None = None
-    """Inner error with additional details."""
-
-
-class InnerError(OpenModel):
-    """Inner error with additional details."""
-
-    __azure_schema__ = "innerError"
-    __azure_non_nullable__ = frozenset({"code", "content_filter_results"})
-
-    code: InnerErrorCode | None = None
-    """Error codes for the inner error object."""
-    content_filter_results: ContentFilterPromptResults | None = None
-    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
-    has been detected, as well as the severity level (very_low, low, medium, high-scale that
-    determines the intensity and risk level of harmful content) and if it has been filtered or
-    not. Information about jailbreak content and profanity, if it has been detected, and if it
-    has been filtered or not. And information about customer block list, if it has been filtered
-    and its id.
-    """
 
 
 class ContentFilterPromptResults(OpenModel):
@@ -1229,72 +1228,15 @@ class ContentFilterPromptResults(OpenModel):
     indirect_attack: ContentFilterDetectedResult | None = None
 
 
-class ContentFilterSeverityResult(OpenModel):
-    __azure_schema__ = "contentFilterSeverityResult"
-
-    filtered: bool
-    severity: ContentFilterSeverity
-
-
-class ContentFilterDetectedResult(OpenModel):
-    __azure_schema__ = "contentFilterDetectedResult"
-
-    filtered: bool
-    detected: bool
-
-
-class ContentFilterDetailedResults(OpenModel):
-    """Content filtering results with a detail of content filter ids for the filtered segments."""
-
-    __azure_schema__ = "contentFilterDetailedResults"
-
-    filtered: bool
-    details: list[ContentFilterIdResult]
-
-
-class ContentFilterIdResult(OpenModel):
-    __azure_schema__ = "contentFilterIdResult"
-
-    filtered: bool
-    id: str
-
-
-class ErrorBase(OpenModel):
-    __azure_schema__ = "errorBase"
-    __azure_non_nullable__ = frozenset({"code", "message"})
-
-    code: str | None = None
-    message: str | None = None
-
-
-class DalleErrorResponse(OpenModel):
-    __azure_schema__ = "dalleErrorResponse"
-    __azure_non_nullable__ = frozenset({"error"})
-
-    error: DalleError | None = None
-
-
-class DalleError(OpenModel):
-    __azure_schema__ = "dalleError"
-    __azure_non_nullable__ = frozenset({"code", "inner_error", "message", "param", "type"})
-
-    code: str | None = None
-    message: str | None = None
-    param: str | None = None
-    type: str | None = None
-    inner_error: DalleInnerError | None = None
+class InnerError(OpenModel):
     """Inner error with additional details."""
 
-
-class DalleInnerError(OpenModel):
-    """Inner error with additional details."""
-
-    __azure_schema__ = "dalleInnerError"
-    __azure_non_nullable__ = frozenset({"code", "content_filter_results", "revised_prompt"})
+    __azure_schema__ = "innerError"
+    __azure_non_nullable__ = frozenset({"code", "content_filter_results"})
 
     code: InnerErrorCode | None = None
     """Error codes for the inner error object."""
-    content_filter_results: DalleFilterResults | None = None
+    content_filter_results: ContentFilterPromptResults | None = None
     """Information about the content filtering category (hate, sexual, violence, self_harm), if it
     has been detected, as well as the severity level (very_low, low, medium, high-scale that
     determines the intensity and risk level of harmful content) and if it has been filtered or
@@ -1302,8 +1244,25 @@ class DalleInnerError(OpenModel):
     has been filtered or not. And information about customer block list, if it has been filtered
     and its id.
     """
-    revised_prompt: str | None = None
-    """The prompt that was used to generate the image, if there was any revision to the prompt."""
+
+
+class Error(OpenModel):
+    __azure_schema__ = "error"
+    __azure_non_nullable__ = frozenset({"code", "inner_error", "message", "param", "type"})
+
+    code: str | None = None
+    message: str | None = None
+    param: str | None = None
+    type: str | None = None
+    inner_error: InnerError | None = None
+    """Inner error with additional details."""
+
+
+class ErrorResponse(OpenModel):
+    __azure_schema__ = "errorResponse"
+    __azure_non_nullable__ = frozenset({"error"})
+
+    error: Error | None = None
 
 
 class DalleFilterResults(OpenModel):
@@ -1330,19 +1289,49 @@ class DalleFilterResults(OpenModel):
     """Content filtering results with a detail of content filter ids for the filtered segments."""
 
 
+class DalleInnerError(OpenModel):
+    """Inner error with additional details."""
+
+    __azure_schema__ = "dalleInnerError"
+    __azure_non_nullable__ = frozenset({"code", "content_filter_results", "revised_prompt"})
+
+    code: InnerErrorCode | None = None
+    """Error codes for the inner error object."""
+    content_filter_results: DalleFilterResults | None = None
+    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
+    has been detected, as well as the severity level (very_low, low, medium, high-scale that
+    determines the intensity and risk level of harmful content) and if it has been filtered or
+    not. Information about jailbreak content and profanity, if it has been detected, and if it
+    has been filtered or not. And information about customer block list, if it has been filtered
+    and its id.
+    """
+    revised_prompt: str | None = None
+    """The prompt that was used to generate the image, if there was any revision to the prompt."""
+
+
+class DalleError(OpenModel):
+    __azure_schema__ = "dalleError"
+    __azure_non_nullable__ = frozenset({"code", "inner_error", "message", "param", "type"})
+
+    code: str | None = None
+    message: str | None = None
+    param: str | None = None
+    type: str | None = None
+    inner_error: DalleInnerError | None = None
+    """Inner error with additional details."""
+
+
+class DalleErrorResponse(OpenModel):
+    __azure_schema__ = "dalleErrorResponse"
+    __azure_non_nullable__ = frozenset({"error"})
+
+    error: DalleError | None = None
+
+
 class ContentFilterResultBase(OpenModel):
     __azure_schema__ = "contentFilterResultBase"
 
     filtered: bool
-
-
-class ContentFilterDetectedWithCitationResult(OpenModel):
-    __azure_schema__ = "contentFilterDetectedWithCitationResult"
-    __azure_non_nullable__ = frozenset({"citation"})
-
-    filtered: bool
-    detected: bool
-    citation: ContentFilterDetectedWithCitationResultCitation | None = None
 
 
 class ContentFilterDetectedWithCitationResultCitation(OpenModel):
@@ -1353,6 +1342,15 @@ class ContentFilterDetectedWithCitationResultCitation(OpenModel):
 
     URL: str | None = None
     license: str | None = None
+
+
+class ContentFilterDetectedWithCitationResult(OpenModel):
+    __azure_schema__ = "contentFilterDetectedWithCitationResult"
+    __azure_non_nullable__ = frozenset({"citation"})
+
+    filtered: bool
+    detected: bool
+    citation: ContentFilterDetectedWithCitationResultCitation | None = None
 
 
 class ContentFilterResultsBase(OpenModel):
@@ -1501,6 +1499,1340 @@ class ChatCompletionsRequestCommon(OpenModel):
     """
 
 
+class ChatCompletionRequestMessageSystem(OpenModel):
+    __azure_schema__ = "chatCompletionRequestMessageSystem"
+
+    role: Literal["system"]
+    """The role of the messages author."""
+    content: str | None
+    """The contents of the message."""
+
+
+class ChatCompletionRequestMessageContentPartText(OpenModel):
+    __azure_schema__ = "chatCompletionRequestMessageContentPartText"
+
+    type: Literal["text"]
+    """The type of the content part."""
+    text: str
+    """The text content."""
+
+
+class ChatCompletionRequestMessageContentPartImage(OpenModel):
+    __azure_schema__ = "chatCompletionRequestMessageContentPartImage"
+    __azure_non_nullable__ = frozenset({"detail"})
+
+    type: Literal["image_url"]
+    """The type of the content part."""
+    url: str
+    """Either a URL of the image or the base64 encoded image data."""
+    detail: ImageDetailLevel = ImageDetailLevel.AUTO
+    """Specifies the detail level of the image.
+
+    Default: `"auto"`.
+    """
+
+
+class UnknownChatCompletionRequestMessageContentPart(UnknownVariantModel):
+    """A `ChatCompletionRequestMessageContentPart` member whose `type` this version of the SDK does
+    not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "chatCompletionRequestMessageContentPart"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:text|image_url)$)")]
+    """Any `type` except the known ones: text, image_url."""
+
+
+ChatCompletionRequestMessageContentPart: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                ChatCompletionRequestMessageContentPartText,
+                ChatCompletionRequestMessageContentPartImage,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownChatCompletionRequestMessageContentPart,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class ChatCompletionRequestMessageUser(OpenModel):
+    __azure_schema__ = "chatCompletionRequestMessageUser"
+
+    role: Literal["user"]
+    """The role of the messages author."""
+    content: str | list[ChatCompletionRequestMessageContentPart] | None
+
+
+class ChatCompletionMessageToolCallFunction(OpenModel):
+    """The function that the model called."""
+
+    __azure_schema__ = "#/components/schemas/chatCompletionMessageToolCall/properties/function"
+
+    name: str
+    """The name of the function to call."""
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format. Note that
+    the model does not always generate valid JSON, and may hallucinate parameters not defined by
+    your function schema. Validate the arguments in your code before calling your function.
+    """
+
+
+class ChatCompletionMessageToolCall(OpenModel):
+    __azure_schema__ = "chatCompletionMessageToolCall"
+
+    id: str
+    """The ID of the tool call."""
+    type: ToolCallType
+    """The type of the tool call, in this case `function`."""
+    function: ChatCompletionMessageToolCallFunction
+    """The function that the model called."""
+
+
+class Citation(OpenModel):
+    """citation information for a chat completions response message."""
+
+    __azure_schema__ = "citation"
+    __azure_non_nullable__ = frozenset({"chunk_id", "file_path", "filepath", "title", "url"})
+
+    content: str
+    """The content of the citation."""
+    title: str | None = None
+    """The title of the citation."""
+    url: str | None = None
+    """The URL of the citation."""
+    filepath: str | None = None
+    """The file path of the citation."""
+    chunk_id: str | None = None
+    """The chunk ID of the citation."""
+    file_path: str | None = None
+    """The file path of the citation, as sent by some data sources (e.g. Azure Machine Learning
+    index) in place of `filepath`.
+    """
+
+
+class RetrievedDocument(OpenModel):
+    """The retrieved document."""
+
+    __azure_schema__ = "retrievedDocument"
+    __azure_non_nullable__ = frozenset(
+        {"chunk_id", "file_path", "filepath", "filter_reason", "rerank_score", "title", "url"}
+    )
+
+    content: str
+    """The content of the citation."""
+    title: str | None = None
+    """The title of the citation."""
+    url: str | None = None
+    """The URL of the citation."""
+    filepath: str | None = None
+    """The file path of the citation."""
+    chunk_id: str | None = None
+    """The chunk ID of the citation."""
+    file_path: str | None = None
+    """The file path of the citation, as sent by some data sources (e.g. Azure Machine Learning
+    index) in place of `filepath`.
+    """
+    search_queries: list[str]
+    """The search queries used to retrieve the document."""
+    data_source_index: int
+    """The index of the data source."""
+    original_search_score: float
+    """The original search score of the retrieved document."""
+    rerank_score: float | None = None
+    """The rerank score of the retrieved document."""
+    filter_reason: FilterReason | None = None
+    """Represents the rationale for filtering the document. If the document does not undergo
+    filtering, this field will remain unset.
+    """
+
+
+class AzureChatExtensionsMessageContext(OpenModel):
+    """A representation of the additional context information available when Azure OpenAI chat
+    extensions are involved
+    in the generation of a corresponding chat completions response. This context information is
+    only populated when
+    using an Azure OpenAI request configured to use a matching extension.
+    """
+
+    __azure_schema__ = "azureChatExtensionsMessageContext"
+    __azure_non_nullable__ = frozenset(
+        {"all_retrieved_documents", "citations", "intent", "intents"}
+    )
+
+    citations: list[Citation] | None = None
+    """The data source retrieval result, used to generate the assistant message in the response."""
+    intent: str | None = None
+    """The detected intent from the chat history, used to pass to the next turn to carry over the
+    context.
+    """
+    all_retrieved_documents: list[RetrievedDocument] | None = None
+    """All the retrieved documents."""
+    intents: list[str] | None = None
+    """The detected intents, as sent by some data sources (e.g. Azure Machine Learning index) in
+    place of `intent`.
+    """
+
+
+class ChatCompletionRequestMessageAssistant(OpenModel):
+    __azure_schema__ = "chatCompletionRequestMessageAssistant"
+    __azure_non_nullable__ = frozenset({"context", "tool_calls"})
+
+    role: Literal["assistant"]
+    """The role of the messages author."""
+    content: str | None
+    """The contents of the message."""
+    tool_calls: list[ChatCompletionMessageToolCall] | None = None
+    """The tool calls generated by the model, such as function calls."""
+    context: AzureChatExtensionsMessageContext | None = None
+    """A representation of the additional context information available when Azure OpenAI chat
+    extensions are involved
+    in the generation of a corresponding chat completions response. This context information is
+    only populated when
+    using an Azure OpenAI request configured to use a matching extension.
+    """
+
+
+class ChatCompletionRequestMessageTool(OpenModel):
+    __azure_schema__ = "chatCompletionRequestMessageTool"
+
+    role: Literal["tool"]
+    """The role of the messages author."""
+    tool_call_id: str
+    """Tool call that this message is responding to."""
+    content: str | None
+    """The contents of the message."""
+
+
+class ChatCompletionRequestMessageFunction(OpenModel):
+    """Deprecated. Message that represents a function."""
+
+    __azure_schema__ = "chatCompletionRequestMessageFunction"
+    __azure_non_nullable__ = frozenset({"name"})
+
+    role: Literal["function"]
+    """The role of the messages author, in this case `function`."""
+    name: str | None = None
+    """The contents of the message."""
+    content: str | None
+    """The contents of the message."""
+
+
+class UnknownChatCompletionRequestMessage(UnknownVariantModel):
+    """A `ChatCompletionRequestMessage` member whose `role` this version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "chatCompletionRequestMessage"
+
+    role: Annotated[str, Field(pattern=r"^(?!(?:system|user|assistant|tool|function)$)")]
+    """Any `role` except the known ones: system, user, assistant, tool, function."""
+
+
+ChatCompletionRequestMessage: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                ChatCompletionRequestMessageSystem,
+                ChatCompletionRequestMessageUser,
+                ChatCompletionRequestMessageAssistant,
+                ChatCompletionRequestMessageTool,
+                ChatCompletionRequestMessageFunction,
+            ],
+            Field(discriminator="role"),
+        ],
+        UnknownChatCompletionRequestMessage,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class OnYourDataApiKeyAuthenticationOptions(OpenModel):
+    """The authentication options for Azure OpenAI On Your Data when using an API key."""
+
+    __azure_schema__ = "onYourDataApiKeyAuthenticationOptions"
+
+    type: Literal["api_key"]
+    """Always `api_key`."""
+    key: Annotated[str, Field(repr=False)]
+    """The API key to use for authentication."""
+
+
+class OnYourDataSystemAssignedManagedIdentityAuthenticationOptions(OpenModel):
+    """The authentication options for Azure OpenAI On Your Data when using a system-assigned managed
+    identity.
+    """
+
+    __azure_schema__ = "onYourDataSystemAssignedManagedIdentityAuthenticationOptions"
+
+    type: Literal["system_assigned_managed_identity"]
+    """Always `system_assigned_managed_identity`."""
+
+
+class OnYourDataUserAssignedManagedIdentityAuthenticationOptions(OpenModel):
+    """The authentication options for Azure OpenAI On Your Data when using a user-assigned managed
+    identity.
+    """
+
+    __azure_schema__ = "onYourDataUserAssignedManagedIdentityAuthenticationOptions"
+
+    type: Literal["user_assigned_managed_identity"]
+    """Always `user_assigned_managed_identity`."""
+    managed_identity_resource_id: str
+    """The resource ID of the user-assigned managed identity to use for authentication."""
+
+
+class OnYourDataAccessTokenAuthenticationOptions(OpenModel):
+    """The authentication options for Azure OpenAI On Your Data when using access token."""
+
+    __azure_schema__ = "onYourDataAccessTokenAuthenticationOptions"
+
+    type: Literal["access_token"]
+    """Always `access_token`."""
+    access_token: Annotated[str, Field(repr=False)]
+    """The access token to use for authentication."""
+
+
+class UnknownAzureSearchChatExtensionParametersAuthentication(UnknownVariantModel):
+    """A `AzureSearchChatExtensionParametersAuthentication` member whose `type` this version of the
+    SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/azureSearchChatExtensionParameters/properties/authentication"
+    )
+
+    type: Annotated[
+        str,
+        Field(
+            pattern=r"^(?!(?:api_key|system_assigned_managed_identity|user_assigned_managed_identity|access_token)$)"
+        ),
+    ]
+    """Any `type` except the known ones: api_key, system_assigned_managed_identity,
+    user_assigned_managed_identity, access_token.
+    """
+
+
+AzureSearchChatExtensionParametersAuthentication: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                OnYourDataApiKeyAuthenticationOptions,
+                OnYourDataSystemAssignedManagedIdentityAuthenticationOptions,
+                OnYourDataUserAssignedManagedIdentityAuthenticationOptions,
+                OnYourDataAccessTokenAuthenticationOptions,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownAzureSearchChatExtensionParametersAuthentication,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class AzureSearchIndexFieldMappingOptions(OpenModel):
+    """Optional settings to control how fields are processed when using a configured Azure Search
+    resource.
+    """
+
+    __azure_schema__ = "azureSearchIndexFieldMappingOptions"
+    __azure_non_nullable__ = frozenset(
+        {
+            "content_fields",
+            "content_fields_separator",
+            "filepath_field",
+            "image_vector_fields",
+            "title_field",
+            "url_field",
+            "vector_fields",
+        }
+    )
+
+    title_field: str | None = None
+    """The name of the index field to use as a title."""
+    url_field: str | None = None
+    """The name of the index field to use as a URL."""
+    filepath_field: str | None = None
+    """The name of the index field to use as a filepath."""
+    content_fields: list[str] | None = None
+    """The names of index fields that should be treated as content."""
+    content_fields_separator: str | None = None
+    """The separator pattern that content fields should use."""
+    vector_fields: list[str] | None = None
+    """The names of fields that represent vector data."""
+    image_vector_fields: list[str] | None = None
+    """The names of fields that represent image vector data."""
+
+
+class UnknownOnYourDataEndpointVectorizationSourceAuthentication(UnknownVariantModel):
+    """A `OnYourDataEndpointVectorizationSourceAuthentication` member whose `type` this version of
+    the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/onYourDataEndpointVectorizationSource/allOf/1/properties/authentication"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:api_key|access_token)$)")]
+    """Any `type` except the known ones: api_key, access_token."""
+
+
+OnYourDataEndpointVectorizationSourceAuthentication: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                OnYourDataApiKeyAuthenticationOptions, OnYourDataAccessTokenAuthenticationOptions
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownOnYourDataEndpointVectorizationSourceAuthentication,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class OnYourDataEndpointVectorizationSource(OpenModel):
+    """The details of a a vectorization source, used by Azure OpenAI On Your Data when applying
+    vector search, that is based
+    on a public Azure OpenAI endpoint call for embeddings.
+    """
+
+    __azure_schema__ = "onYourDataEndpointVectorizationSource"
+    __azure_non_nullable__ = frozenset({"dimensions"})
+
+    type: Literal["endpoint"]
+    """Always `endpoint`."""
+    endpoint: str
+    """Specifies the resource endpoint URL from which embeddings should be retrieved. It should be
+    in the format of
+    https://YOUR_RESOURCE_NAME.openai.azure.com/openai/deployments/YOUR_DEPLOYMENT_NAME/embeddings.
+    The api-version query parameter is not allowed.
+    """
+    authentication: OnYourDataEndpointVectorizationSourceAuthentication
+    dimensions: int | None = None
+    """The number of dimensions the embeddings should have. Only supported in `text-embedding-3` and
+    later models.
+    """
+
+
+class OnYourDataDeploymentNameVectorizationSource(OpenModel):
+    """The details of a a vectorization source, used by Azure OpenAI On Your Data when applying
+    vector search, that is based
+    on an internal embeddings model deployment name in the same Azure OpenAI resource.
+    """
+
+    __azure_schema__ = "onYourDataDeploymentNameVectorizationSource"
+    __azure_non_nullable__ = frozenset({"dimensions"})
+
+    type: Literal["deployment_name"]
+    """Always `deployment_name`."""
+    deployment_name: str
+    """Specifies the name of the model deployment to use for vectorization. This model deployment
+    must be in the same Azure OpenAI resource, but On Your Data will use this model deployment
+    via an internal call rather than a public one, which enables vector search even in private
+    networks.
+    """
+    dimensions: int | None = None
+    """The number of dimensions the embeddings should have. Only supported in `text-embedding-3` and
+    later models.
+    """
+
+
+class UnknownAzureSearchChatExtensionParametersEmbeddingDependency(UnknownVariantModel):
+    """A `AzureSearchChatExtensionParametersEmbeddingDependency` member whose `type` this version of
+    the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/azureSearchChatExtensionParameters/properties/embedding_dependency"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:endpoint|deployment_name)$)")]
+    """Any `type` except the known ones: endpoint, deployment_name."""
+
+
+AzureSearchChatExtensionParametersEmbeddingDependency: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                OnYourDataEndpointVectorizationSource, OnYourDataDeploymentNameVectorizationSource
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownAzureSearchChatExtensionParametersEmbeddingDependency,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class AzureSearchChatExtensionParameters(OpenModel):
+    """Parameters for Azure Search when used as an Azure OpenAI chat extension."""
+
+    __azure_schema__ = "azureSearchChatExtensionParameters"
+    __azure_non_nullable__ = frozenset(
+        {
+            "allow_partial_result",
+            "embedding_dependency",
+            "fields_mapping",
+            "filter",
+            "in_scope",
+            "include_contexts",
+            "max_search_queries",
+            "query_type",
+            "role_information",
+            "semantic_configuration",
+            "strictness",
+            "top_n_documents",
+        }
+    )
+
+    authentication: AzureSearchChatExtensionParametersAuthentication
+    top_n_documents: int | None = None
+    """The configured top number of documents to feature for the configured query."""
+    max_search_queries: int | None = None
+    """The max number of rewritten queries should be send to search provider for one user message.
+    If not specified, the system will decide the number of queries to send.
+    """
+    allow_partial_result: bool = False
+    """If specified as true, the system will allow partial search results to be used and the request
+    fails if all the queries fail. If not specified, or specified as false, the request will fail
+    if any search query fails.
+
+    Default: `false`.
+    """
+    in_scope: bool | None = None
+    """Whether queries should be restricted to use of indexed data."""
+    strictness: int | None = None
+    """The configured strictness of the search relevance filtering. The higher of strictness, the
+    higher of the precision but lower recall of the answer.
+
+    Constraints (documented, not enforced): minimum 1, maximum 5.
+    """
+    role_information: str | None = None
+    """Give the model instructions about how it should behave and any context it should reference
+    when generating a response. You can describe the assistant's personality and tell it how to
+    format responses. There's a 100 token limit for it, and it counts against the overall token
+    limit.
+    """
+    endpoint: str
+    """The absolute endpoint path for the Azure Search resource to use."""
+    index_name: str
+    """The name of the index to use as available in the referenced Azure Search resource."""
+    fields_mapping: AzureSearchIndexFieldMappingOptions | None = None
+    """Optional settings to control how fields are processed when using a configured Azure Search
+    resource.
+    """
+    query_type: AzureSearchQueryType | None = None
+    """The type of Azure Search retrieval query that should be executed when using it as an Azure
+    OpenAI chat extension.
+    """
+    semantic_configuration: str | None = None
+    """The additional semantic configuration for the query."""
+    filter: str | None = None
+    """Search filter."""
+    embedding_dependency: AzureSearchChatExtensionParametersEmbeddingDependency | None = None
+    include_contexts: list[OnYourDataContextProperty] | None = None
+    """The included properties of the output context. If not specified, the default value is
+    `citations` and `intent`.
+    """
+
+
+class AzureSearchChatExtensionConfiguration(OpenModel):
+    """A specific representation of configurable options for Azure Search when using it as an Azure
+    OpenAI chat
+    extension.
+    """
+
+    __azure_schema__ = "azureSearchChatExtensionConfiguration"
+
+    type: Literal["azure_search"]
+    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
+    used by a chat
+    completions request that should use Azure OpenAI chat extensions to augment the response
+    behavior.
+    The use of this configuration is compatible only with Azure OpenAI.
+    """
+    parameters: AzureSearchChatExtensionParameters
+    """Parameters for Azure Search when used as an Azure OpenAI chat extension."""
+
+
+class UnknownAzureMachineLearningIndexChatExtensionParametersAuthentication(UnknownVariantModel):
+    """A `AzureMachineLearningIndexChatExtensionParametersAuthentication` member whose `type` this
+    version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/azureMachineLearningIndexChatExtensionParameters/properties/authentication"
+
+    type: Annotated[
+        str,
+        Field(
+            pattern=r"^(?!(?:access_token|system_assigned_managed_identity|user_assigned_managed_identity)$)"
+        ),
+    ]
+    """Any `type` except the known ones: access_token, system_assigned_managed_identity,
+    user_assigned_managed_identity.
+    """
+
+
+AzureMachineLearningIndexChatExtensionParametersAuthentication: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                OnYourDataAccessTokenAuthenticationOptions,
+                OnYourDataSystemAssignedManagedIdentityAuthenticationOptions,
+                OnYourDataUserAssignedManagedIdentityAuthenticationOptions,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownAzureMachineLearningIndexChatExtensionParametersAuthentication,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class AzureMachineLearningIndexChatExtensionParameters(OpenModel):
+    """Parameters for the Azure Machine Learning vector index chat extension."""
+
+    __azure_schema__ = "azureMachineLearningIndexChatExtensionParameters"
+    __azure_non_nullable__ = frozenset(
+        {
+            "allow_partial_result",
+            "filter",
+            "in_scope",
+            "include_contexts",
+            "max_search_queries",
+            "role_information",
+            "strictness",
+            "top_n_documents",
+        }
+    )
+
+    authentication: AzureMachineLearningIndexChatExtensionParametersAuthentication
+    top_n_documents: int | None = None
+    """The configured top number of documents to feature for the configured query."""
+    max_search_queries: int | None = None
+    """The max number of rewritten queries should be send to search provider for one user message.
+    If not specified, the system will decide the number of queries to send.
+    """
+    allow_partial_result: bool = False
+    """If specified as true, the system will allow partial search results to be used and the request
+    fails if all the queries fail. If not specified, or specified as false, the request will fail
+    if any search query fails.
+
+    Default: `false`.
+    """
+    in_scope: bool | None = None
+    """Whether queries should be restricted to use of indexed data."""
+    strictness: int | None = None
+    """The configured strictness of the search relevance filtering. The higher of strictness, the
+    higher of the precision but lower recall of the answer.
+
+    Constraints (documented, not enforced): minimum 1, maximum 5.
+    """
+    role_information: str | None = None
+    """Give the model instructions about how it should behave and any context it should reference
+    when generating a response. You can describe the assistant's personality and tell it how to
+    format responses. There's a 100 token limit for it, and it counts against the overall token
+    limit.
+    """
+    project_resource_id: str
+    """The resource ID of the Azure Machine Learning project."""
+    name: str
+    """The Azure Machine Learning vector index name."""
+    version: str
+    """The version of the Azure Machine Learning vector index."""
+    filter: str | None = None
+    """Search filter. Only supported if the Azure Machine Learning vector index is of type
+    AzureSearch.
+    """
+    include_contexts: list[OnYourDataContextProperty] | None = None
+    """The included properties of the output context. If not specified, the default value is
+    `citations` and `intent`.
+    """
+
+
+class AzureMachineLearningIndexChatExtensionConfiguration(OpenModel):
+    """A specific representation of configurable options for Azure Machine Learning vector index
+    when using it as an Azure
+    OpenAI chat extension.
+    """
+
+    __azure_schema__ = "azureMachineLearningIndexChatExtensionConfiguration"
+
+    type: Literal["azure_ml_index"]
+    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
+    used by a chat
+    completions request that should use Azure OpenAI chat extensions to augment the response
+    behavior.
+    The use of this configuration is compatible only with Azure OpenAI.
+    """
+    parameters: AzureMachineLearningIndexChatExtensionParameters
+    """Parameters for the Azure Machine Learning vector index chat extension."""
+
+
+class OnYourDataConnectionStringAuthenticationOptions(OpenModel):
+    """The authentication options for Azure OpenAI On Your Data when using a connection string."""
+
+    __azure_schema__ = "onYourDataConnectionStringAuthenticationOptions"
+
+    type: Literal["connection_string"]
+    """Always `connection_string`."""
+    connection_string: Annotated[str, Field(repr=False)]
+    """The connection string to use for authentication."""
+
+
+class AzureCosmosDBFieldMappingOptions(OpenModel):
+    """Optional settings to control how fields are processed when using a configured Azure Cosmos DB
+    resource.
+    """
+
+    __azure_schema__ = "azureCosmosDBFieldMappingOptions"
+    __azure_non_nullable__ = frozenset(
+        {"content_fields_separator", "filepath_field", "title_field", "url_field"}
+    )
+
+    title_field: str | None = None
+    """The name of the index field to use as a title."""
+    url_field: str | None = None
+    """The name of the index field to use as a URL."""
+    filepath_field: str | None = None
+    """The name of the index field to use as a filepath."""
+    content_fields: list[str]
+    """The names of index fields that should be treated as content."""
+    content_fields_separator: str | None = None
+    """The separator pattern that content fields should use."""
+    vector_fields: list[str]
+    """The names of fields that represent vector data."""
+
+
+class UnknownAzureCosmosDBChatExtensionParametersEmbeddingDependency(UnknownVariantModel):
+    """A `AzureCosmosDBChatExtensionParametersEmbeddingDependency` member whose `type` this version
+    of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/azureCosmosDBChatExtensionParameters/properties/embedding_dependency"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:endpoint|deployment_name)$)")]
+    """Any `type` except the known ones: endpoint, deployment_name."""
+
+
+AzureCosmosDBChatExtensionParametersEmbeddingDependency: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                OnYourDataEndpointVectorizationSource, OnYourDataDeploymentNameVectorizationSource
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownAzureCosmosDBChatExtensionParametersEmbeddingDependency,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class AzureCosmosDBChatExtensionParameters(OpenModel):
+    """Parameters to use when configuring Azure OpenAI On Your Data chat extensions when using Azure
+    Cosmos DB for
+    MongoDB vCore.
+    """
+
+    __azure_schema__ = "azureCosmosDBChatExtensionParameters"
+    __azure_non_nullable__ = frozenset(
+        {
+            "allow_partial_result",
+            "in_scope",
+            "include_contexts",
+            "max_search_queries",
+            "role_information",
+            "strictness",
+            "top_n_documents",
+        }
+    )
+
+    authentication: OnYourDataConnectionStringAuthenticationOptions
+    """The authentication options for Azure OpenAI On Your Data when using a connection string."""
+    top_n_documents: int | None = None
+    """The configured top number of documents to feature for the configured query."""
+    max_search_queries: int | None = None
+    """The max number of rewritten queries should be send to search provider for one user message.
+    If not specified, the system will decide the number of queries to send.
+    """
+    allow_partial_result: bool = False
+    """If specified as true, the system will allow partial search results to be used and the request
+    fails if all the queries fail. If not specified, or specified as false, the request will fail
+    if any search query fails.
+
+    Default: `false`.
+    """
+    in_scope: bool | None = None
+    """Whether queries should be restricted to use of indexed data."""
+    strictness: int | None = None
+    """The configured strictness of the search relevance filtering. The higher of strictness, the
+    higher of the precision but lower recall of the answer.
+
+    Constraints (documented, not enforced): minimum 1, maximum 5.
+    """
+    role_information: str | None = None
+    """Give the model instructions about how it should behave and any context it should reference
+    when generating a response. You can describe the assistant's personality and tell it how to
+    format responses. There's a 100 token limit for it, and it counts against the overall token
+    limit.
+    """
+    database_name: str
+    """The MongoDB vCore database name to use with Azure Cosmos DB."""
+    container_name: str
+    """The name of the Azure Cosmos DB resource container."""
+    index_name: str
+    """The MongoDB vCore index name to use with Azure Cosmos DB."""
+    fields_mapping: AzureCosmosDBFieldMappingOptions
+    """Optional settings to control how fields are processed when using a configured Azure Cosmos DB
+    resource.
+    """
+    embedding_dependency: AzureCosmosDBChatExtensionParametersEmbeddingDependency
+    include_contexts: list[OnYourDataContextProperty] | None = None
+    """The included properties of the output context. If not specified, the default value is
+    `citations` and `intent`.
+    """
+
+
+class AzureCosmosDBChatExtensionConfiguration(OpenModel):
+    """A specific representation of configurable options for Azure Cosmos DB when using it as an
+    Azure OpenAI chat
+    extension.
+    """
+
+    __azure_schema__ = "azureCosmosDBChatExtensionConfiguration"
+
+    type: Literal["azure_cosmos_db"]
+    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
+    used by a chat
+    completions request that should use Azure OpenAI chat extensions to augment the response
+    behavior.
+    The use of this configuration is compatible only with Azure OpenAI.
+    """
+    parameters: AzureCosmosDBChatExtensionParameters
+    """Parameters to use when configuring Azure OpenAI On Your Data chat extensions when using Azure
+    Cosmos DB for
+    MongoDB vCore.
+    """
+
+
+class OnYourDataKeyAndKeyIdAuthenticationOptions(OpenModel):
+    """The authentication options for Azure OpenAI On Your Data when using an Elasticsearch key and
+    key ID pair.
+    """
+
+    __azure_schema__ = "onYourDataKeyAndKeyIdAuthenticationOptions"
+
+    type: Literal["key_and_key_id"]
+    """Always `key_and_key_id`."""
+    key: Annotated[str, Field(repr=False)]
+    """The Elasticsearch key to use for authentication."""
+    key_id: Annotated[str, Field(repr=False)]
+    """The Elasticsearch key ID to use for authentication."""
+
+
+class OnYourDataEncodedApiKeyAuthenticationOptions(OpenModel):
+    """The authentication options for Azure OpenAI On Your Data when using an Elasticsearch encoded
+    API key.
+    """
+
+    __azure_schema__ = "onYourDataEncodedApiKeyAuthenticationOptions"
+
+    type: Literal["encoded_api_key"]
+    """Always `encoded_api_key`."""
+    encoded_api_key: Annotated[str, Field(repr=False)]
+    """The Elasticsearch encoded API key to use for authentication."""
+
+
+class UnknownElasticsearchChatExtensionParametersAuthentication(UnknownVariantModel):
+    """A `ElasticsearchChatExtensionParametersAuthentication` member whose `type` this version of
+    the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/elasticsearchChatExtensionParameters/properties/authentication"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:key_and_key_id|encoded_api_key)$)")]
+    """Any `type` except the known ones: key_and_key_id, encoded_api_key."""
+
+
+ElasticsearchChatExtensionParametersAuthentication: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                OnYourDataKeyAndKeyIdAuthenticationOptions,
+                OnYourDataEncodedApiKeyAuthenticationOptions,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownElasticsearchChatExtensionParametersAuthentication,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class ElasticsearchIndexFieldMappingOptions(OpenModel):
+    """Optional settings to control how fields are processed when using a configured Elasticsearch®
+    resource.
+    """
+
+    __azure_schema__ = "elasticsearchIndexFieldMappingOptions"
+    __azure_non_nullable__ = frozenset(
+        {
+            "content_fields",
+            "content_fields_separator",
+            "filepath_field",
+            "title_field",
+            "url_field",
+            "vector_fields",
+        }
+    )
+
+    title_field: str | None = None
+    """The name of the index field to use as a title."""
+    url_field: str | None = None
+    """The name of the index field to use as a URL."""
+    filepath_field: str | None = None
+    """The name of the index field to use as a filepath."""
+    content_fields: list[str] | None = None
+    """The names of index fields that should be treated as content."""
+    content_fields_separator: str | None = None
+    """The separator pattern that content fields should use."""
+    vector_fields: list[str] | None = None
+    """The names of fields that represent vector data."""
+
+
+class OnYourDataModelIdVectorizationSource(OpenModel):
+    """The details of a a vectorization source, used by Azure OpenAI On Your Data when applying
+    vector search, that is based
+    on a search service model ID. Currently only supported by Elasticsearch®.
+    """
+
+    __azure_schema__ = "onYourDataModelIdVectorizationSource"
+
+    type: Literal["model_id"]
+    """Always `model_id`."""
+    model_id: str
+    """Specifies the model ID to use for vectorization. This model ID must be defined in the search
+    service.
+    """
+
+
+class UnknownElasticsearchChatExtensionParametersEmbeddingDependency(UnknownVariantModel):
+    """A `ElasticsearchChatExtensionParametersEmbeddingDependency` member whose `type` this version
+    of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/elasticsearchChatExtensionParameters/properties/embedding_dependency"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:endpoint|deployment_name|model_id)$)")]
+    """Any `type` except the known ones: endpoint, deployment_name, model_id."""
+
+
+ElasticsearchChatExtensionParametersEmbeddingDependency: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                OnYourDataEndpointVectorizationSource,
+                OnYourDataDeploymentNameVectorizationSource,
+                OnYourDataModelIdVectorizationSource,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownElasticsearchChatExtensionParametersEmbeddingDependency,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class ElasticsearchChatExtensionParameters(OpenModel):
+    """Parameters to use when configuring Elasticsearch® as an Azure OpenAI chat extension."""
+
+    __azure_schema__ = "elasticsearchChatExtensionParameters"
+    __azure_non_nullable__ = frozenset(
+        {
+            "allow_partial_result",
+            "embedding_dependency",
+            "fields_mapping",
+            "in_scope",
+            "include_contexts",
+            "max_search_queries",
+            "query_type",
+            "role_information",
+            "strictness",
+            "top_n_documents",
+        }
+    )
+
+    authentication: ElasticsearchChatExtensionParametersAuthentication
+    top_n_documents: int | None = None
+    """The configured top number of documents to feature for the configured query."""
+    max_search_queries: int | None = None
+    """The max number of rewritten queries should be send to search provider for one user message.
+    If not specified, the system will decide the number of queries to send.
+    """
+    allow_partial_result: bool = False
+    """If specified as true, the system will allow partial search results to be used and the request
+    fails if all the queries fail. If not specified, or specified as false, the request will fail
+    if any search query fails.
+
+    Default: `false`.
+    """
+    in_scope: bool | None = None
+    """Whether queries should be restricted to use of indexed data."""
+    strictness: int | None = None
+    """The configured strictness of the search relevance filtering. The higher of strictness, the
+    higher of the precision but lower recall of the answer.
+
+    Constraints (documented, not enforced): minimum 1, maximum 5.
+    """
+    role_information: str | None = None
+    """Give the model instructions about how it should behave and any context it should reference
+    when generating a response. You can describe the assistant's personality and tell it how to
+    format responses. There's a 100 token limit for it, and it counts against the overall token
+    limit.
+    """
+    endpoint: str
+    """The endpoint of Elasticsearch®."""
+    index_name: str
+    """The index name of Elasticsearch®."""
+    fields_mapping: ElasticsearchIndexFieldMappingOptions | None = None
+    """Optional settings to control how fields are processed when using a configured Elasticsearch®
+    resource.
+    """
+    query_type: ElasticsearchQueryType | None = None
+    """The type of Elasticsearch® retrieval query that should be executed when using it as an Azure
+    OpenAI chat extension.
+    """
+    embedding_dependency: ElasticsearchChatExtensionParametersEmbeddingDependency | None = None
+    include_contexts: list[OnYourDataContextProperty] | None = None
+    """The included properties of the output context. If not specified, the default value is
+    `citations` and `intent`.
+    """
+
+
+class ElasticsearchChatExtensionConfiguration(OpenModel):
+    """A specific representation of configurable options for Elasticsearch when using it as an Azure
+    OpenAI chat
+    extension.
+    """
+
+    __azure_schema__ = "elasticsearchChatExtensionConfiguration"
+
+    type: Literal["elasticsearch"]
+    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
+    used by a chat
+    completions request that should use Azure OpenAI chat extensions to augment the response
+    behavior.
+    The use of this configuration is compatible only with Azure OpenAI.
+    """
+    parameters: ElasticsearchChatExtensionParameters
+    """Parameters to use when configuring Elasticsearch® as an Azure OpenAI chat extension."""
+
+
+class PineconeFieldMappingOptions(OpenModel):
+    """Optional settings to control how fields are processed when using a configured Pinecone
+    resource.
+    """
+
+    __azure_schema__ = "pineconeFieldMappingOptions"
+    __azure_non_nullable__ = frozenset(
+        {"content_fields_separator", "filepath_field", "title_field", "url_field"}
+    )
+
+    title_field: str | None = None
+    """The name of the index field to use as a title."""
+    url_field: str | None = None
+    """The name of the index field to use as a URL."""
+    filepath_field: str | None = None
+    """The name of the index field to use as a filepath."""
+    content_fields: list[str]
+    """The names of index fields that should be treated as content."""
+    content_fields_separator: str | None = None
+    """The separator pattern that content fields should use."""
+
+
+class PineconeChatExtensionParameters(OpenModel):
+    """Parameters for configuring Azure OpenAI Pinecone chat extensions."""
+
+    __azure_schema__ = "pineconeChatExtensionParameters"
+    __azure_non_nullable__ = frozenset(
+        {
+            "allow_partial_result",
+            "in_scope",
+            "include_contexts",
+            "max_search_queries",
+            "role_information",
+            "strictness",
+            "top_n_documents",
+        }
+    )
+
+    authentication: OnYourDataApiKeyAuthenticationOptions
+    """The authentication options for Azure OpenAI On Your Data when using an API key."""
+    top_n_documents: int | None = None
+    """The configured top number of documents to feature for the configured query."""
+    max_search_queries: int | None = None
+    """The max number of rewritten queries should be send to search provider for one user message.
+    If not specified, the system will decide the number of queries to send.
+    """
+    allow_partial_result: bool = False
+    """If specified as true, the system will allow partial search results to be used and the request
+    fails if all the queries fail. If not specified, or specified as false, the request will fail
+    if any search query fails.
+
+    Default: `false`.
+    """
+    in_scope: bool | None = None
+    """Whether queries should be restricted to use of indexed data."""
+    strictness: int | None = None
+    """The configured strictness of the search relevance filtering. The higher of strictness, the
+    higher of the precision but lower recall of the answer.
+
+    Constraints (documented, not enforced): minimum 1, maximum 5.
+    """
+    role_information: str | None = None
+    """Give the model instructions about how it should behave and any context it should reference
+    when generating a response. You can describe the assistant's personality and tell it how to
+    format responses. There's a 100 token limit for it, and it counts against the overall token
+    limit.
+    """
+    environment: str
+    """The environment name of Pinecone."""
+    index_name: str
+    """The name of the Pinecone database index."""
+    fields_mapping: PineconeFieldMappingOptions
+    """Optional settings to control how fields are processed when using a configured Pinecone
+    resource.
+    """
+    embedding_dependency: OnYourDataDeploymentNameVectorizationSource
+    """The details of a a vectorization source, used by Azure OpenAI On Your Data when applying
+    vector search, that is based
+    on an internal embeddings model deployment name in the same Azure OpenAI resource.
+    """
+    include_contexts: list[OnYourDataContextProperty] | None = None
+    """The included properties of the output context. If not specified, the default value is
+    `citations` and `intent`.
+    """
+
+
+class PineconeChatExtensionConfiguration(OpenModel):
+    """A specific representation of configurable options for Pinecone when using it as an Azure
+    OpenAI chat
+    extension.
+    """
+
+    __azure_schema__ = "pineconeChatExtensionConfiguration"
+
+    type: Literal["pinecone"]
+    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
+    used by a chat
+    completions request that should use Azure OpenAI chat extensions to augment the response
+    behavior.
+    The use of this configuration is compatible only with Azure OpenAI.
+    """
+    parameters: PineconeChatExtensionParameters
+    """Parameters for configuring Azure OpenAI Pinecone chat extensions."""
+
+
+class UnknownAzureChatExtensionConfiguration(UnknownVariantModel):
+    """A `AzureChatExtensionConfiguration` member whose `type` this version of the SDK does not
+    know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "azureChatExtensionConfiguration"
+
+    type: Annotated[
+        str,
+        Field(
+            pattern=r"^(?!(?:azure_search|azure_ml_index|azure_cosmos_db|elasticsearch|pinecone)$)"
+        ),
+    ]
+    """Any `type` except the known ones: azure_search, azure_ml_index, azure_cosmos_db,
+    elasticsearch, pinecone.
+    """
+
+
+AzureChatExtensionConfiguration: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                AzureSearchChatExtensionConfiguration,
+                AzureMachineLearningIndexChatExtensionConfiguration,
+                AzureCosmosDBChatExtensionConfiguration,
+                ElasticsearchChatExtensionConfiguration,
+                PineconeChatExtensionConfiguration,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownAzureChatExtensionConfiguration,
+    ],
+    Field(union_mode="left_to_right"),
+]
+"""A representation of configuration data for a single Azure OpenAI chat extension. This will be
+used by a chat
+completions request that should use Azure OpenAI chat extensions to augment the response
+behavior.
+The use of this configuration is compatible only with Azure OpenAI.
+"""
+
+
+class CreateChatCompletionRequestResponseFormat(OpenModel):
+    """An object specifying the format that the model must output. Used to enable JSON mode."""
+
+    __azure_schema__ = (
+        "#/components/schemas/createChatCompletionRequest/allOf/1/properties/response_format"
+    )
+
+    type: ChatCompletionResponseFormat | None = ChatCompletionResponseFormat.TEXT
+    """Setting to `json_object` enables JSON mode. This guarantees that the message the model
+    generates is valid JSON.
+
+    Default: `"text"`.
+    """
+
+
+ChatCompletionFunctionParameters: TypeAlias = dict[str, Any]
+"""The parameters the functions accepts, described as a JSON Schema object. See the
+[guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
+reference](https://json-schema.org/understanding-json-schema/) for documentation about the
+format.
+"""
+
+
+class ChatCompletionToolFunction(OpenModel):
+    __azure_schema__ = "#/components/schemas/chatCompletionTool/properties/function"
+    __azure_non_nullable__ = frozenset({"description"})
+
+    description: str | None = None
+    """A description of what the function does, used by the model to choose when and how to call the
+    function.
+    """
+    name: str
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and
+    dashes, with a maximum length of 64.
+    """
+    parameters: ChatCompletionFunctionParameters
+    """The parameters the functions accepts, described as a JSON Schema object. See the
+    [guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
+    reference](https://json-schema.org/understanding-json-schema/) for documentation about the
+    format.
+    """
+
+
+class ChatCompletionTool(OpenModel):
+    __azure_schema__ = "chatCompletionTool"
+
+    type: ChatCompletionToolType
+    """The type of the tool. Currently, only `function` is supported."""
+    function: ChatCompletionToolFunction
+
+
+class ChatCompletionNamedToolChoiceFunction(OpenModel):
+    __azure_schema__ = "#/components/schemas/chatCompletionNamedToolChoice/properties/function"
+
+    name: str
+    """The name of the function to call."""
+
+
+class ChatCompletionNamedToolChoice(OpenModel):
+    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+
+    __azure_schema__ = "chatCompletionNamedToolChoice"
+    __azure_non_nullable__ = frozenset({"function", "type"})
+
+    type: ChatCompletionNamedToolChoiceType | None = None
+    """The type of the tool. Currently, only `function` is supported."""
+    function: ChatCompletionNamedToolChoiceFunction | None = None
+
+
+ChatCompletionToolChoiceOption: TypeAlias = Union[
+    ChatCompletionToolChoiceOptionEnum, ChatCompletionNamedToolChoice
+]
+"""Controls which (if any) function is called by the model. `none` means the model will not call a
+function and instead generates a message. `auto` means the model can pick between generating a
+message or calling a function. Specifying a particular function via `{"type": "function",
+"function": {"name": "my_function"}}` forces the model to call that function.
+"""
+
+
+class ChatCompletionFunction(OpenModel):
+    __azure_schema__ = "chatCompletionFunction"
+    __azure_non_nullable__ = frozenset({"description", "parameters"})
+
+    name: str
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and
+    dashes, with a maximum length of 64.
+    """
+    description: str | None = None
+    """The description of what the function does."""
+    parameters: ChatCompletionFunctionParameters | None = None
+    """The parameters the functions accepts, described as a JSON Schema object. See the
+    [guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
+    reference](https://json-schema.org/understanding-json-schema/) for documentation about the
+    format.
+    """
+
+
+class CreateChatCompletionRequestFunctionCallObject(OpenModel):
+    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that
+    function.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/createChatCompletionRequest/allOf/1/properties/function_call/oneOf/1"
+    )
+
+    name: str
+    """The name of the function to call."""
+
+
+CreateChatCompletionRequestFunctionCall: TypeAlias = Union[
+    CreateChatCompletionRequestFunctionCallEnum, CreateChatCompletionRequestFunctionCallObject
+]
+"""Deprecated in favor of `tool_choice`. Controls how the model responds to function calls. "none"
+means the model does not call a function, and responds to the end-user. "auto" means the model
+can pick between an end-user or calling a function.  Specifying a particular function via
+`{"name":\\ "my_function"}` forces the model to call that function. "none" is the default when no
+functions are present. "auto" is the default if functions are present.
+"""
+
+
 class CreateChatCompletionRequest(OpenModel):
     __azure_schema__ = "createChatCompletionRequest"
     __azure_non_nullable__ = frozenset(
@@ -1639,81 +2971,31 @@ class CreateChatCompletionRequest(OpenModel):
     """
 
 
-class ChatCompletionRequestMessageSystem(OpenModel):
-    __azure_schema__ = "chatCompletionRequestMessageSystem"
+class CompletionUsage(OpenModel):
+    """Usage statistics for the completion request."""
 
-    role: Literal["system"]
-    """The role of the messages author."""
-    content: str | None
-    """The contents of the message."""
+    __azure_schema__ = "completionUsage"
 
-
-class ChatCompletionRequestMessageUser(OpenModel):
-    __azure_schema__ = "chatCompletionRequestMessageUser"
-
-    role: Literal["user"]
-    """The role of the messages author."""
-    content: str | list[ChatCompletionRequestMessageContentPart] | None
+    prompt_tokens: int
+    """Number of tokens in the prompt."""
+    completion_tokens: int
+    """Number of tokens in the generated completion."""
+    total_tokens: int
+    """Total number of tokens used in the request (prompt + completion)."""
 
 
-class ChatCompletionRequestMessageContentPartText(OpenModel):
-    __azure_schema__ = "chatCompletionRequestMessageContentPartText"
-
-    type: Literal["text"]
-    """The type of the content part."""
-    text: str
-    """The text content."""
+PromptFilterResults: TypeAlias = list[PromptFilterResult]
+"""Content filtering results for zero or more prompts in the request. In a streaming request,
+results for different prompts may arrive at different times or in different orders.
+"""
 
 
-class ChatCompletionRequestMessageContentPartImage(OpenModel):
-    __azure_schema__ = "chatCompletionRequestMessageContentPartImage"
-    __azure_non_nullable__ = frozenset({"detail"})
-
-    type: Literal["image_url"]
-    """The type of the content part."""
-    url: str
-    """Either a URL of the image or the base64 encoded image data."""
-    detail: ImageDetailLevel = ImageDetailLevel.AUTO
-    """Specifies the detail level of the image.
-
-    Default: `"auto"`.
+class ChatCompletionFunctionCall(OpenModel):
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
+    called, as generated by the model.
     """
 
-
-class ChatCompletionRequestMessageAssistant(OpenModel):
-    __azure_schema__ = "chatCompletionRequestMessageAssistant"
-    __azure_non_nullable__ = frozenset({"context", "tool_calls"})
-
-    role: Literal["assistant"]
-    """The role of the messages author."""
-    content: str | None
-    """The contents of the message."""
-    tool_calls: list[ChatCompletionMessageToolCall] | None = None
-    """The tool calls generated by the model, such as function calls."""
-    context: AzureChatExtensionsMessageContext | None = None
-    """A representation of the additional context information available when Azure OpenAI chat
-    extensions are involved
-    in the generation of a corresponding chat completions response. This context information is
-    only populated when
-    using an Azure OpenAI request configured to use a matching extension.
-    """
-
-
-class ChatCompletionMessageToolCall(OpenModel):
-    __azure_schema__ = "chatCompletionMessageToolCall"
-
-    id: str
-    """The ID of the tool call."""
-    type: ToolCallType
-    """The type of the tool call, in this case `function`."""
-    function: ChatCompletionMessageToolCallFunction
-    """The function that the model called."""
-
-
-class ChatCompletionMessageToolCallFunction(OpenModel):
-    """The function that the model called."""
-
-    __azure_schema__ = "#/components/schemas/chatCompletionMessageToolCall/properties/function"
+    __azure_schema__ = "chatCompletionFunctionCall"
 
     name: str
     """The name of the function to call."""
@@ -1724,7 +3006,23 @@ class ChatCompletionMessageToolCallFunction(OpenModel):
     """
 
 
-class AzureChatExtensionsMessageContext(OpenModel):
+class ChatCompletionResponseMessage(OpenModel):
+    """A chat completion message generated by the model."""
+
+    __azure_schema__ = "chatCompletionResponseMessage"
+    __azure_non_nullable__ = frozenset({"context", "function_call", "role", "tool_calls"})
+
+    role: ChatCompletionResponseMessageRole | None = None
+    """The role of the author of the response message."""
+    content: str | None = None
+    """The contents of the message."""
+    tool_calls: list[ChatCompletionMessageToolCall] | None = None
+    """The tool calls generated by the model, such as function calls."""
+    function_call: ChatCompletionFunctionCall | None = None
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
+    called, as generated by the model.
+    """
+    context: AzureChatExtensionsMessageContext | None = None
     """A representation of the additional context information available when Azure OpenAI chat
     extensions are involved
     in the generation of a corresponding chat completions response. This context information is
@@ -1732,883 +3030,78 @@ class AzureChatExtensionsMessageContext(OpenModel):
     using an Azure OpenAI request configured to use a matching extension.
     """
 
-    __azure_schema__ = "azureChatExtensionsMessageContext"
-    __azure_non_nullable__ = frozenset(
-        {"all_retrieved_documents", "citations", "intent", "intents"}
-    )
 
-    citations: list[Citation] | None = None
-    """The data source retrieval result, used to generate the assistant message in the response."""
-    intent: str | None = None
-    """The detected intent from the chat history, used to pass to the next turn to carry over the
-    context.
-    """
-    all_retrieved_documents: list[RetrievedDocument] | None = None
-    """All the retrieved documents."""
-    intents: list[str] | None = None
-    """The detected intents, as sent by some data sources (e.g. Azure Machine Learning index) in
-    place of `intent`.
-    """
-
-
-class Citation(OpenModel):
-    """citation information for a chat completions response message."""
-
-    __azure_schema__ = "citation"
-    __azure_non_nullable__ = frozenset({"chunk_id", "file_path", "filepath", "title", "url"})
-
-    content: str
-    """The content of the citation."""
-    title: str | None = None
-    """The title of the citation."""
-    url: str | None = None
-    """The URL of the citation."""
-    filepath: str | None = None
-    """The file path of the citation."""
-    chunk_id: str | None = None
-    """The chunk ID of the citation."""
-    file_path: str | None = None
-    """The file path of the citation, as sent by some data sources (e.g. Azure Machine Learning
-    index) in place of `filepath`.
-    """
-
-
-class RetrievedDocument(OpenModel):
-    """The retrieved document."""
-
-    __azure_schema__ = "retrievedDocument"
-    __azure_non_nullable__ = frozenset(
-        {"chunk_id", "file_path", "filepath", "filter_reason", "rerank_score", "title", "url"}
-    )
-
-    content: str
-    """The content of the citation."""
-    title: str | None = None
-    """The title of the citation."""
-    url: str | None = None
-    """The URL of the citation."""
-    filepath: str | None = None
-    """The file path of the citation."""
-    chunk_id: str | None = None
-    """The chunk ID of the citation."""
-    file_path: str | None = None
-    """The file path of the citation, as sent by some data sources (e.g. Azure Machine Learning
-    index) in place of `filepath`.
-    """
-    search_queries: list[str]
-    """The search queries used to retrieve the document."""
-    data_source_index: int
-    """The index of the data source."""
-    original_search_score: float
-    """The original search score of the retrieved document."""
-    rerank_score: float | None = None
-    """The rerank score of the retrieved document."""
-    filter_reason: FilterReason | None = None
-    """Represents the rationale for filtering the document. If the document does not undergo
-    filtering, this field will remain unset.
-    """
-
-
-class ChatCompletionRequestMessageTool(OpenModel):
-    __azure_schema__ = "chatCompletionRequestMessageTool"
-
-    role: Literal["tool"]
-    """The role of the messages author."""
-    tool_call_id: str
-    """Tool call that this message is responding to."""
-    content: str | None
-    """The contents of the message."""
-
-
-class ChatCompletionRequestMessageFunction(OpenModel):
-    """Deprecated. Message that represents a function."""
-
-    __azure_schema__ = "chatCompletionRequestMessageFunction"
-    __azure_non_nullable__ = frozenset({"name"})
-
-    role: Literal["function"]
-    """The role of the messages author, in this case `function`."""
-    name: str | None = None
-    """The contents of the message."""
-    content: str | None
-    """The contents of the message."""
-
-
-class AzureSearchChatExtensionConfiguration(OpenModel):
-    """A specific representation of configurable options for Azure Search when using it as an Azure
-    OpenAI chat
-    extension.
-    """
-
-    __azure_schema__ = "azureSearchChatExtensionConfiguration"
-
-    type: Literal["azure_search"]
-    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
-    used by a chat
-    completions request that should use Azure OpenAI chat extensions to augment the response
-    behavior.
-    The use of this configuration is compatible only with Azure OpenAI.
-    """
-    parameters: AzureSearchChatExtensionParameters
-    """Parameters for Azure Search when used as an Azure OpenAI chat extension."""
-
-
-class AzureSearchChatExtensionParameters(OpenModel):
-    """Parameters for Azure Search when used as an Azure OpenAI chat extension."""
-
-    __azure_schema__ = "azureSearchChatExtensionParameters"
-    __azure_non_nullable__ = frozenset(
-        {
-            "allow_partial_result",
-            "embedding_dependency",
-            "fields_mapping",
-            "filter",
-            "in_scope",
-            "include_contexts",
-            "max_search_queries",
-            "query_type",
-            "role_information",
-            "semantic_configuration",
-            "strictness",
-            "top_n_documents",
-        }
-    )
-
-    authentication: AzureSearchChatExtensionParametersAuthentication
-    top_n_documents: int | None = None
-    """The configured top number of documents to feature for the configured query."""
-    max_search_queries: int | None = None
-    """The max number of rewritten queries should be send to search provider for one user message.
-    If not specified, the system will decide the number of queries to send.
-    """
-    allow_partial_result: bool = False
-    """If specified as true, the system will allow partial search results to be used and the request
-    fails if all the queries fail. If not specified, or specified as false, the request will fail
-    if any search query fails.
-
-    Default: `false`.
-    """
-    in_scope: bool | None = None
-    """Whether queries should be restricted to use of indexed data."""
-    strictness: int | None = None
-    """The configured strictness of the search relevance filtering. The higher of strictness, the
-    higher of the precision but lower recall of the answer.
-
-    Constraints (documented, not enforced): minimum 1, maximum 5.
-    """
-    role_information: str | None = None
-    """Give the model instructions about how it should behave and any context it should reference
-    when generating a response. You can describe the assistant's personality and tell it how to
-    format responses. There's a 100 token limit for it, and it counts against the overall token
-    limit.
-    """
-    endpoint: str
-    """The absolute endpoint path for the Azure Search resource to use."""
-    index_name: str
-    """The name of the index to use as available in the referenced Azure Search resource."""
-    fields_mapping: AzureSearchIndexFieldMappingOptions | None = None
-    """Optional settings to control how fields are processed when using a configured Azure Search
-    resource.
-    """
-    query_type: AzureSearchQueryType | None = None
-    """The type of Azure Search retrieval query that should be executed when using it as an Azure
-    OpenAI chat extension.
-    """
-    semantic_configuration: str | None = None
-    """The additional semantic configuration for the query."""
-    filter: str | None = None
-    """Search filter."""
-    embedding_dependency: AzureSearchChatExtensionParametersEmbeddingDependency | None = None
-    include_contexts: list[OnYourDataContextProperty] | None = None
-    """The included properties of the output context. If not specified, the default value is
-    `citations` and `intent`.
-    """
-
-
-class OnYourDataApiKeyAuthenticationOptions(OpenModel):
-    """The authentication options for Azure OpenAI On Your Data when using an API key."""
-
-    __azure_schema__ = "onYourDataApiKeyAuthenticationOptions"
-
-    type: Literal["api_key"]
-    """Always `api_key`."""
-    key: Annotated[str, Field(repr=False)]
-    """The API key to use for authentication."""
-
-
-class OnYourDataSystemAssignedManagedIdentityAuthenticationOptions(OpenModel):
-    """The authentication options for Azure OpenAI On Your Data when using a system-assigned managed
-    identity.
-    """
-
-    __azure_schema__ = "onYourDataSystemAssignedManagedIdentityAuthenticationOptions"
-
-    type: Literal["system_assigned_managed_identity"]
-    """Always `system_assigned_managed_identity`."""
-
-
-class OnYourDataUserAssignedManagedIdentityAuthenticationOptions(OpenModel):
-    """The authentication options for Azure OpenAI On Your Data when using a user-assigned managed
-    identity.
-    """
-
-    __azure_schema__ = "onYourDataUserAssignedManagedIdentityAuthenticationOptions"
-
-    type: Literal["user_assigned_managed_identity"]
-    """Always `user_assigned_managed_identity`."""
-    managed_identity_resource_id: str
-    """The resource ID of the user-assigned managed identity to use for authentication."""
-
-
-class OnYourDataAccessTokenAuthenticationOptions(OpenModel):
-    """The authentication options for Azure OpenAI On Your Data when using access token."""
-
-    __azure_schema__ = "onYourDataAccessTokenAuthenticationOptions"
-
-    type: Literal["access_token"]
-    """Always `access_token`."""
-    access_token: Annotated[str, Field(repr=False)]
-    """The access token to use for authentication."""
-
-
-class AzureSearchIndexFieldMappingOptions(OpenModel):
-    """Optional settings to control how fields are processed when using a configured Azure Search
-    resource.
-    """
-
-    __azure_schema__ = "azureSearchIndexFieldMappingOptions"
-    __azure_non_nullable__ = frozenset(
-        {
-            "content_fields",
-            "content_fields_separator",
-            "filepath_field",
-            "image_vector_fields",
-            "title_field",
-            "url_field",
-            "vector_fields",
-        }
-    )
-
-    title_field: str | None = None
-    """The name of the index field to use as a title."""
-    url_field: str | None = None
-    """The name of the index field to use as a URL."""
-    filepath_field: str | None = None
-    """The name of the index field to use as a filepath."""
-    content_fields: list[str] | None = None
-    """The names of index fields that should be treated as content."""
-    content_fields_separator: str | None = None
-    """The separator pattern that content fields should use."""
-    vector_fields: list[str] | None = None
-    """The names of fields that represent vector data."""
-    image_vector_fields: list[str] | None = None
-    """The names of fields that represent image vector data."""
-
-
-class OnYourDataEndpointVectorizationSource(OpenModel):
-    """The details of a a vectorization source, used by Azure OpenAI On Your Data when applying
-    vector search, that is based
-    on a public Azure OpenAI endpoint call for embeddings.
-    """
-
-    __azure_schema__ = "onYourDataEndpointVectorizationSource"
-    __azure_non_nullable__ = frozenset({"dimensions"})
-
-    type: Literal["endpoint"]
-    """Always `endpoint`."""
-    endpoint: str
-    """Specifies the resource endpoint URL from which embeddings should be retrieved. It should be
-    in the format of
-    https://YOUR_RESOURCE_NAME.openai.azure.com/openai/deployments/YOUR_DEPLOYMENT_NAME/embeddings.
-    The api-version query parameter is not allowed.
-    """
-    authentication: OnYourDataEndpointVectorizationSourceAuthentication
-    dimensions: int | None = None
-    """The number of dimensions the embeddings should have. Only supported in `text-embedding-3` and
-    later models.
-    """
-
-
-class OnYourDataDeploymentNameVectorizationSource(OpenModel):
-    """The details of a a vectorization source, used by Azure OpenAI On Your Data when applying
-    vector search, that is based
-    on an internal embeddings model deployment name in the same Azure OpenAI resource.
-    """
-
-    __azure_schema__ = "onYourDataDeploymentNameVectorizationSource"
-    __azure_non_nullable__ = frozenset({"dimensions"})
-
-    type: Literal["deployment_name"]
-    """Always `deployment_name`."""
-    deployment_name: str
-    """Specifies the name of the model deployment to use for vectorization. This model deployment
-    must be in the same Azure OpenAI resource, but On Your Data will use this model deployment
-    via an internal call rather than a public one, which enables vector search even in private
-    networks.
-    """
-    dimensions: int | None = None
-    """The number of dimensions the embeddings should have. Only supported in `text-embedding-3` and
-    later models.
-    """
-
-
-class AzureMachineLearningIndexChatExtensionConfiguration(OpenModel):
-    """A specific representation of configurable options for Azure Machine Learning vector index
-    when using it as an Azure
-    OpenAI chat extension.
-    """
-
-    __azure_schema__ = "azureMachineLearningIndexChatExtensionConfiguration"
-
-    type: Literal["azure_ml_index"]
-    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
-    used by a chat
-    completions request that should use Azure OpenAI chat extensions to augment the response
-    behavior.
-    The use of this configuration is compatible only with Azure OpenAI.
-    """
-    parameters: AzureMachineLearningIndexChatExtensionParameters
-    """Parameters for the Azure Machine Learning vector index chat extension."""
-
-
-class AzureMachineLearningIndexChatExtensionParameters(OpenModel):
-    """Parameters for the Azure Machine Learning vector index chat extension."""
-
-    __azure_schema__ = "azureMachineLearningIndexChatExtensionParameters"
-    __azure_non_nullable__ = frozenset(
-        {
-            "allow_partial_result",
-            "filter",
-            "in_scope",
-            "include_contexts",
-            "max_search_queries",
-            "role_information",
-            "strictness",
-            "top_n_documents",
-        }
-    )
-
-    authentication: AzureMachineLearningIndexChatExtensionParametersAuthentication
-    top_n_documents: int | None = None
-    """The configured top number of documents to feature for the configured query."""
-    max_search_queries: int | None = None
-    """The max number of rewritten queries should be send to search provider for one user message.
-    If not specified, the system will decide the number of queries to send.
-    """
-    allow_partial_result: bool = False
-    """If specified as true, the system will allow partial search results to be used and the request
-    fails if all the queries fail. If not specified, or specified as false, the request will fail
-    if any search query fails.
-
-    Default: `false`.
-    """
-    in_scope: bool | None = None
-    """Whether queries should be restricted to use of indexed data."""
-    strictness: int | None = None
-    """The configured strictness of the search relevance filtering. The higher of strictness, the
-    higher of the precision but lower recall of the answer.
-
-    Constraints (documented, not enforced): minimum 1, maximum 5.
-    """
-    role_information: str | None = None
-    """Give the model instructions about how it should behave and any context it should reference
-    when generating a response. You can describe the assistant's personality and tell it how to
-    format responses. There's a 100 token limit for it, and it counts against the overall token
-    limit.
-    """
-    project_resource_id: str
-    """The resource ID of the Azure Machine Learning project."""
-    name: str
-    """The Azure Machine Learning vector index name."""
-    version: str
-    """The version of the Azure Machine Learning vector index."""
-    filter: str | None = None
-    """Search filter. Only supported if the Azure Machine Learning vector index is of type
-    AzureSearch.
-    """
-    include_contexts: list[OnYourDataContextProperty] | None = None
-    """The included properties of the output context. If not specified, the default value is
-    `citations` and `intent`.
-    """
-
-
-class AzureCosmosDBChatExtensionConfiguration(OpenModel):
-    """A specific representation of configurable options for Azure Cosmos DB when using it as an
-    Azure OpenAI chat
-    extension.
-    """
-
-    __azure_schema__ = "azureCosmosDBChatExtensionConfiguration"
-
-    type: Literal["azure_cosmos_db"]
-    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
-    used by a chat
-    completions request that should use Azure OpenAI chat extensions to augment the response
-    behavior.
-    The use of this configuration is compatible only with Azure OpenAI.
-    """
-    parameters: AzureCosmosDBChatExtensionParameters
-    """Parameters to use when configuring Azure OpenAI On Your Data chat extensions when using Azure
-    Cosmos DB for
-    MongoDB vCore.
-    """
-
-
-class AzureCosmosDBChatExtensionParameters(OpenModel):
-    """Parameters to use when configuring Azure OpenAI On Your Data chat extensions when using Azure
-    Cosmos DB for
-    MongoDB vCore.
-    """
-
-    __azure_schema__ = "azureCosmosDBChatExtensionParameters"
-    __azure_non_nullable__ = frozenset(
-        {
-            "allow_partial_result",
-            "in_scope",
-            "include_contexts",
-            "max_search_queries",
-            "role_information",
-            "strictness",
-            "top_n_documents",
-        }
-    )
-
-    authentication: OnYourDataConnectionStringAuthenticationOptions
-    """The authentication options for Azure OpenAI On Your Data when using a connection string."""
-    top_n_documents: int | None = None
-    """The configured top number of documents to feature for the configured query."""
-    max_search_queries: int | None = None
-    """The max number of rewritten queries should be send to search provider for one user message.
-    If not specified, the system will decide the number of queries to send.
-    """
-    allow_partial_result: bool = False
-    """If specified as true, the system will allow partial search results to be used and the request
-    fails if all the queries fail. If not specified, or specified as false, the request will fail
-    if any search query fails.
-
-    Default: `false`.
-    """
-    in_scope: bool | None = None
-    """Whether queries should be restricted to use of indexed data."""
-    strictness: int | None = None
-    """The configured strictness of the search relevance filtering. The higher of strictness, the
-    higher of the precision but lower recall of the answer.
-
-    Constraints (documented, not enforced): minimum 1, maximum 5.
-    """
-    role_information: str | None = None
-    """Give the model instructions about how it should behave and any context it should reference
-    when generating a response. You can describe the assistant's personality and tell it how to
-    format responses. There's a 100 token limit for it, and it counts against the overall token
-    limit.
-    """
-    database_name: str
-    """The MongoDB vCore database name to use with Azure Cosmos DB."""
-    container_name: str
-    """The name of the Azure Cosmos DB resource container."""
-    index_name: str
-    """The MongoDB vCore index name to use with Azure Cosmos DB."""
-    fields_mapping: AzureCosmosDBFieldMappingOptions
-    """Optional settings to control how fields are processed when using a configured Azure Cosmos DB
-    resource.
-    """
-    embedding_dependency: AzureCosmosDBChatExtensionParametersEmbeddingDependency
-    include_contexts: list[OnYourDataContextProperty] | None = None
-    """The included properties of the output context. If not specified, the default value is
-    `citations` and `intent`.
-    """
-
-
-class OnYourDataConnectionStringAuthenticationOptions(OpenModel):
-    """The authentication options for Azure OpenAI On Your Data when using a connection string."""
-
-    __azure_schema__ = "onYourDataConnectionStringAuthenticationOptions"
-
-    type: Literal["connection_string"]
-    """Always `connection_string`."""
-    connection_string: Annotated[str, Field(repr=False)]
-    """The connection string to use for authentication."""
-
-
-class AzureCosmosDBFieldMappingOptions(OpenModel):
-    """Optional settings to control how fields are processed when using a configured Azure Cosmos DB
-    resource.
-    """
-
-    __azure_schema__ = "azureCosmosDBFieldMappingOptions"
-    __azure_non_nullable__ = frozenset(
-        {"content_fields_separator", "filepath_field", "title_field", "url_field"}
-    )
-
-    title_field: str | None = None
-    """The name of the index field to use as a title."""
-    url_field: str | None = None
-    """The name of the index field to use as a URL."""
-    filepath_field: str | None = None
-    """The name of the index field to use as a filepath."""
-    content_fields: list[str]
-    """The names of index fields that should be treated as content."""
-    content_fields_separator: str | None = None
-    """The separator pattern that content fields should use."""
-    vector_fields: list[str]
-    """The names of fields that represent vector data."""
-
-
-class ElasticsearchChatExtensionConfiguration(OpenModel):
-    """A specific representation of configurable options for Elasticsearch when using it as an Azure
-    OpenAI chat
-    extension.
-    """
-
-    __azure_schema__ = "elasticsearchChatExtensionConfiguration"
-
-    type: Literal["elasticsearch"]
-    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
-    used by a chat
-    completions request that should use Azure OpenAI chat extensions to augment the response
-    behavior.
-    The use of this configuration is compatible only with Azure OpenAI.
-    """
-    parameters: ElasticsearchChatExtensionParameters
-    """Parameters to use when configuring Elasticsearch® as an Azure OpenAI chat extension."""
-
-
-class ElasticsearchChatExtensionParameters(OpenModel):
-    """Parameters to use when configuring Elasticsearch® as an Azure OpenAI chat extension."""
-
-    __azure_schema__ = "elasticsearchChatExtensionParameters"
-    __azure_non_nullable__ = frozenset(
-        {
-            "allow_partial_result",
-            "embedding_dependency",
-            "fields_mapping",
-            "in_scope",
-            "include_contexts",
-            "max_search_queries",
-            "query_type",
-            "role_information",
-            "strictness",
-            "top_n_documents",
-        }
-    )
-
-    authentication: ElasticsearchChatExtensionParametersAuthentication
-    top_n_documents: int | None = None
-    """The configured top number of documents to feature for the configured query."""
-    max_search_queries: int | None = None
-    """The max number of rewritten queries should be send to search provider for one user message.
-    If not specified, the system will decide the number of queries to send.
-    """
-    allow_partial_result: bool = False
-    """If specified as true, the system will allow partial search results to be used and the request
-    fails if all the queries fail. If not specified, or specified as false, the request will fail
-    if any search query fails.
-
-    Default: `false`.
-    """
-    in_scope: bool | None = None
-    """Whether queries should be restricted to use of indexed data."""
-    strictness: int | None = None
-    """The configured strictness of the search relevance filtering. The higher of strictness, the
-    higher of the precision but lower recall of the answer.
-
-    Constraints (documented, not enforced): minimum 1, maximum 5.
-    """
-    role_information: str | None = None
-    """Give the model instructions about how it should behave and any context it should reference
-    when generating a response. You can describe the assistant's personality and tell it how to
-    format responses. There's a 100 token limit for it, and it counts against the overall token
-    limit.
-    """
-    endpoint: str
-    """The endpoint of Elasticsearch®."""
-    index_name: str
-    """The index name of Elasticsearch®."""
-    fields_mapping: ElasticsearchIndexFieldMappingOptions | None = None
-    """Optional settings to control how fields are processed when using a configured Elasticsearch®
-    resource.
-    """
-    query_type: ElasticsearchQueryType | None = None
-    """The type of Elasticsearch® retrieval query that should be executed when using it as an Azure
-    OpenAI chat extension.
-    """
-    embedding_dependency: ElasticsearchChatExtensionParametersEmbeddingDependency | None = None
-    include_contexts: list[OnYourDataContextProperty] | None = None
-    """The included properties of the output context. If not specified, the default value is
-    `citations` and `intent`.
-    """
-
-
-class OnYourDataKeyAndKeyIdAuthenticationOptions(OpenModel):
-    """The authentication options for Azure OpenAI On Your Data when using an Elasticsearch key and
-    key ID pair.
-    """
-
-    __azure_schema__ = "onYourDataKeyAndKeyIdAuthenticationOptions"
-
-    type: Literal["key_and_key_id"]
-    """Always `key_and_key_id`."""
-    key: Annotated[str, Field(repr=False)]
-    """The Elasticsearch key to use for authentication."""
-    key_id: Annotated[str, Field(repr=False)]
-    """The Elasticsearch key ID to use for authentication."""
-
-
-class OnYourDataEncodedApiKeyAuthenticationOptions(OpenModel):
-    """The authentication options for Azure OpenAI On Your Data when using an Elasticsearch encoded
-    API key.
-    """
-
-    __azure_schema__ = "onYourDataEncodedApiKeyAuthenticationOptions"
-
-    type: Literal["encoded_api_key"]
-    """Always `encoded_api_key`."""
-    encoded_api_key: Annotated[str, Field(repr=False)]
-    """The Elasticsearch encoded API key to use for authentication."""
-
-
-class ElasticsearchIndexFieldMappingOptions(OpenModel):
-    """Optional settings to control how fields are processed when using a configured Elasticsearch®
-    resource.
-    """
-
-    __azure_schema__ = "elasticsearchIndexFieldMappingOptions"
-    __azure_non_nullable__ = frozenset(
-        {
-            "content_fields",
-            "content_fields_separator",
-            "filepath_field",
-            "title_field",
-            "url_field",
-            "vector_fields",
-        }
-    )
-
-    title_field: str | None = None
-    """The name of the index field to use as a title."""
-    url_field: str | None = None
-    """The name of the index field to use as a URL."""
-    filepath_field: str | None = None
-    """The name of the index field to use as a filepath."""
-    content_fields: list[str] | None = None
-    """The names of index fields that should be treated as content."""
-    content_fields_separator: str | None = None
-    """The separator pattern that content fields should use."""
-    vector_fields: list[str] | None = None
-    """The names of fields that represent vector data."""
-
-
-class OnYourDataModelIdVectorizationSource(OpenModel):
-    """The details of a a vectorization source, used by Azure OpenAI On Your Data when applying
-    vector search, that is based
-    on a search service model ID. Currently only supported by Elasticsearch®.
-    """
-
-    __azure_schema__ = "onYourDataModelIdVectorizationSource"
-
-    type: Literal["model_id"]
-    """Always `model_id`."""
-    model_id: str
-    """Specifies the model ID to use for vectorization. This model ID must be defined in the search
-    service.
-    """
-
-
-class PineconeChatExtensionConfiguration(OpenModel):
-    """A specific representation of configurable options for Pinecone when using it as an Azure
-    OpenAI chat
-    extension.
-    """
-
-    __azure_schema__ = "pineconeChatExtensionConfiguration"
-
-    type: Literal["pinecone"]
-    """A representation of configuration data for a single Azure OpenAI chat extension. This will be
-    used by a chat
-    completions request that should use Azure OpenAI chat extensions to augment the response
-    behavior.
-    The use of this configuration is compatible only with Azure OpenAI.
-    """
-    parameters: PineconeChatExtensionParameters
-    """Parameters for configuring Azure OpenAI Pinecone chat extensions."""
-
-
-class PineconeChatExtensionParameters(OpenModel):
-    """Parameters for configuring Azure OpenAI Pinecone chat extensions."""
-
-    __azure_schema__ = "pineconeChatExtensionParameters"
-    __azure_non_nullable__ = frozenset(
-        {
-            "allow_partial_result",
-            "in_scope",
-            "include_contexts",
-            "max_search_queries",
-            "role_information",
-            "strictness",
-            "top_n_documents",
-        }
-    )
-
-    authentication: OnYourDataApiKeyAuthenticationOptions
-    """The authentication options for Azure OpenAI On Your Data when using an API key."""
-    top_n_documents: int | None = None
-    """The configured top number of documents to feature for the configured query."""
-    max_search_queries: int | None = None
-    """The max number of rewritten queries should be send to search provider for one user message.
-    If not specified, the system will decide the number of queries to send.
-    """
-    allow_partial_result: bool = False
-    """If specified as true, the system will allow partial search results to be used and the request
-    fails if all the queries fail. If not specified, or specified as false, the request will fail
-    if any search query fails.
-
-    Default: `false`.
-    """
-    in_scope: bool | None = None
-    """Whether queries should be restricted to use of indexed data."""
-    strictness: int | None = None
-    """The configured strictness of the search relevance filtering. The higher of strictness, the
-    higher of the precision but lower recall of the answer.
-
-    Constraints (documented, not enforced): minimum 1, maximum 5.
-    """
-    role_information: str | None = None
-    """Give the model instructions about how it should behave and any context it should reference
-    when generating a response. You can describe the assistant's personality and tell it how to
-    format responses. There's a 100 token limit for it, and it counts against the overall token
-    limit.
-    """
-    environment: str
-    """The environment name of Pinecone."""
-    index_name: str
-    """The name of the Pinecone database index."""
-    fields_mapping: PineconeFieldMappingOptions
-    """Optional settings to control how fields are processed when using a configured Pinecone
-    resource.
-    """
-    embedding_dependency: OnYourDataDeploymentNameVectorizationSource
-    """The details of a a vectorization source, used by Azure OpenAI On Your Data when applying
-    vector search, that is based
-    on an internal embeddings model deployment name in the same Azure OpenAI resource.
-    """
-    include_contexts: list[OnYourDataContextProperty] | None = None
-    """The included properties of the output context. If not specified, the default value is
-    `citations` and `intent`.
-    """
-
-
-class PineconeFieldMappingOptions(OpenModel):
-    """Optional settings to control how fields are processed when using a configured Pinecone
-    resource.
-    """
-
-    __azure_schema__ = "pineconeFieldMappingOptions"
-    __azure_non_nullable__ = frozenset(
-        {"content_fields_separator", "filepath_field", "title_field", "url_field"}
-    )
-
-    title_field: str | None = None
-    """The name of the index field to use as a title."""
-    url_field: str | None = None
-    """The name of the index field to use as a URL."""
-    filepath_field: str | None = None
-    """The name of the index field to use as a filepath."""
-    content_fields: list[str]
-    """The names of index fields that should be treated as content."""
-    content_fields_separator: str | None = None
-    """The separator pattern that content fields should use."""
-
-
-class CreateChatCompletionRequestResponseFormat(OpenModel):
-    """An object specifying the format that the model must output. Used to enable JSON mode."""
-
+class ChatCompletionTokenLogprobTopLogprobsItem(OpenModel):
     __azure_schema__ = (
-        "#/components/schemas/createChatCompletionRequest/allOf/1/properties/response_format"
+        "#/components/schemas/chatCompletionTokenLogprob/properties/top_logprobs/items"
     )
 
-    type: ChatCompletionResponseFormat | None = ChatCompletionResponseFormat.TEXT
-    """Setting to `json_object` enables JSON mode. This guarantees that the message the model
-    generates is valid JSON.
+    token: str
+    """The token."""
+    logprob: float
+    """The log probability of this token."""
+    bytes_: Annotated[list[int] | None, Field(alias="bytes")]
+    """A list of integers representing the UTF-8 bytes representation of the token. Useful in
+    instances where characters are represented by multiple tokens and their byte representations
+    must be combined to generate the correct text representation. Can be `null` if there is no
+    bytes representation for the token.
 
-    Default: `"text"`.
+    Sent as `bytes`.
     """
 
 
-class ChatCompletionTool(OpenModel):
-    __azure_schema__ = "chatCompletionTool"
+class ChatCompletionTokenLogprob(OpenModel):
+    __azure_schema__ = "chatCompletionTokenLogprob"
 
-    type: ChatCompletionToolType
-    """The type of the tool. Currently, only `function` is supported."""
-    function: ChatCompletionToolFunction
+    token: str
+    """The token."""
+    logprob: float
+    """The log probability of this token."""
+    bytes_: Annotated[list[int] | None, Field(alias="bytes")]
+    """A list of integers representing the UTF-8 bytes representation of the token. Useful in
+    instances where characters are represented by multiple tokens and their byte representations
+    must be combined to generate the correct text representation. Can be `null` if there is no
+    bytes representation for the token.
 
-
-class ChatCompletionToolFunction(OpenModel):
-    __azure_schema__ = "#/components/schemas/chatCompletionTool/properties/function"
-    __azure_non_nullable__ = frozenset({"description"})
-
-    description: str | None = None
-    """A description of what the function does, used by the model to choose when and how to call the
-    function.
+    Sent as `bytes`.
     """
-    name: str
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and
-    dashes, with a maximum length of 64.
-    """
-    parameters: ChatCompletionFunctionParameters
-    """The parameters the functions accepts, described as a JSON Schema object. See the
-    [guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
-    reference](https://json-schema.org/understanding-json-schema/) for documentation about the
-    format.
+    top_logprobs: list[ChatCompletionTokenLogprobTopLogprobsItem]
+    """List of the most likely tokens and their log probability, at this token position. In rare
+    cases, there may be fewer than the number of requested `top_logprobs` returned.
     """
 
 
-class ChatCompletionNamedToolChoice(OpenModel):
-    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+class ChatCompletionChoiceLogProbs(OpenModel):
+    """Log probability information for the choice."""
 
-    __azure_schema__ = "chatCompletionNamedToolChoice"
-    __azure_non_nullable__ = frozenset({"function", "type"})
+    __azure_schema__ = "chatCompletionChoiceLogProbs"
 
-    type: ChatCompletionNamedToolChoiceType | None = None
-    """The type of the tool. Currently, only `function` is supported."""
-    function: ChatCompletionNamedToolChoiceFunction | None = None
+    content: list[ChatCompletionTokenLogprob] | None
+    """A list of message content tokens with log probability information."""
 
 
-class ChatCompletionNamedToolChoiceFunction(OpenModel):
-    __azure_schema__ = "#/components/schemas/chatCompletionNamedToolChoice/properties/function"
-
-    name: str
-    """The name of the function to call."""
-
-
-class ChatCompletionFunction(OpenModel):
-    __azure_schema__ = "chatCompletionFunction"
-    __azure_non_nullable__ = frozenset({"description", "parameters"})
-
-    name: str
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and
-    dashes, with a maximum length of 64.
-    """
-    description: str | None = None
-    """The description of what the function does."""
-    parameters: ChatCompletionFunctionParameters | None = None
-    """The parameters the functions accepts, described as a JSON Schema object. See the
-    [guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
-    reference](https://json-schema.org/understanding-json-schema/) for documentation about the
-    format.
-    """
-
-
-class CreateChatCompletionRequestFunctionCallObject(OpenModel):
-    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that
-    function.
-    """
-
+class CreateChatCompletionResponseChoicesItem(OpenModel):
     __azure_schema__ = (
-        "#/components/schemas/createChatCompletionRequest/allOf/1/properties/function_call/oneOf/1"
+        "#/components/schemas/createChatCompletionResponse/allOf/1/properties/choices/items"
+    )
+    __azure_non_nullable__ = frozenset(
+        {"content_filter_results", "finish_reason", "index", "message"}
     )
 
-    name: str
-    """The name of the function to call."""
+    index: int | None = None
+    finish_reason: str | None = None
+    message: ChatCompletionResponseMessage | None = None
+    """A chat completion message generated by the model."""
+    content_filter_results: ContentFilterChoiceResults | None = None
+    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
+    has been detected, as well as the severity level (very_low, low, medium, high-scale that
+    determines the intensity and risk level of harmful content) and if it has been filtered or
+    not. Information about third party text and profanity, if it has been detected, and if it has
+    been filtered or not. And information about customer block list, if it has been filtered and
+    its id.
+    """
+    logprobs: ChatCompletionChoiceLogProbs | None = None
+    """Log probability information for the choice."""
 
 
 class CreateChatCompletionResponse(OpenModel):
@@ -2638,133 +3131,6 @@ class CreateChatCompletionResponse(OpenModel):
     choices: list[CreateChatCompletionResponseChoicesItem]
 
 
-class CompletionUsage(OpenModel):
-    """Usage statistics for the completion request."""
-
-    __azure_schema__ = "completionUsage"
-
-    prompt_tokens: int
-    """Number of tokens in the prompt."""
-    completion_tokens: int
-    """Number of tokens in the generated completion."""
-    total_tokens: int
-    """Total number of tokens used in the request (prompt + completion)."""
-
-
-class CreateChatCompletionResponseChoicesItem(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/createChatCompletionResponse/allOf/1/properties/choices/items"
-    )
-    __azure_non_nullable__ = frozenset(
-        {"content_filter_results", "finish_reason", "index", "message"}
-    )
-
-    index: int | None = None
-    finish_reason: str | None = None
-    message: ChatCompletionResponseMessage | None = None
-    """A chat completion message generated by the model."""
-    content_filter_results: ContentFilterChoiceResults | None = None
-    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
-    has been detected, as well as the severity level (very_low, low, medium, high-scale that
-    determines the intensity and risk level of harmful content) and if it has been filtered or
-    not. Information about third party text and profanity, if it has been detected, and if it has
-    been filtered or not. And information about customer block list, if it has been filtered and
-    its id.
-    """
-    logprobs: ChatCompletionChoiceLogProbs | None = None
-    """Log probability information for the choice."""
-
-
-class ChatCompletionResponseMessage(OpenModel):
-    """A chat completion message generated by the model."""
-
-    __azure_schema__ = "chatCompletionResponseMessage"
-    __azure_non_nullable__ = frozenset({"context", "function_call", "role", "tool_calls"})
-
-    role: ChatCompletionResponseMessageRole | None = None
-    """The role of the author of the response message."""
-    content: str | None = None
-    """The contents of the message."""
-    tool_calls: list[ChatCompletionMessageToolCall] | None = None
-    """The tool calls generated by the model, such as function calls."""
-    function_call: ChatCompletionFunctionCall | None = None
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
-    called, as generated by the model.
-    """
-    context: AzureChatExtensionsMessageContext | None = None
-    """A representation of the additional context information available when Azure OpenAI chat
-    extensions are involved
-    in the generation of a corresponding chat completions response. This context information is
-    only populated when
-    using an Azure OpenAI request configured to use a matching extension.
-    """
-
-
-class ChatCompletionFunctionCall(OpenModel):
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
-    called, as generated by the model.
-    """
-
-    __azure_schema__ = "chatCompletionFunctionCall"
-
-    name: str
-    """The name of the function to call."""
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format. Note that
-    the model does not always generate valid JSON, and may hallucinate parameters not defined by
-    your function schema. Validate the arguments in your code before calling your function.
-    """
-
-
-class ChatCompletionChoiceLogProbs(OpenModel):
-    """Log probability information for the choice."""
-
-    __azure_schema__ = "chatCompletionChoiceLogProbs"
-
-    content: list[ChatCompletionTokenLogprob] | None
-    """A list of message content tokens with log probability information."""
-
-
-class ChatCompletionTokenLogprob(OpenModel):
-    __azure_schema__ = "chatCompletionTokenLogprob"
-
-    token: str
-    """The token."""
-    logprob: float
-    """The log probability of this token."""
-    bytes_: Annotated[list[int] | None, Field(alias="bytes")]
-    """A list of integers representing the UTF-8 bytes representation of the token. Useful in
-    instances where characters are represented by multiple tokens and their byte representations
-    must be combined to generate the correct text representation. Can be `null` if there is no
-    bytes representation for the token.
-
-    Sent as `bytes`.
-    """
-    top_logprobs: list[ChatCompletionTokenLogprobTopLogprobsItem]
-    """List of the most likely tokens and their log probability, at this token position. In rare
-    cases, there may be fewer than the number of requested `top_logprobs` returned.
-    """
-
-
-class ChatCompletionTokenLogprobTopLogprobsItem(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/chatCompletionTokenLogprob/properties/top_logprobs/items"
-    )
-
-    token: str
-    """The token."""
-    logprob: float
-    """The log probability of this token."""
-    bytes_: Annotated[list[int] | None, Field(alias="bytes")]
-    """A list of integers representing the UTF-8 bytes representation of the token. Useful in
-    instances where characters are represented by multiple tokens and their byte representations
-    must be combined to generate the correct text representation. Can be `null` if there is no
-    bytes representation for the token.
-
-    Sent as `bytes`.
-    """
-
-
 class ChatCompletionsResponseCommon(OpenModel):
     __azure_schema__ = "chatCompletionsResponseCommon"
     __azure_non_nullable__ = frozenset({"model", "object", "system_fingerprint", "usage"})
@@ -2783,6 +3149,16 @@ class ChatCompletionsResponseCommon(OpenModel):
     """Can be used in conjunction with the `seed` request parameter to understand when backend
     changes have been made that might impact determinism.
     """
+
+
+FunctionParameters: TypeAlias = dict[str, Any]
+"""The parameters the functions accepts, described as a JSON Schema object. See the
+guide](/docs/guides/text-generation/function-calling) for examples, and the [JSON Schema
+reference](https://json-schema.org/understanding-json-schema/) for documentation about the
+format.
+
+Omitting `parameters` defines a function with an empty parameter list.
+"""
 
 
 class FunctionObject(OpenModel):
@@ -2848,24 +3224,6 @@ class AudioResponse(OpenModel):
     """Translated or transcribed text."""
 
 
-class AudioVerboseResponse(OpenModel):
-    """Translation or transcription response when response_format was verbose_json"""
-
-    __azure_schema__ = "audioVerboseResponse"
-    __azure_non_nullable__ = frozenset({"duration", "language", "segments", "task", "words"})
-
-    text: str
-    """Translated or transcribed text."""
-    task: AudioVerboseResponseTask | None = None
-    """Type of audio task."""
-    language: str | None = None
-    """Language."""
-    duration: float | None = None
-    """Duration."""
-    segments: list[AudioSegment] | None = None
-    words: list[AudioWord] | None = None
-
-
 class AudioSegment(OpenModel):
     """Transcription or translation segment."""
 
@@ -2919,6 +3277,24 @@ class AudioWord(OpenModel):
     """Word start offset."""
     end: float | None = None
     """Word end offset."""
+
+
+class AudioVerboseResponse(OpenModel):
+    """Translation or transcription response when response_format was verbose_json"""
+
+    __azure_schema__ = "audioVerboseResponse"
+    __azure_non_nullable__ = frozenset({"duration", "language", "segments", "task", "words"})
+
+    text: str
+    """Translated or transcribed text."""
+    task: AudioVerboseResponseTask | None = None
+    """Type of audio task."""
+    language: str | None = None
+    """Language."""
+    duration: float | None = None
+    """Duration."""
+    segments: list[AudioSegment] | None = None
+    words: list[AudioWord] | None = None
 
 
 class CreateTranscriptionRequest(OpenModel):
@@ -3026,15 +3402,6 @@ class ImageGenerationsRequest(OpenModel):
     """
 
 
-class GenerateImagesResponse(OpenModel):
-    __azure_schema__ = "generateImagesResponse"
-
-    created: int
-    """The unix timestamp when the operation was created."""
-    data: list[ImageResult]
-    """The result data of the operation, if successful"""
-
-
 class ImageResult(OpenModel):
     """The image url or encoded image if successful, and an error otherwise."""
 
@@ -3061,16 +3428,23 @@ class ImageResult(OpenModel):
     """
 
 
-class Line(OpenModel):
-    """A content line object consisting of an adjacent sequence of content elements, such as words
-    and selection marks.
-    """
+class GenerateImagesResponse(OpenModel):
+    __azure_schema__ = "generateImagesResponse"
 
-    __azure_schema__ = "line"
+    created: int
+    """The unix timestamp when the operation was created."""
+    data: list[ImageResult]
+    """The result data of the operation, if successful"""
 
-    text: str
-    spans: list[Span]
-    """An array of spans that represent detected objects and its bounding box information."""
+
+class SpanPolygonItem(OpenModel):
+    __azure_schema__ = "#/components/schemas/span/properties/polygon/items"
+    __azure_non_nullable__ = frozenset({"x", "y"})
+
+    x: float | None = None
+    """The x-coordinate of the point."""
+    y: float | None = None
+    """The y-coordinate of the point."""
 
 
 class Span(OpenModel):
@@ -3091,14 +3465,16 @@ class Span(OpenModel):
     """An array of objects representing points in the polygon that encloses the detected object."""
 
 
-class SpanPolygonItem(OpenModel):
-    __azure_schema__ = "#/components/schemas/span/properties/polygon/items"
-    __azure_non_nullable__ = frozenset({"x", "y"})
+class Line(OpenModel):
+    """A content line object consisting of an adjacent sequence of content elements, such as words
+    and selection marks.
+    """
 
-    x: float | None = None
-    """The x-coordinate of the point."""
-    y: float | None = None
-    """The y-coordinate of the point."""
+    __azure_schema__ = "line"
+
+    text: str
+    spans: list[Span]
+    """An array of spans that represent detected objects and its bounding box information."""
 
 
 class RunCompletionUsage(OpenModel):
@@ -3145,6 +3521,140 @@ class AssistantsApiResponseFormat(OpenModel):
 
     Default: `"text"`.
     """
+
+
+class AssistantToolsCode(OpenModel):
+    """Code interpreter tool"""
+
+    __azure_schema__ = "assistantToolsCode"
+
+    type: Literal["code_interpreter"]
+    """The type of tool being defined: `code_interpreter`"""
+
+
+class AssistantToolsFileSearch(OpenModel):
+    """FileSearch tool"""
+
+    __azure_schema__ = "assistantToolsFileSearch"
+
+    type: Literal["file_search"]
+    """The type of tool being defined: `file_search`"""
+
+
+class AssistantToolsFunctionFunction(OpenModel):
+    """The function definition."""
+
+    __azure_schema__ = "#/components/schemas/assistantToolsFunction/properties/function"
+
+    description: str
+    """A description of what the function does, used by the model to choose when and how to call the
+    function.
+    """
+    name: str
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and
+    dashes, with a maximum length of 64.
+    """
+    parameters: ChatCompletionFunctionParameters
+    """The parameters the functions accepts, described as a JSON Schema object. See the
+    [guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
+    reference](https://json-schema.org/understanding-json-schema/) for documentation about the
+    format.
+    """
+
+
+class AssistantToolsFunction(OpenModel):
+    """Function tool"""
+
+    __azure_schema__ = "assistantToolsFunction"
+
+    type: Literal["function"]
+    """The type of tool being defined: `function`"""
+    function: AssistantToolsFunctionFunction
+    """The function definition."""
+
+
+class UnknownAssistantObjectToolsItem(UnknownVariantModel):
+    """A `AssistantObjectToolsItem` member whose `type` this version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/assistantObject/properties/tools/items"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search, function."""
+
+
+AssistantObjectToolsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
+            Field(discriminator="type"),
+        ],
+        UnknownAssistantObjectToolsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class AssistantObjectToolResourcesCodeInterpreter(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/assistantObject/properties/tool_resources/properties/code_interpreter"
+    )
+    __azure_non_nullable__ = frozenset({"file_ids"})
+
+    file_ids: list[str] = Field(default_factory=list[Any])
+    """A list of file IDs made available to the `code_interpreter`` tool. There can be a maximum of
+    20 files associated with the tool.
+
+    Constraints (documented, not enforced): max items 20. Default: `[]`.
+    """
+
+
+class AssistantObjectToolResourcesFileSearch(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/assistantObject/properties/tool_resources/properties/file_search"
+    )
+    __azure_non_nullable__ = frozenset({"vector_store_ids"})
+
+    vector_store_ids: list[str] | None = None
+    """The ID of the vector store attached to this assistant. There can be a maximum of 1 vector
+    store attached to the assistant.
+
+    Constraints (documented, not enforced): max items 1.
+    """
+
+
+class AssistantObjectToolResources(OpenModel):
+    """A set of resources that are used by the assistant's tools. The resources are specific to the
+    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
+    `file_search` tool requires a list of vector store IDs.
+    """
+
+    __azure_schema__ = "#/components/schemas/assistantObject/properties/tool_resources"
+    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+
+    code_interpreter: AssistantObjectToolResourcesCodeInterpreter | None = None
+    file_search: AssistantObjectToolResourcesFileSearch | None = None
+
+
+AssistantsApiResponseFormatOption: TypeAlias = Union[
+    AssistantsApiResponseFormatOptionEnum, AssistantsApiResponseFormat
+]
+"""Specifies the format that the model must output. Compatible with GPT-4 Turbo and all GPT-3.5
+Turbo models since `gpt-3.5-turbo-1106`.
+
+Setting to `{ "type": "json_object" }` enables JSON mode, which guarantees the message the model
+generates is valid JSON.
+
+**Important:** when using JSON mode, you **must** also instruct the model to produce JSON
+yourself via a system or user message. Without this, the model may generate an unending stream of
+whitespace until the generation reaches the token limit, resulting in a long-running and
+seemingly "stuck" request. Also note that the message content may be partially cut off if
+`finish_reason="length"`, which indicates the generation exceeded `max_tokens` or the
+conversation exceeded the max context length.
+"""
 
 
 class AssistantObject(OpenModel):
@@ -3226,95 +3736,90 @@ class AssistantObject(OpenModel):
     """
 
 
-class AssistantToolsCode(OpenModel):
-    """Code interpreter tool"""
+class UnknownCreateAssistantRequestToolsItem(UnknownVariantModel):
+    """A `CreateAssistantRequestToolsItem` member whose `type` this version of the SDK does not
+    know.
 
-    __azure_schema__ = "assistantToolsCode"
-
-    type: Literal["code_interpreter"]
-    """The type of tool being defined: `code_interpreter`"""
-
-
-class AssistantToolsFileSearch(OpenModel):
-    """FileSearch tool"""
-
-    __azure_schema__ = "assistantToolsFileSearch"
-
-    type: Literal["file_search"]
-    """The type of tool being defined: `file_search`"""
-
-
-class AssistantToolsFunction(OpenModel):
-    """Function tool"""
-
-    __azure_schema__ = "assistantToolsFunction"
-
-    type: Literal["function"]
-    """The type of tool being defined: `function`"""
-    function: AssistantToolsFunctionFunction
-    """The function definition."""
-
-
-class AssistantToolsFunctionFunction(OpenModel):
-    """The function definition."""
-
-    __azure_schema__ = "#/components/schemas/assistantToolsFunction/properties/function"
-
-    description: str
-    """A description of what the function does, used by the model to choose when and how to call the
-    function.
-    """
-    name: str
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and
-    dashes, with a maximum length of 64.
-    """
-    parameters: ChatCompletionFunctionParameters
-    """The parameters the functions accepts, described as a JSON Schema object. See the
-    [guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
-    reference](https://json-schema.org/understanding-json-schema/) for documentation about the
-    format.
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
     """
 
+    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tools/items"
 
-class AssistantObjectToolResources(OpenModel):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the
-    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
-    `file_search` tool requires a list of vector store IDs.
-    """
-
-    __azure_schema__ = "#/components/schemas/assistantObject/properties/tool_resources"
-    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
-
-    code_interpreter: AssistantObjectToolResourcesCodeInterpreter | None = None
-    file_search: AssistantObjectToolResourcesFileSearch | None = None
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search, function."""
 
 
-class AssistantObjectToolResourcesCodeInterpreter(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/assistantObject/properties/tool_resources/properties/code_interpreter"
-    )
+CreateAssistantRequestToolsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
+            Field(discriminator="type"),
+        ],
+        UnknownCreateAssistantRequestToolsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class CreateAssistantRequestToolResourcesCodeInterpreter(OpenModel):
+    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tool_resources/properties/code_interpreter"
     __azure_non_nullable__ = frozenset({"file_ids"})
 
     file_ids: list[str] = Field(default_factory=list[Any])
-    """A list of file IDs made available to the `code_interpreter`` tool. There can be a maximum of
+    """A list of file IDs made available to the `code_interpreter` tool. There can be a maximum of
     20 files associated with the tool.
 
     Constraints (documented, not enforced): max items 20. Default: `[]`.
     """
 
 
-class AssistantObjectToolResourcesFileSearch(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/assistantObject/properties/tool_resources/properties/file_search"
-    )
-    __azure_non_nullable__ = frozenset({"vector_store_ids"})
+class CreateAssistantRequestToolResourcesFileSearchVectorStoresItem(OpenModel):
+    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tool_resources/properties/file_search/properties/vector_stores/items"
+    __azure_non_nullable__ = frozenset({"file_ids", "metadata"})
+
+    file_ids: list[str] | None = None
+    """A list of file IDs to add to the vector store. There can be a maximum of 10000 files in a
+    vector store.
+
+    Constraints (documented, not enforced): max items 10000.
+    """
+    metadata: dict[str, Any] | None = None
+    """Set of 16 key-value pairs that can be attached to a vector store. This can be useful for
+    storing additional information about the vector store in a structured format. Keys can be a
+    maximum of 64 characters long and values can be a maximum of 512 characters long.
+    """
+
+
+class CreateAssistantRequestToolResourcesFileSearch(OpenModel):
+    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tool_resources/properties/file_search"
+    __azure_non_nullable__ = frozenset({"vector_store_ids", "vector_stores"})
 
     vector_store_ids: list[str] | None = None
-    """The ID of the vector store attached to this assistant. There can be a maximum of 1 vector
-    store attached to the assistant.
+    """The vector store attached to this assistant. There can be a maximum of 1 vector store
+    attached to the assistant.
 
     Constraints (documented, not enforced): max items 1.
     """
+    vector_stores: list[CreateAssistantRequestToolResourcesFileSearchVectorStoresItem] | None = None
+    """A helper to create a vector store with file_ids and attach it to this assistant. There can be
+    a maximum of 1 vector store attached to the assistant.
+
+    Constraints (documented, not enforced): max items 1.
+    """
+
+
+class CreateAssistantRequestToolResources(OpenModel):
+    """A set of resources that are used by the assistant's tools. The resources are specific to the
+    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
+    `file_search` tool requires a list of vector store IDs.
+    """
+
+    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tool_resources"
+    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+
+    code_interpreter: CreateAssistantRequestToolResourcesCodeInterpreter | None = None
+    file_search: CreateAssistantRequestToolResourcesFileSearch | None = None
 
 
 class CreateAssistantRequest(OpenModel):
@@ -3388,64 +3893,67 @@ class CreateAssistantRequest(OpenModel):
     """
 
 
-class CreateAssistantRequestToolResources(OpenModel):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the
-    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
-    `file_search` tool requires a list of vector store IDs.
+class UnknownModifyAssistantRequestToolsItem(UnknownVariantModel):
+    """A `ModifyAssistantRequestToolsItem` member whose `type` this version of the SDK does not
+    know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
     """
 
-    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tool_resources"
-    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+    __azure_schema__ = "#/components/schemas/modifyAssistantRequest/properties/tools/items"
 
-    code_interpreter: CreateAssistantRequestToolResourcesCodeInterpreter | None = None
-    file_search: CreateAssistantRequestToolResourcesFileSearch | None = None
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search, function."""
 
 
-class CreateAssistantRequestToolResourcesCodeInterpreter(OpenModel):
-    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tool_resources/properties/code_interpreter"
+ModifyAssistantRequestToolsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
+            Field(discriminator="type"),
+        ],
+        UnknownModifyAssistantRequestToolsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class ModifyAssistantRequestToolResourcesCodeInterpreter(OpenModel):
+    __azure_schema__ = "#/components/schemas/modifyAssistantRequest/properties/tool_resources/properties/code_interpreter"
     __azure_non_nullable__ = frozenset({"file_ids"})
 
     file_ids: list[str] = Field(default_factory=list[Any])
-    """A list of file IDs made available to the `code_interpreter` tool. There can be a maximum of
-    20 files associated with the tool.
+    """Overrides the list of file IDs made available to the `code_interpreter` tool. There can be a
+    maximum of 20 files associated with the tool.
 
     Constraints (documented, not enforced): max items 20. Default: `[]`.
     """
 
 
-class CreateAssistantRequestToolResourcesFileSearch(OpenModel):
-    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tool_resources/properties/file_search"
-    __azure_non_nullable__ = frozenset({"vector_store_ids", "vector_stores"})
+class ModifyAssistantRequestToolResourcesFileSearch(OpenModel):
+    __azure_schema__ = "#/components/schemas/modifyAssistantRequest/properties/tool_resources/properties/file_search"
+    __azure_non_nullable__ = frozenset({"vector_store_ids"})
 
     vector_store_ids: list[str] | None = None
-    """The vector store attached to this assistant. There can be a maximum of 1 vector store
-    attached to the assistant.
-
-    Constraints (documented, not enforced): max items 1.
-    """
-    vector_stores: list[CreateAssistantRequestToolResourcesFileSearchVectorStoresItem] | None = None
-    """A helper to create a vector store with file_ids and attach it to this assistant. There can be
-    a maximum of 1 vector store attached to the assistant.
+    """Overrides the vector store attached to this assistant. There can be a maximum of 1 vector
+    store attached to the assistant.
 
     Constraints (documented, not enforced): max items 1.
     """
 
 
-class CreateAssistantRequestToolResourcesFileSearchVectorStoresItem(OpenModel):
-    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tool_resources/properties/file_search/properties/vector_stores/items"
-    __azure_non_nullable__ = frozenset({"file_ids", "metadata"})
-
-    file_ids: list[str] | None = None
-    """A list of file IDs to add to the vector store. There can be a maximum of 10000 files in a
-    vector store.
-
-    Constraints (documented, not enforced): max items 10000.
+class ModifyAssistantRequestToolResources(OpenModel):
+    """A set of resources that are used by the assistant's tools. The resources are specific to the
+    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
+    `file_search` tool requires a list of vector store IDs.
     """
-    metadata: dict[str, Any] | None = None
-    """Set of 16 key-value pairs that can be attached to a vector store. This can be useful for
-    storing additional information about the vector store in a structured format. Keys can be a
-    maximum of 64 characters long and values can be a maximum of 512 characters long.
-    """
+
+    __azure_schema__ = "#/components/schemas/modifyAssistantRequest/properties/tool_resources"
+    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+
+    code_interpreter: ModifyAssistantRequestToolResourcesCodeInterpreter | None = None
+    file_search: ModifyAssistantRequestToolResourcesFileSearch | None = None
 
 
 class ModifyAssistantRequest(OpenModel):
@@ -3519,43 +4027,6 @@ class ModifyAssistantRequest(OpenModel):
     """
 
 
-class ModifyAssistantRequestToolResources(OpenModel):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the
-    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
-    `file_search` tool requires a list of vector store IDs.
-    """
-
-    __azure_schema__ = "#/components/schemas/modifyAssistantRequest/properties/tool_resources"
-    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
-
-    code_interpreter: ModifyAssistantRequestToolResourcesCodeInterpreter | None = None
-    file_search: ModifyAssistantRequestToolResourcesFileSearch | None = None
-
-
-class ModifyAssistantRequestToolResourcesCodeInterpreter(OpenModel):
-    __azure_schema__ = "#/components/schemas/modifyAssistantRequest/properties/tool_resources/properties/code_interpreter"
-    __azure_non_nullable__ = frozenset({"file_ids"})
-
-    file_ids: list[str] = Field(default_factory=list[Any])
-    """Overrides the list of file IDs made available to the `code_interpreter` tool. There can be a
-    maximum of 20 files associated with the tool.
-
-    Constraints (documented, not enforced): max items 20. Default: `[]`.
-    """
-
-
-class ModifyAssistantRequestToolResourcesFileSearch(OpenModel):
-    __azure_schema__ = "#/components/schemas/modifyAssistantRequest/properties/tool_resources/properties/file_search"
-    __azure_non_nullable__ = frozenset({"vector_store_ids"})
-
-    vector_store_ids: list[str] | None = None
-    """Overrides the vector store attached to this assistant. There can be a maximum of 1 vector
-    store attached to the assistant.
-
-    Constraints (documented, not enforced): max items 1.
-    """
-
-
 class DeleteAssistantResponse(OpenModel):
     __azure_schema__ = "deleteAssistantResponse"
 
@@ -3596,6 +4067,13 @@ class TruncationObject(OpenModel):
     """
 
 
+class AssistantsNamedToolChoiceFunction(OpenModel):
+    __azure_schema__ = "#/components/schemas/assistantsNamedToolChoice/properties/function"
+
+    name: str
+    """The name of the function to call."""
+
+
 class AssistantsNamedToolChoice(OpenModel):
     """Specifies a tool the model should use. Use to force the model to call a specific tool."""
 
@@ -3607,11 +4085,144 @@ class AssistantsNamedToolChoice(OpenModel):
     function: AssistantsNamedToolChoiceFunction | None = None
 
 
-class AssistantsNamedToolChoiceFunction(OpenModel):
-    __azure_schema__ = "#/components/schemas/assistantsNamedToolChoice/properties/function"
+class RunToolCallObjectFunction(OpenModel):
+    """The function definition."""
+
+    __azure_schema__ = "#/components/schemas/runToolCallObject/properties/function"
 
     name: str
-    """The name of the function to call."""
+    """The name of the function."""
+    arguments: str
+    """The arguments that the model expects you to pass to the function."""
+
+
+class RunToolCallObject(OpenModel):
+    """Tool call objects"""
+
+    __azure_schema__ = "runToolCallObject"
+
+    id: str
+    """The ID of the tool call. This ID must be referenced when you submit the tool outputs in using
+    the [Submit tool outputs to run](/docs/api-reference/runs/submitToolOutputs) endpoint.
+    """
+    type: RunToolCallObjectType
+    """The type of tool call the output is required for. For now, this is always `function`."""
+    function: RunToolCallObjectFunction
+    """The function definition."""
+
+
+class RunObjectRequiredActionSubmitToolOutputs(OpenModel):
+    """Details on the tool outputs needed for this run to continue."""
+
+    __azure_schema__ = (
+        "#/components/schemas/runObject/properties/required_action/properties/submit_tool_outputs"
+    )
+
+    tool_calls: list[RunToolCallObject]
+    """A list of the relevant tool calls."""
+
+
+class RunObjectRequiredAction(OpenModel):
+    """Details on the action required to continue the run. Will be `null` if no action is required."""
+
+    __azure_schema__ = "#/components/schemas/runObject/properties/required_action"
+
+    type: RunObjectRequiredActionType
+    """For now, this is always `submit_tool_outputs`."""
+    submit_tool_outputs: RunObjectRequiredActionSubmitToolOutputs
+    """Details on the tool outputs needed for this run to continue."""
+
+
+class RunObjectLastError(OpenModel):
+    """The last error associated with this run. Will be `null` if there are no errors."""
+
+    __azure_schema__ = "#/components/schemas/runObject/properties/last_error"
+
+    code: LastErrorCode
+    """One of `server_error` or `rate_limit_exceeded`."""
+    message: str
+    """A human-readable description of the error."""
+
+
+class RunObjectIncompleteDetails(OpenModel):
+    """Details on why the run is incomplete. Will be `null` if the run is not incomplete."""
+
+    __azure_schema__ = "#/components/schemas/runObject/properties/incomplete_details"
+    __azure_non_nullable__ = frozenset({"reason"})
+
+    reason: IncompleteDetailsReason | None = None
+    """The reason why the run is incomplete. This will point to which specific token limit was
+    reached over the course of the run.
+    """
+
+
+class UnknownRunObjectToolsItem(UnknownVariantModel):
+    """A `RunObjectToolsItem` member whose `type` this version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/runObject/properties/tools/items"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search, function."""
+
+
+RunObjectToolsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
+            Field(discriminator="type"),
+        ],
+        UnknownRunObjectToolsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+AssistantsApiToolChoiceOption: TypeAlias = Union[
+    AssistantsApiToolChoiceOptionEnum, AssistantsNamedToolChoice
+]
+"""Controls which (if any) tool is called by the model.
+`none` means the model will not call any tools and instead generates a message.
+`auto` is the default value and means the model can pick between generating a message or calling
+a tool.
+Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function":
+{"name": "my_function"}}` forces the model to call that tool.
+"""
+
+
+class RunObjectToolResourcesCodeInterpreter(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/runObject/properties/tool_resources/properties/code_interpreter"
+    )
+    __azure_non_nullable__ = frozenset({"file_ids"})
+
+    file_ids: list[str] | None = None
+    """The file IDs made available to the `code_interpreter` tool."""
+
+
+class RunObjectToolResourcesFileSearch(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/runObject/properties/tool_resources/properties/file_search"
+    )
+    __azure_non_nullable__ = frozenset({"vector_store_ids"})
+
+    vector_store_ids: list[str] | None = None
+    """The vector stores made available to the `file_search` tool."""
+
+
+class RunObjectToolResources(OpenModel):
+    """The set of resources used by the assistant's tools in this run. The resources are specific to
+    the type of tool.
+    """
+
+    __azure_schema__ = "#/components/schemas/runObject/properties/tool_resources"
+    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+
+    code_interpreter: RunObjectToolResourcesCodeInterpreter | None = None
+    file_search: RunObjectToolResourcesFileSearch | None = None
 
 
 class RunObject(OpenModel):
@@ -3719,107 +4330,86 @@ class RunObject(OpenModel):
     """
 
 
-class RunObjectRequiredAction(OpenModel):
-    """Details on the action required to continue the run. Will be `null` if no action is required."""
+class UnknownCreateMessageRequestAttachmentsItemToolsItem(UnknownVariantModel):
+    """A `CreateMessageRequestAttachmentsItemToolsItem` member whose `type` this version of the SDK
+    does not know.
 
-    __azure_schema__ = "#/components/schemas/runObject/properties/required_action"
-
-    type: RunObjectRequiredActionType
-    """For now, this is always `submit_tool_outputs`."""
-    submit_tool_outputs: RunObjectRequiredActionSubmitToolOutputs
-    """Details on the tool outputs needed for this run to continue."""
-
-
-class RunObjectRequiredActionSubmitToolOutputs(OpenModel):
-    """Details on the tool outputs needed for this run to continue."""
-
-    __azure_schema__ = (
-        "#/components/schemas/runObject/properties/required_action/properties/submit_tool_outputs"
-    )
-
-    tool_calls: list[RunToolCallObject]
-    """A list of the relevant tool calls."""
-
-
-class RunToolCallObject(OpenModel):
-    """Tool call objects"""
-
-    __azure_schema__ = "runToolCallObject"
-
-    id: str
-    """The ID of the tool call. This ID must be referenced when you submit the tool outputs in using
-    the [Submit tool outputs to run](/docs/api-reference/runs/submitToolOutputs) endpoint.
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
     """
-    type: RunToolCallObjectType
-    """The type of tool call the output is required for. For now, this is always `function`."""
-    function: RunToolCallObjectFunction
-    """The function definition."""
+
+    __azure_schema__ = "#/components/schemas/createMessageRequest/properties/attachments/items/properties/tools/items"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search."""
 
 
-class RunToolCallObjectFunction(OpenModel):
-    """The function definition."""
-
-    __azure_schema__ = "#/components/schemas/runToolCallObject/properties/function"
-
-    name: str
-    """The name of the function."""
-    arguments: str
-    """The arguments that the model expects you to pass to the function."""
+CreateMessageRequestAttachmentsItemToolsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[Union[AssistantToolsCode, AssistantToolsFileSearch], Field(discriminator="type")],
+        UnknownCreateMessageRequestAttachmentsItemToolsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
 
 
-class RunObjectLastError(OpenModel):
-    """The last error associated with this run. Will be `null` if there are no errors."""
+class CreateMessageRequestAttachmentsItem(OpenModel):
+    __azure_schema__ = "#/components/schemas/createMessageRequest/properties/attachments/items"
+    __azure_non_nullable__ = frozenset({"file_id", "tools"})
 
-    __azure_schema__ = "#/components/schemas/runObject/properties/last_error"
-
-    code: LastErrorCode
-    """One of `server_error` or `rate_limit_exceeded`."""
-    message: str
-    """A human-readable description of the error."""
+    file_id: str | None = None
+    """The ID of the file to attach to the message."""
+    tools: list[CreateMessageRequestAttachmentsItemToolsItem] | None = None
+    """The tools to add this file to."""
 
 
-class RunObjectIncompleteDetails(OpenModel):
-    """Details on why the run is incomplete. Will be `null` if the run is not incomplete."""
+class CreateMessageRequest(OpenModel):
+    __azure_schema__ = "createMessageRequest"
 
-    __azure_schema__ = "#/components/schemas/runObject/properties/incomplete_details"
-    __azure_non_nullable__ = frozenset({"reason"})
+    role: CreateMessageRequestRole
+    """The role of the entity that is creating the message. Allowed values include:
+    - `user`: Indicates the message is sent by an actual user and should be used in most cases to
+      represent user-generated messages.
+    - `assistant`: Indicates the message is generated by the assistant. Use this value to insert
+      messages from the assistant into the conversation.
+    """
+    content: str
+    """The content of the message.
 
-    reason: IncompleteDetailsReason | None = None
-    """The reason why the run is incomplete. This will point to which specific token limit was
-    reached over the course of the run.
+    Constraints (documented, not enforced): min length 1, max length 256000.
+    """
+    attachments: list[CreateMessageRequestAttachmentsItem] | None = None
+    """A list of files attached to the message, and the tools they should be added to."""
+    metadata: dict[str, Any] | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
+    additional information about the object in a structured format. Keys can be a maximum of 64
+    characters long and values can be a maximum of 512 characters long.
     """
 
 
-class RunObjectToolResources(OpenModel):
-    """The set of resources used by the assistant's tools in this run. The resources are specific to
-    the type of tool.
+class UnknownCreateRunRequestToolsItem(UnknownVariantModel):
+    """A `CreateRunRequestToolsItem` member whose `type` this version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
     """
 
-    __azure_schema__ = "#/components/schemas/runObject/properties/tool_resources"
-    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+    __azure_schema__ = "#/components/schemas/createRunRequest/properties/tools/items"
 
-    code_interpreter: RunObjectToolResourcesCodeInterpreter | None = None
-    file_search: RunObjectToolResourcesFileSearch | None = None
-
-
-class RunObjectToolResourcesCodeInterpreter(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/runObject/properties/tool_resources/properties/code_interpreter"
-    )
-    __azure_non_nullable__ = frozenset({"file_ids"})
-
-    file_ids: list[str] | None = None
-    """The file IDs made available to the `code_interpreter` tool."""
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search, function."""
 
 
-class RunObjectToolResourcesFileSearch(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/runObject/properties/tool_resources/properties/file_search"
-    )
-    __azure_non_nullable__ = frozenset({"vector_store_ids"})
-
-    vector_store_ids: list[str] | None = None
-    """The vector stores made available to the `file_search` tool."""
+CreateRunRequestToolsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
+            Field(discriminator="type"),
+        ],
+        UnknownCreateRunRequestToolsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
 
 
 class CreateRunRequest(OpenModel):
@@ -3916,40 +4506,6 @@ class CreateRunRequest(OpenModel):
     """
 
 
-class CreateMessageRequest(OpenModel):
-    __azure_schema__ = "createMessageRequest"
-
-    role: CreateMessageRequestRole
-    """The role of the entity that is creating the message. Allowed values include:
-    - `user`: Indicates the message is sent by an actual user and should be used in most cases to
-      represent user-generated messages.
-    - `assistant`: Indicates the message is generated by the assistant. Use this value to insert
-      messages from the assistant into the conversation.
-    """
-    content: str
-    """The content of the message.
-
-    Constraints (documented, not enforced): min length 1, max length 256000.
-    """
-    attachments: list[CreateMessageRequestAttachmentsItem] | None = None
-    """A list of files attached to the message, and the tools they should be added to."""
-    metadata: dict[str, Any] | None = None
-    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
-    additional information about the object in a structured format. Keys can be a maximum of 64
-    characters long and values can be a maximum of 512 characters long.
-    """
-
-
-class CreateMessageRequestAttachmentsItem(OpenModel):
-    __azure_schema__ = "#/components/schemas/createMessageRequest/properties/attachments/items"
-    __azure_non_nullable__ = frozenset({"file_id", "tools"})
-
-    file_id: str | None = None
-    """The ID of the file to attach to the message."""
-    tools: list[CreateMessageRequestAttachmentsItemToolsItem] | None = None
-    """The tools to add this file to."""
-
-
 class ListRunsResponse(OpenModel):
     __azure_schema__ = "listRunsResponse"
 
@@ -3970,17 +4526,6 @@ class ModifyRunRequest(OpenModel):
     """
 
 
-class SubmitToolOutputsRunRequest(OpenModel):
-    __azure_schema__ = "submitToolOutputsRunRequest"
-
-    tool_outputs: list[SubmitToolOutputsRunRequestToolOutputsItem]
-    """A list of tools for which the outputs are being submitted."""
-    stream: bool | None = None
-    """If `true`, returns a stream of events that happen during the Run as server-sent events,
-    terminating when the Run enters a terminal state with a `data: [DONE]` message.
-    """
-
-
 class SubmitToolOutputsRunRequestToolOutputsItem(OpenModel):
     __azure_schema__ = (
         "#/components/schemas/submitToolOutputsRunRequest/properties/tool_outputs/items"
@@ -3993,6 +4538,160 @@ class SubmitToolOutputsRunRequestToolOutputsItem(OpenModel):
     """
     output: str | None = None
     """The output of the tool call to be submitted to continue the run."""
+
+
+class SubmitToolOutputsRunRequest(OpenModel):
+    __azure_schema__ = "submitToolOutputsRunRequest"
+
+    tool_outputs: list[SubmitToolOutputsRunRequestToolOutputsItem]
+    """A list of tools for which the outputs are being submitted."""
+    stream: bool | None = None
+    """If `true`, returns a stream of events that happen during the Run as server-sent events,
+    terminating when the Run enters a terminal state with a `data: [DONE]` message.
+    """
+
+
+class CreateThreadRequestToolResourcesCodeInterpreter(OpenModel):
+    __azure_schema__ = "#/components/schemas/createThreadRequest/properties/tool_resources/properties/code_interpreter"
+    __azure_non_nullable__ = frozenset({"file_ids"})
+
+    file_ids: list[str] = Field(default_factory=list[Any])
+    """A list of file IDs made available to the `code_interpreter` tool. There can be a maximum of
+    20 files associated with the tool.
+
+    Constraints (documented, not enforced): max items 20. Default: `[]`.
+    """
+
+
+class CreateThreadRequestToolResourcesFileSearchVectorStoresItem(OpenModel):
+    __azure_schema__ = "#/components/schemas/createThreadRequest/properties/tool_resources/properties/file_search/properties/vector_stores/items"
+    __azure_non_nullable__ = frozenset({"file_ids", "metadata"})
+
+    file_ids: list[str] | None = None
+    """A list of file IDs to add to the vector store. There can be a maximum of 10000 files in a
+    vector store.
+
+    Constraints (documented, not enforced): max items 10000.
+    """
+    metadata: dict[str, Any] | None = None
+    """Set of 16 key-value pairs that can be attached to a vector store. This can be useful for
+    storing additional information about the vector store in a structured format. Keys can be a
+    maximum of 64 characters long and values can be a maximum of 512 characters long.
+    """
+
+
+class CreateThreadRequestToolResourcesFileSearch(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/createThreadRequest/properties/tool_resources/properties/file_search"
+    )
+    __azure_non_nullable__ = frozenset({"vector_store_ids", "vector_stores"})
+
+    vector_store_ids: list[str] | None = None
+    """The vector store attached to this thread. There can be a maximum of 1 vector store attached
+    to the thread.
+
+    Constraints (documented, not enforced): max items 1.
+    """
+    vector_stores: list[CreateThreadRequestToolResourcesFileSearchVectorStoresItem] | None = None
+    """A helper to create a vector store with file_ids and attach it to this thread. There can be a
+    maximum of 1 vector store attached to the thread.
+
+    Constraints (documented, not enforced): max items 1.
+    """
+
+
+class CreateThreadRequestToolResources(OpenModel):
+    """A set of resources that are made available to the assistant's tools in this thread. The
+    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
+    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
+    """
+
+    __azure_schema__ = "#/components/schemas/createThreadRequest/properties/tool_resources"
+    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+
+    code_interpreter: CreateThreadRequestToolResourcesCodeInterpreter | None = None
+    file_search: CreateThreadRequestToolResourcesFileSearch | None = None
+
+
+class CreateThreadRequest(OpenModel):
+    __azure_schema__ = "createThreadRequest"
+    __azure_non_nullable__ = frozenset({"messages"})
+
+    messages: list[CreateMessageRequest] | None = None
+    """A list of [messages](/docs/api-reference/messages) to start the thread with."""
+    tool_resources: CreateThreadRequestToolResources | None = None
+    """A set of resources that are made available to the assistant's tools in this thread. The
+    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
+    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
+    """
+    metadata: dict[str, Any] | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
+    additional information about the object in a structured format. Keys can be a maximum of 64
+    characters long and values can be a maximum of 512 characters long.
+    """
+
+
+class UnknownCreateThreadAndRunRequestToolsItem(UnknownVariantModel):
+    """A `CreateThreadAndRunRequestToolsItem` member whose `type` this version of the SDK does not
+    know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/createThreadAndRunRequest/properties/tools/items"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search, function."""
+
+
+CreateThreadAndRunRequestToolsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
+            Field(discriminator="type"),
+        ],
+        UnknownCreateThreadAndRunRequestToolsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class CreateThreadAndRunRequestToolResourcesCodeInterpreter(OpenModel):
+    __azure_schema__ = "#/components/schemas/createThreadAndRunRequest/properties/tool_resources/properties/code_interpreter"
+    __azure_non_nullable__ = frozenset({"file_ids"})
+
+    file_ids: list[str] = Field(default_factory=list[Any])
+    """A list of file IDs made available to the `code_interpreter` tool. There can be a maximum of
+    20 files associated with the tool.
+
+    Constraints (documented, not enforced): max items 20. Default: `[]`.
+    """
+
+
+class CreateThreadAndRunRequestToolResourcesFileSearch(OpenModel):
+    __azure_schema__ = "#/components/schemas/createThreadAndRunRequest/properties/tool_resources/properties/file_search"
+    __azure_non_nullable__ = frozenset({"vector_store_ids"})
+
+    vector_store_ids: list[str] | None = None
+    """The ID of the vector store attached to this assistant. There can be a maximum of 1 vector
+    store attached to the assistant.
+
+    Constraints (documented, not enforced): max items 1.
+    """
+
+
+class CreateThreadAndRunRequestToolResources(OpenModel):
+    """A set of resources that are used by the assistant's tools. The resources are specific to the
+    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
+    `file_search` tool requires a list of vector store IDs.
+    """
+
+    __azure_schema__ = "#/components/schemas/createThreadAndRunRequest/properties/tool_resources"
+    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+
+    code_interpreter: CreateThreadAndRunRequestToolResourcesCodeInterpreter | None = None
+    file_search: CreateThreadAndRunRequestToolResourcesFileSearch | None = None
 
 
 class CreateThreadAndRunRequest(OpenModel):
@@ -4091,159 +4790,6 @@ class CreateThreadAndRunRequest(OpenModel):
     """
 
 
-class CreateThreadRequest(OpenModel):
-    __azure_schema__ = "createThreadRequest"
-    __azure_non_nullable__ = frozenset({"messages"})
-
-    messages: list[CreateMessageRequest] | None = None
-    """A list of [messages](/docs/api-reference/messages) to start the thread with."""
-    tool_resources: CreateThreadRequestToolResources | None = None
-    """A set of resources that are made available to the assistant's tools in this thread. The
-    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
-    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    """
-    metadata: dict[str, Any] | None = None
-    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
-    additional information about the object in a structured format. Keys can be a maximum of 64
-    characters long and values can be a maximum of 512 characters long.
-    """
-
-
-class CreateThreadRequestToolResources(OpenModel):
-    """A set of resources that are made available to the assistant's tools in this thread. The
-    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
-    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    """
-
-    __azure_schema__ = "#/components/schemas/createThreadRequest/properties/tool_resources"
-    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
-
-    code_interpreter: CreateThreadRequestToolResourcesCodeInterpreter | None = None
-    file_search: CreateThreadRequestToolResourcesFileSearch | None = None
-
-
-class CreateThreadRequestToolResourcesCodeInterpreter(OpenModel):
-    __azure_schema__ = "#/components/schemas/createThreadRequest/properties/tool_resources/properties/code_interpreter"
-    __azure_non_nullable__ = frozenset({"file_ids"})
-
-    file_ids: list[str] = Field(default_factory=list[Any])
-    """A list of file IDs made available to the `code_interpreter` tool. There can be a maximum of
-    20 files associated with the tool.
-
-    Constraints (documented, not enforced): max items 20. Default: `[]`.
-    """
-
-
-class CreateThreadRequestToolResourcesFileSearch(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/createThreadRequest/properties/tool_resources/properties/file_search"
-    )
-    __azure_non_nullable__ = frozenset({"vector_store_ids", "vector_stores"})
-
-    vector_store_ids: list[str] | None = None
-    """The vector store attached to this thread. There can be a maximum of 1 vector store attached
-    to the thread.
-
-    Constraints (documented, not enforced): max items 1.
-    """
-    vector_stores: list[CreateThreadRequestToolResourcesFileSearchVectorStoresItem] | None = None
-    """A helper to create a vector store with file_ids and attach it to this thread. There can be a
-    maximum of 1 vector store attached to the thread.
-
-    Constraints (documented, not enforced): max items 1.
-    """
-
-
-class CreateThreadRequestToolResourcesFileSearchVectorStoresItem(OpenModel):
-    __azure_schema__ = "#/components/schemas/createThreadRequest/properties/tool_resources/properties/file_search/properties/vector_stores/items"
-    __azure_non_nullable__ = frozenset({"file_ids", "metadata"})
-
-    file_ids: list[str] | None = None
-    """A list of file IDs to add to the vector store. There can be a maximum of 10000 files in a
-    vector store.
-
-    Constraints (documented, not enforced): max items 10000.
-    """
-    metadata: dict[str, Any] | None = None
-    """Set of 16 key-value pairs that can be attached to a vector store. This can be useful for
-    storing additional information about the vector store in a structured format. Keys can be a
-    maximum of 64 characters long and values can be a maximum of 512 characters long.
-    """
-
-
-class CreateThreadAndRunRequestToolResources(OpenModel):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the
-    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
-    `file_search` tool requires a list of vector store IDs.
-    """
-
-    __azure_schema__ = "#/components/schemas/createThreadAndRunRequest/properties/tool_resources"
-    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
-
-    code_interpreter: CreateThreadAndRunRequestToolResourcesCodeInterpreter | None = None
-    file_search: CreateThreadAndRunRequestToolResourcesFileSearch | None = None
-
-
-class CreateThreadAndRunRequestToolResourcesCodeInterpreter(OpenModel):
-    __azure_schema__ = "#/components/schemas/createThreadAndRunRequest/properties/tool_resources/properties/code_interpreter"
-    __azure_non_nullable__ = frozenset({"file_ids"})
-
-    file_ids: list[str] = Field(default_factory=list[Any])
-    """A list of file IDs made available to the `code_interpreter` tool. There can be a maximum of
-    20 files associated with the tool.
-
-    Constraints (documented, not enforced): max items 20. Default: `[]`.
-    """
-
-
-class CreateThreadAndRunRequestToolResourcesFileSearch(OpenModel):
-    __azure_schema__ = "#/components/schemas/createThreadAndRunRequest/properties/tool_resources/properties/file_search"
-    __azure_non_nullable__ = frozenset({"vector_store_ids"})
-
-    vector_store_ids: list[str] | None = None
-    """The ID of the vector store attached to this assistant. There can be a maximum of 1 vector
-    store attached to the assistant.
-
-    Constraints (documented, not enforced): max items 1.
-    """
-
-
-class ThreadObject(OpenModel):
-    """Represents a thread that contains [messages](/docs/api-reference/messages)."""
-
-    __azure_schema__ = "threadObject"
-
-    id: str
-    """The identifier, which can be referenced in API endpoints."""
-    object: ThreadObjectType
-    """The object type, which is always `thread`."""
-    created_at: int
-    """The Unix timestamp (in seconds) for when the thread was created."""
-    tool_resources: ThreadObjectToolResources | None = None
-    """A set of resources that are made available to the assistant's tools in this thread. The
-    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
-    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    """
-    metadata: dict[str, Any] | None
-    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
-    additional information about the object in a structured format. Keys can be a maximum of 64
-    characters long and values can be a maximum of 512 characters long.
-    """
-
-
-class ThreadObjectToolResources(OpenModel):
-    """A set of resources that are made available to the assistant's tools in this thread. The
-    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
-    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    """
-
-    __azure_schema__ = "#/components/schemas/threadObject/properties/tool_resources"
-    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
-
-    code_interpreter: ThreadObjectToolResourcesCodeInterpreter | None = None
-    file_search: ThreadObjectToolResourcesFileSearch | None = None
-
-
 class ThreadObjectToolResourcesCodeInterpreter(OpenModel):
     __azure_schema__ = (
         "#/components/schemas/threadObject/properties/tool_resources/properties/code_interpreter"
@@ -4272,32 +4818,40 @@ class ThreadObjectToolResourcesFileSearch(OpenModel):
     """
 
 
-class ModifyThreadRequest(OpenModel):
-    __azure_schema__ = "modifyThreadRequest"
-
-    tool_resources: ModifyThreadRequestToolResources | None = None
+class ThreadObjectToolResources(OpenModel):
     """A set of resources that are made available to the assistant's tools in this thread. The
     resources are specific to the type of tool. For example, the `code_interpreter` tool requires
     a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
     """
-    metadata: dict[str, Any] | None = None
+
+    __azure_schema__ = "#/components/schemas/threadObject/properties/tool_resources"
+    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+
+    code_interpreter: ThreadObjectToolResourcesCodeInterpreter | None = None
+    file_search: ThreadObjectToolResourcesFileSearch | None = None
+
+
+class ThreadObject(OpenModel):
+    """Represents a thread that contains [messages](/docs/api-reference/messages)."""
+
+    __azure_schema__ = "threadObject"
+
+    id: str
+    """The identifier, which can be referenced in API endpoints."""
+    object: ThreadObjectType
+    """The object type, which is always `thread`."""
+    created_at: int
+    """The Unix timestamp (in seconds) for when the thread was created."""
+    tool_resources: ThreadObjectToolResources | None = None
+    """A set of resources that are made available to the assistant's tools in this thread. The
+    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
+    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
+    """
+    metadata: dict[str, Any] | None
     """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
     additional information about the object in a structured format. Keys can be a maximum of 64
     characters long and values can be a maximum of 512 characters long.
     """
-
-
-class ModifyThreadRequestToolResources(OpenModel):
-    """A set of resources that are made available to the assistant's tools in this thread. The
-    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
-    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    """
-
-    __azure_schema__ = "#/components/schemas/modifyThreadRequest/properties/tool_resources"
-    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
-
-    code_interpreter: ModifyThreadRequestToolResourcesCodeInterpreter | None = None
-    file_search: ModifyThreadRequestToolResourcesFileSearch | None = None
 
 
 class ModifyThreadRequestToolResourcesCodeInterpreter(OpenModel):
@@ -4326,6 +4880,34 @@ class ModifyThreadRequestToolResourcesFileSearch(OpenModel):
     """
 
 
+class ModifyThreadRequestToolResources(OpenModel):
+    """A set of resources that are made available to the assistant's tools in this thread. The
+    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
+    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
+    """
+
+    __azure_schema__ = "#/components/schemas/modifyThreadRequest/properties/tool_resources"
+    __azure_non_nullable__ = frozenset({"code_interpreter", "file_search"})
+
+    code_interpreter: ModifyThreadRequestToolResourcesCodeInterpreter | None = None
+    file_search: ModifyThreadRequestToolResourcesFileSearch | None = None
+
+
+class ModifyThreadRequest(OpenModel):
+    __azure_schema__ = "modifyThreadRequest"
+
+    tool_resources: ModifyThreadRequestToolResources | None = None
+    """A set of resources that are made available to the assistant's tools in this thread. The
+    resources are specific to the type of tool. For example, the `code_interpreter` tool requires
+    a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
+    """
+    metadata: dict[str, Any] | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
+    additional information about the object in a structured format. Keys can be a maximum of 64
+    characters long and values can be a maximum of 512 characters long.
+    """
+
+
 class DeleteThreadResponse(OpenModel):
     __azure_schema__ = "deleteThreadResponse"
 
@@ -4342,6 +4924,200 @@ class ListThreadsResponse(OpenModel):
     first_id: str
     last_id: str
     has_more: bool
+
+
+class MessageObjectIncompleteDetails(OpenModel):
+    """On an incomplete message, details about why the message is incomplete."""
+
+    __azure_schema__ = "#/components/schemas/messageObject/properties/incomplete_details"
+
+    reason: MessageObjectIncompleteReason
+    """The reason the message is incomplete."""
+
+
+class MessageContentImageFileObjectImageFile(OpenModel):
+    __azure_schema__ = "#/components/schemas/messageContentImageFileObject/properties/image_file"
+
+    file_id: str
+    """The File ID of the image in the message content."""
+
+
+class MessageContentImageFileObject(OpenModel):
+    """References an image File in the content of a message."""
+
+    __azure_schema__ = "messageContentImageFileObject"
+
+    type: Literal["image_file"]
+    """Always `image_file`."""
+    image_file: MessageContentImageFileObjectImageFile
+
+
+class MessageContentTextAnnotationsFileCitationObjectFileCitation(OpenModel):
+    __azure_schema__ = "#/components/schemas/messageContentTextAnnotationsFileCitationObject/properties/file_citation"
+
+    file_id: str
+    """The ID of the specific File the citation is from."""
+    quote: str
+    """The specific quote in the file."""
+
+
+class MessageContentTextAnnotationsFileCitationObject(OpenModel):
+    """File citation
+
+    A citation within the message that points to a specific quote from a specific File associated
+    with the assistant or the message. Generated when the assistant uses the "retrieval" tool to
+    search files.
+    """
+
+    __azure_schema__ = "messageContentTextAnnotationsFileCitationObject"
+
+    type: Literal["file_citation"]
+    """Always `file_citation`."""
+    text: str
+    """The text in the message content that needs to be replaced."""
+    file_citation: MessageContentTextAnnotationsFileCitationObjectFileCitation
+    start_index: int
+    """Constraints (documented, not enforced): minimum 0."""
+    end_index: int
+    """Constraints (documented, not enforced): minimum 0."""
+
+
+class MessageContentTextAnnotationsFilePathObjectFilePath(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/messageContentTextAnnotationsFilePathObject/properties/file_path"
+    )
+
+    file_id: str
+    """The ID of the file that was generated."""
+
+
+class MessageContentTextAnnotationsFilePathObject(OpenModel):
+    """File path
+
+    A URL for the file that's generated when the assistant used the `code_interpreter` tool to
+    generate a file.
+    """
+
+    __azure_schema__ = "messageContentTextAnnotationsFilePathObject"
+
+    type: Literal["file_path"]
+    """Always `file_path`."""
+    text: str
+    """The text in the message content that needs to be replaced."""
+    file_path: MessageContentTextAnnotationsFilePathObjectFilePath
+    start_index: int
+    """Constraints (documented, not enforced): minimum 0."""
+    end_index: int
+    """Constraints (documented, not enforced): minimum 0."""
+
+
+class UnknownMessageContentTextObjectTextAnnotationsItem(UnknownVariantModel):
+    """A `MessageContentTextObjectTextAnnotationsItem` member whose `type` this version of the SDK
+    does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/messageContentTextObject/properties/text/properties/annotations/items"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:file_citation|file_path)$)")]
+    """Any `type` except the known ones: file_citation, file_path."""
+
+
+MessageContentTextObjectTextAnnotationsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                MessageContentTextAnnotationsFileCitationObject,
+                MessageContentTextAnnotationsFilePathObject,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownMessageContentTextObjectTextAnnotationsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class MessageContentTextObjectText(OpenModel):
+    __azure_schema__ = "#/components/schemas/messageContentTextObject/properties/text"
+
+    value: str
+    """The data that makes up the text."""
+    annotations: list[MessageContentTextObjectTextAnnotationsItem]
+
+
+class MessageContentTextObject(OpenModel):
+    """The text content that is part of a message."""
+
+    __azure_schema__ = "messageContentTextObject"
+
+    type: Literal["text"]
+    """Always `text`."""
+    text: MessageContentTextObjectText
+
+
+class UnknownMessageObjectContentItem(UnknownVariantModel):
+    """A `MessageObjectContentItem` member whose `type` this version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/messageObject/properties/content/items"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:image_file|text)$)")]
+    """Any `type` except the known ones: image_file, text."""
+
+
+MessageObjectContentItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[MessageContentImageFileObject, MessageContentTextObject],
+            Field(discriminator="type"),
+        ],
+        UnknownMessageObjectContentItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class UnknownMessageObjectAttachmentsItemToolsItem(UnknownVariantModel):
+    """A `MessageObjectAttachmentsItemToolsItem` member whose `type` this version of the SDK does
+    not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/messageObject/properties/attachments/items/properties/tools/items"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search."""
+
+
+MessageObjectAttachmentsItemToolsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[Union[AssistantToolsCode, AssistantToolsFileSearch], Field(discriminator="type")],
+        UnknownMessageObjectAttachmentsItemToolsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class MessageObjectAttachmentsItem(OpenModel):
+    __azure_schema__ = "#/components/schemas/messageObject/properties/attachments/items"
+    __azure_non_nullable__ = frozenset({"file_id", "tools"})
+
+    file_id: str | None = None
+    """The ID of the file to attach to the message."""
+    tools: list[MessageObjectAttachmentsItemToolsItem] | None = None
+    """The tools to add this file to."""
 
 
 class MessageObject(OpenModel):
@@ -4392,145 +5168,14 @@ class MessageObject(OpenModel):
     """
 
 
-class MessageObjectIncompleteDetails(OpenModel):
-    """On an incomplete message, details about why the message is incomplete."""
-
-    __azure_schema__ = "#/components/schemas/messageObject/properties/incomplete_details"
-
-    reason: MessageObjectIncompleteReason
-    """The reason the message is incomplete."""
-
-
-class MessageContentImageFileObject(OpenModel):
-    """References an image File in the content of a message."""
-
-    __azure_schema__ = "messageContentImageFileObject"
-
-    type: Literal["image_file"]
-    """Always `image_file`."""
-    image_file: MessageContentImageFileObjectImageFile
-
-
-class MessageContentImageFileObjectImageFile(OpenModel):
-    __azure_schema__ = "#/components/schemas/messageContentImageFileObject/properties/image_file"
-
-    file_id: str
-    """The File ID of the image in the message content."""
-
-
-class MessageContentTextObject(OpenModel):
-    """The text content that is part of a message."""
-
-    __azure_schema__ = "messageContentTextObject"
-
-    type: Literal["text"]
-    """Always `text`."""
-    text: MessageContentTextObjectText
-
-
-class MessageContentTextObjectText(OpenModel):
-    __azure_schema__ = "#/components/schemas/messageContentTextObject/properties/text"
-
-    value: str
-    """The data that makes up the text."""
-    annotations: list[MessageContentTextObjectTextAnnotationsItem]
-
-
-class MessageContentTextAnnotationsFileCitationObject(OpenModel):
-    """File citation
-
-    A citation within the message that points to a specific quote from a specific File associated
-    with the assistant or the message. Generated when the assistant uses the "retrieval" tool to
-    search files.
-    """
-
-    __azure_schema__ = "messageContentTextAnnotationsFileCitationObject"
-
-    type: Literal["file_citation"]
-    """Always `file_citation`."""
-    text: str
-    """The text in the message content that needs to be replaced."""
-    file_citation: MessageContentTextAnnotationsFileCitationObjectFileCitation
-    start_index: int
-    """Constraints (documented, not enforced): minimum 0."""
-    end_index: int
-    """Constraints (documented, not enforced): minimum 0."""
-
-
-class MessageContentTextAnnotationsFileCitationObjectFileCitation(OpenModel):
-    __azure_schema__ = "#/components/schemas/messageContentTextAnnotationsFileCitationObject/properties/file_citation"
-
-    file_id: str
-    """The ID of the specific File the citation is from."""
-    quote: str
-    """The specific quote in the file."""
-
-
-class MessageContentTextAnnotationsFilePathObject(OpenModel):
-    """File path
-
-    A URL for the file that's generated when the assistant used the `code_interpreter` tool to
-    generate a file.
-    """
-
-    __azure_schema__ = "messageContentTextAnnotationsFilePathObject"
-
-    type: Literal["file_path"]
-    """Always `file_path`."""
-    text: str
-    """The text in the message content that needs to be replaced."""
-    file_path: MessageContentTextAnnotationsFilePathObjectFilePath
-    start_index: int
-    """Constraints (documented, not enforced): minimum 0."""
-    end_index: int
-    """Constraints (documented, not enforced): minimum 0."""
-
-
-class MessageContentTextAnnotationsFilePathObjectFilePath(OpenModel):
+class MessageDeltaContentImageFileObjectImageFile(OpenModel):
     __azure_schema__ = (
-        "#/components/schemas/messageContentTextAnnotationsFilePathObject/properties/file_path"
+        "#/components/schemas/messageDeltaContentImageFileObject/properties/image_file"
     )
-
-    file_id: str
-    """The ID of the file that was generated."""
-
-
-class MessageObjectAttachmentsItem(OpenModel):
-    __azure_schema__ = "#/components/schemas/messageObject/properties/attachments/items"
-    __azure_non_nullable__ = frozenset({"file_id", "tools"})
+    __azure_non_nullable__ = frozenset({"file_id"})
 
     file_id: str | None = None
-    """The ID of the file to attach to the message."""
-    tools: list[MessageObjectAttachmentsItemToolsItem] | None = None
-    """The tools to add this file to."""
-
-
-class MessageDeltaObject(OpenModel):
-    """Message delta object
-
-    Represents a message delta i.e. any changed fields on a message during streaming.
-    """
-
-    __azure_schema__ = "messageDeltaObject"
-
-    id: str
-    """The identifier of the message, which can be referenced in API endpoints."""
-    object: MessageDeltaObjectType
-    """The object type, which is always `thread.message.delta`."""
-    delta: MessageDeltaObjectDelta
-    """The delta containing the fields that have changed on the Message."""
-
-
-class MessageDeltaObjectDelta(OpenModel):
-    """The delta containing the fields that have changed on the Message."""
-
-    __azure_schema__ = "#/components/schemas/messageDeltaObject/properties/delta"
-    __azure_non_nullable__ = frozenset({"content", "role"})
-
-    role: MessageDeltaObjectDeltaRole | None = None
-    """The entity that produced the message. One of `user` or `assistant`."""
-    content: list[MessageDeltaObjectDeltaContentItem] | None = None
-    """The content of the message in array of text and/or images."""
+    """The File ID of the image in the message content."""
 
 
 class MessageDeltaContentImageFileObject(OpenModel):
@@ -4546,36 +5191,14 @@ class MessageDeltaContentImageFileObject(OpenModel):
     image_file: MessageDeltaContentImageFileObjectImageFile | None = None
 
 
-class MessageDeltaContentImageFileObjectImageFile(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/messageDeltaContentImageFileObject/properties/image_file"
-    )
-    __azure_non_nullable__ = frozenset({"file_id"})
+class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(OpenModel):
+    __azure_schema__ = "#/components/schemas/messageDeltaContentTextAnnotationsFileCitationObject/properties/file_citation"
+    __azure_non_nullable__ = frozenset({"file_id", "quote"})
 
     file_id: str | None = None
-    """The File ID of the image in the message content."""
-
-
-class MessageDeltaContentTextObject(OpenModel):
-    """The text content that is part of a message."""
-
-    __azure_schema__ = "messageDeltaContentTextObject"
-    __azure_non_nullable__ = frozenset({"text"})
-
-    index: int
-    """The index of the content part in the message."""
-    type: Literal["text"]
-    """Always `text`."""
-    text: MessageDeltaContentTextObjectText | None = None
-
-
-class MessageDeltaContentTextObjectText(OpenModel):
-    __azure_schema__ = "#/components/schemas/messageDeltaContentTextObject/properties/text"
-    __azure_non_nullable__ = frozenset({"annotations", "value"})
-
-    value: str | None = None
-    """The data that makes up the text."""
-    annotations: list[MessageDeltaContentTextObjectTextAnnotationsItem] | None = None
+    """The ID of the specific File the citation is from."""
+    quote: str | None = None
+    """The specific quote in the file."""
 
 
 class MessageDeltaContentTextAnnotationsFileCitationObject(OpenModel):
@@ -4602,14 +5225,14 @@ class MessageDeltaContentTextAnnotationsFileCitationObject(OpenModel):
     """Constraints (documented, not enforced): minimum 0."""
 
 
-class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(OpenModel):
-    __azure_schema__ = "#/components/schemas/messageDeltaContentTextAnnotationsFileCitationObject/properties/file_citation"
-    __azure_non_nullable__ = frozenset({"file_id", "quote"})
+class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/messageDeltaContentTextAnnotationsFilePathObject/properties/file_path"
+    )
+    __azure_non_nullable__ = frozenset({"file_id"})
 
     file_id: str | None = None
-    """The ID of the specific File the citation is from."""
-    quote: str | None = None
-    """The specific quote in the file."""
+    """The ID of the file that was generated."""
 
 
 class MessageDeltaContentTextAnnotationsFilePathObject(OpenModel):
@@ -4635,14 +5258,111 @@ class MessageDeltaContentTextAnnotationsFilePathObject(OpenModel):
     """Constraints (documented, not enforced): minimum 0."""
 
 
-class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/messageDeltaContentTextAnnotationsFilePathObject/properties/file_path"
-    )
-    __azure_non_nullable__ = frozenset({"file_id"})
+class UnknownMessageDeltaContentTextObjectTextAnnotationsItem(UnknownVariantModel):
+    """A `MessageDeltaContentTextObjectTextAnnotationsItem` member whose `type` this version of the
+    SDK does not know.
 
-    file_id: str | None = None
-    """The ID of the file that was generated."""
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/messageDeltaContentTextObject/properties/text/properties/annotations/items"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:file_citation|file_path)$)")]
+    """Any `type` except the known ones: file_citation, file_path."""
+
+
+MessageDeltaContentTextObjectTextAnnotationsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                MessageDeltaContentTextAnnotationsFileCitationObject,
+                MessageDeltaContentTextAnnotationsFilePathObject,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownMessageDeltaContentTextObjectTextAnnotationsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class MessageDeltaContentTextObjectText(OpenModel):
+    __azure_schema__ = "#/components/schemas/messageDeltaContentTextObject/properties/text"
+    __azure_non_nullable__ = frozenset({"annotations", "value"})
+
+    value: str | None = None
+    """The data that makes up the text."""
+    annotations: list[MessageDeltaContentTextObjectTextAnnotationsItem] | None = None
+
+
+class MessageDeltaContentTextObject(OpenModel):
+    """The text content that is part of a message."""
+
+    __azure_schema__ = "messageDeltaContentTextObject"
+    __azure_non_nullable__ = frozenset({"text"})
+
+    index: int
+    """The index of the content part in the message."""
+    type: Literal["text"]
+    """Always `text`."""
+    text: MessageDeltaContentTextObjectText | None = None
+
+
+class UnknownMessageDeltaObjectDeltaContentItem(UnknownVariantModel):
+    """A `MessageDeltaObjectDeltaContentItem` member whose `type` this version of the SDK does not
+    know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/messageDeltaObject/properties/delta/properties/content/items"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:image_file|text)$)")]
+    """Any `type` except the known ones: image_file, text."""
+
+
+MessageDeltaObjectDeltaContentItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[MessageDeltaContentImageFileObject, MessageDeltaContentTextObject],
+            Field(discriminator="type"),
+        ],
+        UnknownMessageDeltaObjectDeltaContentItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class MessageDeltaObjectDelta(OpenModel):
+    """The delta containing the fields that have changed on the Message."""
+
+    __azure_schema__ = "#/components/schemas/messageDeltaObject/properties/delta"
+    __azure_non_nullable__ = frozenset({"content", "role"})
+
+    role: MessageDeltaObjectDeltaRole | None = None
+    """The entity that produced the message. One of `user` or `assistant`."""
+    content: list[MessageDeltaObjectDeltaContentItem] | None = None
+    """The content of the message in array of text and/or images."""
+
+
+class MessageDeltaObject(OpenModel):
+    """Message delta object
+
+    Represents a message delta i.e. any changed fields on a message during streaming.
+    """
+
+    __azure_schema__ = "messageDeltaObject"
+
+    id: str
+    """The identifier of the message, which can be referenced in API endpoints."""
+    object: MessageDeltaObjectType
+    """The object type, which is always `thread.message.delta`."""
+    delta: MessageDeltaObjectDelta
+    """The delta containing the fields that have changed on the Message."""
 
 
 class ModifyMessageRequest(OpenModel):
@@ -4671,6 +5391,246 @@ class ListMessagesResponse(OpenModel):
     first_id: str
     last_id: str
     has_more: bool
+
+
+class RunStepDetailsMessageCreationObjectMessageCreation(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/runStepDetailsMessageCreationObject/properties/message_creation"
+    )
+
+    message_id: str
+    """The ID of the message that was created by this run step."""
+
+
+class RunStepDetailsMessageCreationObject(OpenModel):
+    """Details of the message creation by the run step."""
+
+    __azure_schema__ = "runStepDetailsMessageCreationObject"
+
+    type: Literal["message_creation"]
+    """Always `message_creation``."""
+    message_creation: RunStepDetailsMessageCreationObjectMessageCreation
+
+
+class RunStepDetailsToolCallsCodeOutputLogsObject(OpenModel):
+    """Code interpreter log output
+
+    Text output from the Code Interpreter tool call as part of a run step.
+    """
+
+    __azure_schema__ = "runStepDetailsToolCallsCodeOutputLogsObject"
+
+    type: Literal["logs"]
+    """Always `logs`."""
+    logs: str
+    """The text output from the Code Interpreter tool call."""
+
+
+class RunStepDetailsToolCallsCodeOutputImageObjectImage(OpenModel):
+    __azure_schema__ = (
+        "#/components/schemas/runStepDetailsToolCallsCodeOutputImageObject/properties/image"
+    )
+
+    file_id: str
+    """The File ID of the image."""
+
+
+class RunStepDetailsToolCallsCodeOutputImageObject(OpenModel):
+    """Code interpreter image output"""
+
+    __azure_schema__ = "runStepDetailsToolCallsCodeOutputImageObject"
+
+    type: Literal["image"]
+    """Always `image`."""
+    image: RunStepDetailsToolCallsCodeOutputImageObjectImage
+
+
+class UnknownRunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem(UnknownVariantModel):
+    """A `RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem` member whose `type` this
+    version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/runStepDetailsToolCallsCodeObject/properties/code_interpreter/properties/outputs/items"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:logs|image)$)")]
+    """Any `type` except the known ones: logs, image."""
+
+
+RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                RunStepDetailsToolCallsCodeOutputLogsObject,
+                RunStepDetailsToolCallsCodeOutputImageObject,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownRunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class RunStepDetailsToolCallsCodeObjectCodeInterpreter(OpenModel):
+    """The Code Interpreter tool call definition."""
+
+    __azure_schema__ = (
+        "#/components/schemas/runStepDetailsToolCallsCodeObject/properties/code_interpreter"
+    )
+
+    input: str
+    """The input to the Code Interpreter tool call."""
+    outputs: list[RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem]
+    """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more
+    items, including text (`logs`) or images (`image`). Each of these are represented by a
+    different object type.
+    """
+
+
+class RunStepDetailsToolCallsCodeObject(OpenModel):
+    """Details of the Code Interpreter tool call the run step was involved in."""
+
+    __azure_schema__ = "runStepDetailsToolCallsCodeObject"
+
+    id: str
+    """The ID of the tool call."""
+    type: Literal["code_interpreter"]
+    """The type of tool call. This is always going to be `code_interpreter` for this type of tool
+    call.
+    """
+    code_interpreter: RunStepDetailsToolCallsCodeObjectCodeInterpreter
+    """The Code Interpreter tool call definition."""
+
+
+class RunStepDetailsToolCallsFileSearchObject(OpenModel):
+    """File search tool call"""
+
+    __azure_schema__ = "runStepDetailsToolCallsFileSearchObject"
+
+    id: str
+    """The ID of the tool call object."""
+    type: Literal["file_search"]
+    """The type of tool call. This is always going to be `file_search` for this type of tool call."""
+    file_search: dict[str, Any]
+    """For now, this is always going to be an empty object."""
+
+
+class RunStepDetailsToolCallsFunctionObjectFunction(OpenModel):
+    """The definition of the function that was called."""
+
+    __azure_schema__ = (
+        "#/components/schemas/runStepDetailsToolCallsFunctionObject/properties/function"
+    )
+
+    name: str
+    """The name of the function."""
+    arguments: str
+    """The arguments passed to the function."""
+    output: str | None
+    """The output of the function. This will be `null` if the outputs have not been
+    [submitted](/docs/api-reference/runs/submitToolOutputs) yet.
+    """
+
+
+class RunStepDetailsToolCallsFunctionObject(OpenModel):
+    """Function tool call"""
+
+    __azure_schema__ = "runStepDetailsToolCallsFunctionObject"
+
+    id: str
+    """The ID of the tool call object."""
+    type: Literal["function"]
+    """The type of tool call. This is always going to be `function` for this type of tool call."""
+    function: RunStepDetailsToolCallsFunctionObjectFunction
+    """The definition of the function that was called."""
+
+
+class UnknownRunStepDetailsToolCallsObjectToolCallsItem(UnknownVariantModel):
+    """A `RunStepDetailsToolCallsObjectToolCallsItem` member whose `type` this version of the SDK
+    does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/runStepDetailsToolCallsObject/properties/tool_calls/items"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search, function."""
+
+
+RunStepDetailsToolCallsObjectToolCallsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                RunStepDetailsToolCallsCodeObject,
+                RunStepDetailsToolCallsFileSearchObject,
+                RunStepDetailsToolCallsFunctionObject,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownRunStepDetailsToolCallsObjectToolCallsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class RunStepDetailsToolCallsObject(OpenModel):
+    """Tool calls
+
+    Details of the tool call.
+    """
+
+    __azure_schema__ = "runStepDetailsToolCallsObject"
+
+    type: Literal["tool_calls"]
+    """Always `tool_calls`."""
+    tool_calls: list[RunStepDetailsToolCallsObjectToolCallsItem]
+    """An array of tool calls the run step was involved in. These can be associated with one of
+    three types of tools: `code_interpreter`, `retrieval` or `function`.
+    """
+
+
+class UnknownRunStepObjectStepDetails(UnknownVariantModel):
+    """A `RunStepObjectStepDetails` member whose `type` this version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/runStepObject/properties/step_details"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:message_creation|tool_calls)$)")]
+    """Any `type` except the known ones: message_creation, tool_calls."""
+
+
+RunStepObjectStepDetails: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsObject],
+            Field(discriminator="type"),
+        ],
+        UnknownRunStepObjectStepDetails,
+    ],
+    Field(union_mode="left_to_right"),
+]
+"""The details of the run step."""
+
+
+class RunStepObjectLastError(OpenModel):
+    """The last error associated with this run step. Will be `null` if there are no errors."""
+
+    __azure_schema__ = "#/components/schemas/runStepObject/properties/last_error"
+
+    code: LastErrorCode
+    """One of `server_error` or `rate_limit_exceeded`."""
+    message: str
+    """A human-readable description of the error."""
 
 
 class RunStepObject(OpenModel):
@@ -4720,183 +5680,12 @@ class RunStepObject(OpenModel):
     """
 
 
-class RunStepDetailsMessageCreationObject(OpenModel):
-    """Details of the message creation by the run step."""
+class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(OpenModel):
+    __azure_schema__ = "#/components/schemas/runStepDeltaStepDetailsMessageCreationObject/properties/message_creation"
+    __azure_non_nullable__ = frozenset({"message_id"})
 
-    __azure_schema__ = "runStepDetailsMessageCreationObject"
-
-    type: Literal["message_creation"]
-    """Always `message_creation``."""
-    message_creation: RunStepDetailsMessageCreationObjectMessageCreation
-
-
-class RunStepDetailsMessageCreationObjectMessageCreation(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/runStepDetailsMessageCreationObject/properties/message_creation"
-    )
-
-    message_id: str
+    message_id: str | None = None
     """The ID of the message that was created by this run step."""
-
-
-class RunStepDetailsToolCallsObject(OpenModel):
-    """Tool calls
-
-    Details of the tool call.
-    """
-
-    __azure_schema__ = "runStepDetailsToolCallsObject"
-
-    type: Literal["tool_calls"]
-    """Always `tool_calls`."""
-    tool_calls: list[RunStepDetailsToolCallsObjectToolCallsItem]
-    """An array of tool calls the run step was involved in. These can be associated with one of
-    three types of tools: `code_interpreter`, `retrieval` or `function`.
-    """
-
-
-class RunStepDetailsToolCallsCodeObject(OpenModel):
-    """Details of the Code Interpreter tool call the run step was involved in."""
-
-    __azure_schema__ = "runStepDetailsToolCallsCodeObject"
-
-    id: str
-    """The ID of the tool call."""
-    type: Literal["code_interpreter"]
-    """The type of tool call. This is always going to be `code_interpreter` for this type of tool
-    call.
-    """
-    code_interpreter: RunStepDetailsToolCallsCodeObjectCodeInterpreter
-    """The Code Interpreter tool call definition."""
-
-
-class RunStepDetailsToolCallsCodeObjectCodeInterpreter(OpenModel):
-    """The Code Interpreter tool call definition."""
-
-    __azure_schema__ = (
-        "#/components/schemas/runStepDetailsToolCallsCodeObject/properties/code_interpreter"
-    )
-
-    input: str
-    """The input to the Code Interpreter tool call."""
-    outputs: list[RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem]
-    """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more
-    items, including text (`logs`) or images (`image`). Each of these are represented by a
-    different object type.
-    """
-
-
-class RunStepDetailsToolCallsCodeOutputLogsObject(OpenModel):
-    """Code interpreter log output
-
-    Text output from the Code Interpreter tool call as part of a run step.
-    """
-
-    __azure_schema__ = "runStepDetailsToolCallsCodeOutputLogsObject"
-
-    type: Literal["logs"]
-    """Always `logs`."""
-    logs: str
-    """The text output from the Code Interpreter tool call."""
-
-
-class RunStepDetailsToolCallsCodeOutputImageObject(OpenModel):
-    """Code interpreter image output"""
-
-    __azure_schema__ = "runStepDetailsToolCallsCodeOutputImageObject"
-
-    type: Literal["image"]
-    """Always `image`."""
-    image: RunStepDetailsToolCallsCodeOutputImageObjectImage
-
-
-class RunStepDetailsToolCallsCodeOutputImageObjectImage(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/runStepDetailsToolCallsCodeOutputImageObject/properties/image"
-    )
-
-    file_id: str
-    """The File ID of the image."""
-
-
-class RunStepDetailsToolCallsFileSearchObject(OpenModel):
-    """File search tool call"""
-
-    __azure_schema__ = "runStepDetailsToolCallsFileSearchObject"
-
-    id: str
-    """The ID of the tool call object."""
-    type: Literal["file_search"]
-    """The type of tool call. This is always going to be `file_search` for this type of tool call."""
-    file_search: dict[str, Any]
-    """For now, this is always going to be an empty object."""
-
-
-class RunStepDetailsToolCallsFunctionObject(OpenModel):
-    """Function tool call"""
-
-    __azure_schema__ = "runStepDetailsToolCallsFunctionObject"
-
-    id: str
-    """The ID of the tool call object."""
-    type: Literal["function"]
-    """The type of tool call. This is always going to be `function` for this type of tool call."""
-    function: RunStepDetailsToolCallsFunctionObjectFunction
-    """The definition of the function that was called."""
-
-
-class RunStepDetailsToolCallsFunctionObjectFunction(OpenModel):
-    """The definition of the function that was called."""
-
-    __azure_schema__ = (
-        "#/components/schemas/runStepDetailsToolCallsFunctionObject/properties/function"
-    )
-
-    name: str
-    """The name of the function."""
-    arguments: str
-    """The arguments passed to the function."""
-    output: str | None
-    """The output of the function. This will be `null` if the outputs have not been
-    [submitted](/docs/api-reference/runs/submitToolOutputs) yet.
-    """
-
-
-class RunStepObjectLastError(OpenModel):
-    """The last error associated with this run step. Will be `null` if there are no errors."""
-
-    __azure_schema__ = "#/components/schemas/runStepObject/properties/last_error"
-
-    code: LastErrorCode
-    """One of `server_error` or `rate_limit_exceeded`."""
-    message: str
-    """A human-readable description of the error."""
-
-
-class RunStepDeltaObject(OpenModel):
-    """Run step delta object
-
-    Represents a run step delta i.e. any changed fields on a run step during streaming.
-    """
-
-    __azure_schema__ = "runStepDeltaObject"
-
-    id: str
-    """The identifier of the run step, which can be referenced in API endpoints."""
-    object: RunStepDeltaObjectType
-    """The object type, which is always `thread.run.step.delta`."""
-    delta: RunStepDeltaObjectDelta
-    """The delta containing the fields that have changed on the run step."""
-
-
-class RunStepDeltaObjectDelta(OpenModel):
-    """The delta containing the fields that have changed on the run step."""
-
-    __azure_schema__ = "#/components/schemas/runStepDeltaObject/properties/delta"
-    __azure_non_nullable__ = frozenset({"step_details"})
-
-    step_details: RunStepDeltaObjectDeltaStepDetails | None = None
-    """The details of the run step."""
 
 
 class RunStepDeltaStepDetailsMessageCreationObject(OpenModel):
@@ -4910,28 +5699,89 @@ class RunStepDeltaStepDetailsMessageCreationObject(OpenModel):
     message_creation: RunStepDeltaStepDetailsMessageCreationObjectMessageCreation | None = None
 
 
-class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(OpenModel):
-    __azure_schema__ = "#/components/schemas/runStepDeltaStepDetailsMessageCreationObject/properties/message_creation"
-    __azure_non_nullable__ = frozenset({"message_id"})
+class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(OpenModel):
+    """Code interpreter log output
 
-    message_id: str | None = None
-    """The ID of the message that was created by this run step."""
-
-
-class RunStepDeltaStepDetailsToolCallsObject(OpenModel):
-    """Tool calls
-
-    Details of the tool call.
+    Text output from the Code Interpreter tool call as part of a run step.
     """
 
-    __azure_schema__ = "runStepDeltaStepDetailsToolCallsObject"
-    __azure_non_nullable__ = frozenset({"tool_calls"})
+    __azure_schema__ = "runStepDeltaStepDetailsToolCallsCodeOutputLogsObject"
+    __azure_non_nullable__ = frozenset({"logs"})
 
-    type: Literal["tool_calls"]
-    """Always `tool_calls`."""
-    tool_calls: list[RunStepDeltaStepDetailsToolCallsObjectToolCallsItem] | None = None
-    """An array of tool calls the run step was involved in. These can be associated with one of
-    three types of tools: `code_interpreter`, `file_search` or `function`.
+    index: int
+    """The index of the output in the outputs array."""
+    type: Literal["logs"]
+    """Always `logs`."""
+    logs: str | None = None
+    """The text output from the Code Interpreter tool call."""
+
+
+class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(OpenModel):
+    __azure_schema__ = "#/components/schemas/runStepDeltaStepDetailsToolCallsCodeOutputImageObject/properties/image"
+    __azure_non_nullable__ = frozenset({"file_id"})
+
+    file_id: str | None = None
+    """The file ID of the image."""
+
+
+class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(OpenModel):
+    """Code interpreter image output"""
+
+    __azure_schema__ = "runStepDeltaStepDetailsToolCallsCodeOutputImageObject"
+    __azure_non_nullable__ = frozenset({"image"})
+
+    index: int
+    """The index of the output in the outputs array."""
+    type: Literal["image"]
+    """Always `image`."""
+    image: RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage | None = None
+
+
+class UnknownRunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem(
+    UnknownVariantModel
+):
+    """A `RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem` member whose `type`
+    this version of the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = "#/components/schemas/runStepDeltaStepDetailsToolCallsCodeObject/properties/code_interpreter/properties/outputs/items"
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:logs|image)$)")]
+    """Any `type` except the known ones: logs, image."""
+
+
+RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
+                RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownRunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(OpenModel):
+    """The Code Interpreter tool call definition."""
+
+    __azure_schema__ = "#/components/schemas/runStepDeltaStepDetailsToolCallsCodeObject/properties/code_interpreter"
+    __azure_non_nullable__ = frozenset({"input", "outputs"})
+
+    input: str | None = None
+    """The input to the Code Interpreter tool call."""
+    outputs: list[RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem] | None = (
+        None
+    )
+    """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more
+    items, including text (`logs`) or images (`image`). Each of these are represented by a
+    different object type.
     """
 
 
@@ -4953,61 +5803,6 @@ class RunStepDeltaStepDetailsToolCallsCodeObject(OpenModel):
     """The Code Interpreter tool call definition."""
 
 
-class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(OpenModel):
-    """The Code Interpreter tool call definition."""
-
-    __azure_schema__ = "#/components/schemas/runStepDeltaStepDetailsToolCallsCodeObject/properties/code_interpreter"
-    __azure_non_nullable__ = frozenset({"input", "outputs"})
-
-    input: str | None = None
-    """The input to the Code Interpreter tool call."""
-    outputs: list[RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem] | None = (
-        None
-    )
-    """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more
-    items, including text (`logs`) or images (`image`). Each of these are represented by a
-    different object type.
-    """
-
-
-class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(OpenModel):
-    """Code interpreter log output
-
-    Text output from the Code Interpreter tool call as part of a run step.
-    """
-
-    __azure_schema__ = "runStepDeltaStepDetailsToolCallsCodeOutputLogsObject"
-    __azure_non_nullable__ = frozenset({"logs"})
-
-    index: int
-    """The index of the output in the outputs array."""
-    type: Literal["logs"]
-    """Always `logs`."""
-    logs: str | None = None
-    """The text output from the Code Interpreter tool call."""
-
-
-class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(OpenModel):
-    """Code interpreter image output"""
-
-    __azure_schema__ = "runStepDeltaStepDetailsToolCallsCodeOutputImageObject"
-    __azure_non_nullable__ = frozenset({"image"})
-
-    index: int
-    """The index of the output in the outputs array."""
-    type: Literal["image"]
-    """Always `image`."""
-    image: RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage | None = None
-
-
-class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(OpenModel):
-    __azure_schema__ = "#/components/schemas/runStepDeltaStepDetailsToolCallsCodeOutputImageObject/properties/image"
-    __azure_non_nullable__ = frozenset({"file_id"})
-
-    file_id: str | None = None
-    """The file ID of the image."""
-
-
 class RunStepDeltaStepDetailsToolCallsFileSearchObject(OpenModel):
     """File search tool call"""
 
@@ -5022,6 +5817,22 @@ class RunStepDeltaStepDetailsToolCallsFileSearchObject(OpenModel):
     """The type of tool call. This is always going to be `retrieval` for this type of tool call."""
     file_search: dict[str, Any]
     """For now, this is always going to be an empty object."""
+
+
+class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(OpenModel):
+    """The definition of the function that was called."""
+
+    __azure_schema__ = (
+        "#/components/schemas/runStepDeltaStepDetailsToolCallsFunctionObject/properties/function"
+    )
+    __azure_non_nullable__ = frozenset({"arguments", "name"})
+
+    name: str | None = None
+    """The name of the function."""
+    arguments: str | None = None
+    """The arguments passed to the function."""
+    output: str | None = None
+    """The output of the function. This will be `null` if the outputs have not been submitted yet."""
 
 
 class RunStepDeltaStepDetailsToolCallsFunctionObject(OpenModel):
@@ -5040,20 +5851,110 @@ class RunStepDeltaStepDetailsToolCallsFunctionObject(OpenModel):
     """The definition of the function that was called."""
 
 
-class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(OpenModel):
-    """The definition of the function that was called."""
+class UnknownRunStepDeltaStepDetailsToolCallsObjectToolCallsItem(UnknownVariantModel):
+    """A `RunStepDeltaStepDetailsToolCallsObjectToolCallsItem` member whose `type` this version of
+    the SDK does not know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
 
     __azure_schema__ = (
-        "#/components/schemas/runStepDeltaStepDetailsToolCallsFunctionObject/properties/function"
+        "#/components/schemas/runStepDeltaStepDetailsToolCallsObject/properties/tool_calls/items"
     )
-    __azure_non_nullable__ = frozenset({"arguments", "name"})
 
-    name: str | None = None
-    """The name of the function."""
-    arguments: str | None = None
-    """The arguments passed to the function."""
-    output: str | None = None
-    """The output of the function. This will be `null` if the outputs have not been submitted yet."""
+    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
+    """Any `type` except the known ones: code_interpreter, file_search, function."""
+
+
+RunStepDeltaStepDetailsToolCallsObjectToolCallsItem: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                RunStepDeltaStepDetailsToolCallsCodeObject,
+                RunStepDeltaStepDetailsToolCallsFileSearchObject,
+                RunStepDeltaStepDetailsToolCallsFunctionObject,
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownRunStepDeltaStepDetailsToolCallsObjectToolCallsItem,
+    ],
+    Field(union_mode="left_to_right"),
+]
+
+
+class RunStepDeltaStepDetailsToolCallsObject(OpenModel):
+    """Tool calls
+
+    Details of the tool call.
+    """
+
+    __azure_schema__ = "runStepDeltaStepDetailsToolCallsObject"
+    __azure_non_nullable__ = frozenset({"tool_calls"})
+
+    type: Literal["tool_calls"]
+    """Always `tool_calls`."""
+    tool_calls: list[RunStepDeltaStepDetailsToolCallsObjectToolCallsItem] | None = None
+    """An array of tool calls the run step was involved in. These can be associated with one of
+    three types of tools: `code_interpreter`, `file_search` or `function`.
+    """
+
+
+class UnknownRunStepDeltaObjectDeltaStepDetails(UnknownVariantModel):
+    """A `RunStepDeltaObjectDeltaStepDetails` member whose `type` this version of the SDK does not
+    know.
+
+    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
+    a newer service never breaks parsing; sending one in a request is an error.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/runStepDeltaObject/properties/delta/properties/step_details"
+    )
+
+    type: Annotated[str, Field(pattern=r"^(?!(?:message_creation|tool_calls)$)")]
+    """Any `type` except the known ones: message_creation, tool_calls."""
+
+
+RunStepDeltaObjectDeltaStepDetails: TypeAlias = Annotated[
+    Union[
+        Annotated[
+            Union[
+                RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsObject
+            ],
+            Field(discriminator="type"),
+        ],
+        UnknownRunStepDeltaObjectDeltaStepDetails,
+    ],
+    Field(union_mode="left_to_right"),
+]
+"""The details of the run step."""
+
+
+class RunStepDeltaObjectDelta(OpenModel):
+    """The delta containing the fields that have changed on the run step."""
+
+    __azure_schema__ = "#/components/schemas/runStepDeltaObject/properties/delta"
+    __azure_non_nullable__ = frozenset({"step_details"})
+
+    step_details: RunStepDeltaObjectDeltaStepDetails | None = None
+    """The details of the run step."""
+
+
+class RunStepDeltaObject(OpenModel):
+    """Run step delta object
+
+    Represents a run step delta i.e. any changed fields on a run step during streaming.
+    """
+
+    __azure_schema__ = "runStepDeltaObject"
+
+    id: str
+    """The identifier of the run step, which can be referenced in API endpoints."""
+    object: RunStepDeltaObjectType
+    """The object type, which is always `thread.run.step.delta`."""
+    delta: RunStepDeltaObjectDelta
+    """The delta containing the fields that have changed on the run step."""
 
 
 class ListRunStepsResponse(OpenModel):
@@ -5083,6 +5984,21 @@ class VectorStoreExpirationAfter(OpenModel):
 
     Constraints (documented, not enforced): minimum 1, maximum 365.
     """
+
+
+class VectorStoreObjectFileCounts(OpenModel):
+    __azure_schema__ = "#/components/schemas/vectorStoreObject/properties/file_counts"
+
+    in_progress: int
+    """The number of files that are currently being processed."""
+    completed: int
+    """The number of files that have been successfully processed."""
+    failed: int
+    """The number of files that have failed to process."""
+    cancelled: int
+    """The number of files that were cancelled."""
+    total: int
+    """The total number of files."""
 
 
 class VectorStoreObject(OpenModel):
@@ -5125,21 +6041,6 @@ class VectorStoreObject(OpenModel):
 
     Sent as `bytes`.
     """
-
-
-class VectorStoreObjectFileCounts(OpenModel):
-    __azure_schema__ = "#/components/schemas/vectorStoreObject/properties/file_counts"
-
-    in_progress: int
-    """The number of files that are currently being processed."""
-    completed: int
-    """The number of files that have been successfully processed."""
-    failed: int
-    """The number of files that have failed to process."""
-    cancelled: int
-    """The number of files that were cancelled."""
-    total: int
-    """The total number of files."""
 
 
 class CreateVectorStoreRequest(OpenModel):
@@ -5195,6 +6096,17 @@ class DeleteVectorStoreResponse(OpenModel):
     object: DeleteVectorStoreResponseObject
 
 
+class VectorStoreFileObjectLastError(OpenModel):
+    """The last error associated with this vector store file. Will be `null` if there are no errors."""
+
+    __azure_schema__ = "#/components/schemas/vectorStoreFileObject/properties/last_error"
+
+    code: VectorStoreFileObjectLastErrorCode
+    """One of `server_error` or `rate_limit_exceeded`."""
+    message: str
+    """A human-readable description of the error."""
+
+
 class VectorStoreFileObject(OpenModel):
     """Vector store files
 
@@ -5225,17 +6137,6 @@ class VectorStoreFileObject(OpenModel):
     """The last error associated with this vector store file. Will be `null` if there are no errors."""
 
 
-class VectorStoreFileObjectLastError(OpenModel):
-    """The last error associated with this vector store file. Will be `null` if there are no errors."""
-
-    __azure_schema__ = "#/components/schemas/vectorStoreFileObject/properties/last_error"
-
-    code: VectorStoreFileObjectLastErrorCode
-    """One of `server_error` or `rate_limit_exceeded`."""
-    message: str
-    """A human-readable description of the error."""
-
-
 class CreateVectorStoreFileRequest(OpenModel):
     __azure_schema__ = "createVectorStoreFileRequest"
 
@@ -5263,6 +6164,21 @@ class DeleteVectorStoreFileResponse(OpenModel):
     object: DeleteVectorStoreFileResponseObject
 
 
+class VectorStoreFileBatchObjectFileCounts(OpenModel):
+    __azure_schema__ = "#/components/schemas/vectorStoreFileBatchObject/properties/file_counts"
+
+    in_progress: int
+    """The number of files that are currently being processed."""
+    completed: int
+    """The number of files that have been processed."""
+    failed: int
+    """The number of files that have failed to process."""
+    cancelled: int
+    """The number of files that where cancelled."""
+    total: int
+    """The total number of files."""
+
+
 class VectorStoreFileBatchObject(OpenModel):
     """Vector store file batch
 
@@ -5284,21 +6200,6 @@ class VectorStoreFileBatchObject(OpenModel):
     `cancelled` or `failed`.
     """
     file_counts: VectorStoreFileBatchObjectFileCounts
-
-
-class VectorStoreFileBatchObjectFileCounts(OpenModel):
-    __azure_schema__ = "#/components/schemas/vectorStoreFileBatchObject/properties/file_counts"
-
-    in_progress: int
-    """The number of files that are currently being processed."""
-    completed: int
-    """The number of files that have been processed."""
-    failed: int
-    """The number of files that have failed to process."""
-    cancelled: int
-    """The number of files that where cancelled."""
-    total: int
-    """The total number of files."""
 
 
 class CreateVectorStoreFileBatchRequest(OpenModel):
@@ -5574,6 +6475,16 @@ class DoneEvent(OpenModel):
     data: DoneEventDataEnum
 
 
+class ChatCompletionMessageToolCallChunkFunction(OpenModel):
+    __azure_schema__ = "#/components/schemas/chatCompletionMessageToolCallChunk/properties/function"
+    __azure_non_nullable__ = frozenset({"arguments", "name"})
+
+    name: str | None = None
+    """The name of the function to call."""
+    arguments: str | None = None
+    """A piece of the JSON arguments to call the function with; concatenate the pieces of one index."""
+
+
 class ChatCompletionMessageToolCallChunk(OpenModel):
     """A piece of a tool call in a streamed chat completion delta."""
 
@@ -5589,14 +6500,20 @@ class ChatCompletionMessageToolCallChunk(OpenModel):
     function: ChatCompletionMessageToolCallChunkFunction | None = None
 
 
-class ChatCompletionMessageToolCallChunkFunction(OpenModel):
-    __azure_schema__ = "#/components/schemas/chatCompletionMessageToolCallChunk/properties/function"
+class ChatCompletionStreamResponseDeltaFunctionCall(OpenModel):
+    """Deprecated and replaced by `tool_calls`. A piece of the name and arguments of a function to
+    call.
+    """
+
+    __azure_schema__ = (
+        "#/components/schemas/chatCompletionStreamResponseDelta/properties/function_call"
+    )
     __azure_non_nullable__ = frozenset({"arguments", "name"})
 
     name: str | None = None
     """The name of the function to call."""
     arguments: str | None = None
-    """A piece of the JSON arguments to call the function with; concatenate the pieces of one index."""
+    """A piece of the JSON arguments to call the function with."""
 
 
 class ChatCompletionStreamResponseDelta(OpenModel):
@@ -5624,20 +6541,45 @@ class ChatCompletionStreamResponseDelta(OpenModel):
     """
 
 
-class ChatCompletionStreamResponseDeltaFunctionCall(OpenModel):
-    """Deprecated and replaced by `tool_calls`. A piece of the name and arguments of a function to
-    call.
-    """
+class CreateChatCompletionStreamResponseChoicesItemContentFilterOffsets(OpenModel):
+    """Character offsets of the output that the (asynchronous) content filter has checked."""
 
+    __azure_schema__ = "#/components/schemas/createChatCompletionStreamResponse/properties/choices/items/properties/content_filter_offsets"
+    __azure_non_nullable__ = frozenset({"check_offset", "end_offset", "start_offset"})
+
+    check_offset: int | None = None
+    start_offset: int | None = None
+    end_offset: int | None = None
+
+
+class CreateChatCompletionStreamResponseChoicesItem(OpenModel):
     __azure_schema__ = (
-        "#/components/schemas/chatCompletionStreamResponseDelta/properties/function_call"
+        "#/components/schemas/createChatCompletionStreamResponse/properties/choices/items"
     )
-    __azure_non_nullable__ = frozenset({"arguments", "name"})
+    __azure_non_nullable__ = frozenset(
+        {"content_filter_offsets", "content_filter_results", "delta"}
+    )
 
-    name: str | None = None
-    """The name of the function to call."""
-    arguments: str | None = None
-    """A piece of the JSON arguments to call the function with."""
+    index: int
+    """The index of the choice in the list of choices."""
+    delta: ChatCompletionStreamResponseDelta | None = None
+    """A chat completion delta generated by streamed model responses."""
+    finish_reason: ChatCompletionFinishReason | None = None
+    """Why the model stopped generating tokens; null until the last chunk of the choice."""
+    logprobs: ChatCompletionChoiceLogProbs | None = None
+    """Log probability information for the choice."""
+    content_filter_results: ContentFilterChoiceResults | None = None
+    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
+    has been detected, as well as the severity level (very_low, low, medium, high-scale that
+    determines the intensity and risk level of harmful content) and if it has been filtered or
+    not. Information about third party text and profanity, if it has been detected, and if it has
+    been filtered or not. And information about customer block list, if it has been filtered and
+    its id.
+    """
+    content_filter_offsets: (
+        CreateChatCompletionStreamResponseChoicesItemContentFilterOffsets | None
+    ) = None
+    """Character offsets of the output that the (asynchronous) content filter has checked."""
 
 
 class CreateChatCompletionStreamResponse(OpenModel):
@@ -5675,47 +6617,6 @@ class CreateChatCompletionStreamResponse(OpenModel):
     """
     usage: CompletionUsage | None = None
     """Usage statistics for the completion request."""
-
-
-class CreateChatCompletionStreamResponseChoicesItem(OpenModel):
-    __azure_schema__ = (
-        "#/components/schemas/createChatCompletionStreamResponse/properties/choices/items"
-    )
-    __azure_non_nullable__ = frozenset(
-        {"content_filter_offsets", "content_filter_results", "delta"}
-    )
-
-    index: int
-    """The index of the choice in the list of choices."""
-    delta: ChatCompletionStreamResponseDelta | None = None
-    """A chat completion delta generated by streamed model responses."""
-    finish_reason: ChatCompletionFinishReason | None = None
-    """Why the model stopped generating tokens; null until the last chunk of the choice."""
-    logprobs: ChatCompletionChoiceLogProbs | None = None
-    """Log probability information for the choice."""
-    content_filter_results: ContentFilterChoiceResults | None = None
-    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
-    has been detected, as well as the severity level (very_low, low, medium, high-scale that
-    determines the intensity and risk level of harmful content) and if it has been filtered or
-    not. Information about third party text and profanity, if it has been detected, and if it has
-    been filtered or not. And information about customer block list, if it has been filtered and
-    its id.
-    """
-    content_filter_offsets: (
-        CreateChatCompletionStreamResponseChoicesItemContentFilterOffsets | None
-    ) = None
-    """Character offsets of the output that the (asynchronous) content filter has checked."""
-
-
-class CreateChatCompletionStreamResponseChoicesItemContentFilterOffsets(OpenModel):
-    """Character offsets of the output that the (asynchronous) content filter has checked."""
-
-    __azure_schema__ = "#/components/schemas/createChatCompletionStreamResponse/properties/choices/items/properties/content_filter_offsets"
-    __azure_non_nullable__ = frozenset({"check_offset", "end_offset", "start_offset"})
-
-    check_offset: int | None = None
-    start_offset: int | None = None
-    end_offset: int | None = None
 
 
 class CompletionsCreateRequest(OpenModel):
@@ -5820,20 +6721,14 @@ class CompletionsCreateRequest(OpenModel):
     """
 
 
-class CompletionsCreateResponse(OpenModel):
-    __azure_schema__ = "#/paths/~1deployments~1{deployment-id}~1completions/post/responses/200/content/application~1json/schema"
-    __azure_non_nullable__ = frozenset({"model", "object", "prompt_filter_results", "usage"})
+class CompletionsCreateResponseChoicesItemLogprobs(OpenModel):
+    __azure_schema__ = "#/paths/~1deployments~1{deployment-id}~1completions/post/responses/200/content/application~1json/schema/properties/choices/items/properties/logprobs"
+    __azure_non_nullable__ = frozenset({"text_offset", "token_logprobs", "tokens", "top_logprobs"})
 
-    id: str
-    object: str | None = None
-    created: int
-    model: str | None = None
-    prompt_filter_results: PromptFilterResults | None = None
-    """Content filtering results for zero or more prompts in the request. In a streaming request,
-    results for different prompts may arrive at different times or in different orders.
-    """
-    choices: list[CompletionsCreateResponseChoicesItem]
-    usage: CompletionsCreateResponseUsage | None = None
+    tokens: list[str] | None = None
+    token_logprobs: list[float] | None = None
+    top_logprobs: list[dict[str, float]] | None = None
+    text_offset: list[int] | None = None
 
 
 class CompletionsCreateResponseChoicesItem(OpenModel):
@@ -5854,22 +6749,28 @@ class CompletionsCreateResponseChoicesItem(OpenModel):
     """
 
 
-class CompletionsCreateResponseChoicesItemLogprobs(OpenModel):
-    __azure_schema__ = "#/paths/~1deployments~1{deployment-id}~1completions/post/responses/200/content/application~1json/schema/properties/choices/items/properties/logprobs"
-    __azure_non_nullable__ = frozenset({"text_offset", "token_logprobs", "tokens", "top_logprobs"})
-
-    tokens: list[str] | None = None
-    token_logprobs: list[float] | None = None
-    top_logprobs: list[dict[str, float]] | None = None
-    text_offset: list[int] | None = None
-
-
 class CompletionsCreateResponseUsage(OpenModel):
     __azure_schema__ = "#/paths/~1deployments~1{deployment-id}~1completions/post/responses/200/content/application~1json/schema/properties/usage"
 
     completion_tokens: int
     prompt_tokens: int
     total_tokens: int
+
+
+class CompletionsCreateResponse(OpenModel):
+    __azure_schema__ = "#/paths/~1deployments~1{deployment-id}~1completions/post/responses/200/content/application~1json/schema"
+    __azure_non_nullable__ = frozenset({"model", "object", "prompt_filter_results", "usage"})
+
+    id: str
+    object: str | None = None
+    created: int
+    model: str | None = None
+    prompt_filter_results: PromptFilterResults | None = None
+    """Content filtering results for zero or more prompts in the request. In a streaming request,
+    results for different prompts may arrive at different times or in different orders.
+    """
+    choices: list[CompletionsCreateResponseChoicesItem]
+    usage: CompletionsCreateResponseUsage | None = None
 
 
 class EmbeddingsCreateRequest(OpenModel):
@@ -5900,16 +6801,6 @@ class EmbeddingsCreateRequest(OpenModel):
     """
 
 
-class EmbeddingsCreateResponse(OpenModel):
-    __azure_schema__ = "#/paths/~1deployments~1{deployment-id}~1embeddings/post/responses/200/content/application~1json/schema"
-    __azure_non_nullable__ = frozenset({"model", "object"})
-
-    object: str | None = None
-    model: str | None = None
-    data: list[EmbeddingsCreateResponseDataItem]
-    usage: EmbeddingsCreateResponseUsage
-
-
 class EmbeddingsCreateResponseDataItem(OpenModel):
     __azure_schema__ = "#/paths/~1deployments~1{deployment-id}~1embeddings/post/responses/200/content/application~1json/schema/properties/data/items"
     __azure_non_nullable__ = frozenset({"object"})
@@ -5926,174 +6817,14 @@ class EmbeddingsCreateResponseUsage(OpenModel):
     total_tokens: int
 
 
-class UnknownChatCompletionRequestMessageContentPart(UnknownVariantModel):
-    """A `ChatCompletionRequestMessageContentPart` member whose `type` this version of the SDK does
-    not know.
+class EmbeddingsCreateResponse(OpenModel):
+    __azure_schema__ = "#/paths/~1deployments~1{deployment-id}~1embeddings/post/responses/200/content/application~1json/schema"
+    __azure_non_nullable__ = frozenset({"model", "object"})
 
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "chatCompletionRequestMessageContentPart"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:text|image_url)$)")]
-    """Any `type` except the known ones: text, image_url."""
-
-
-class UnknownChatCompletionRequestMessage(UnknownVariantModel):
-    """A `ChatCompletionRequestMessage` member whose `role` this version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "chatCompletionRequestMessage"
-
-    role: Annotated[str, Field(pattern=r"^(?!(?:system|user|assistant|tool|function)$)")]
-    """Any `role` except the known ones: system, user, assistant, tool, function."""
-
-
-class UnknownAzureSearchChatExtensionParametersAuthentication(UnknownVariantModel):
-    """A `AzureSearchChatExtensionParametersAuthentication` member whose `type` this version of the
-    SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/azureSearchChatExtensionParameters/properties/authentication"
-    )
-
-    type: Annotated[
-        str,
-        Field(
-            pattern=r"^(?!(?:api_key|system_assigned_managed_identity|user_assigned_managed_identity|access_token)$)"
-        ),
-    ]
-    """Any `type` except the known ones: api_key, system_assigned_managed_identity,
-    user_assigned_managed_identity, access_token.
-    """
-
-
-class UnknownOnYourDataEndpointVectorizationSourceAuthentication(UnknownVariantModel):
-    """A `OnYourDataEndpointVectorizationSourceAuthentication` member whose `type` this version of
-    the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/onYourDataEndpointVectorizationSource/allOf/1/properties/authentication"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:api_key|access_token)$)")]
-    """Any `type` except the known ones: api_key, access_token."""
-
-
-class UnknownAzureSearchChatExtensionParametersEmbeddingDependency(UnknownVariantModel):
-    """A `AzureSearchChatExtensionParametersEmbeddingDependency` member whose `type` this version of
-    the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/azureSearchChatExtensionParameters/properties/embedding_dependency"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:endpoint|deployment_name)$)")]
-    """Any `type` except the known ones: endpoint, deployment_name."""
-
-
-class UnknownAzureMachineLearningIndexChatExtensionParametersAuthentication(UnknownVariantModel):
-    """A `AzureMachineLearningIndexChatExtensionParametersAuthentication` member whose `type` this
-    version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/azureMachineLearningIndexChatExtensionParameters/properties/authentication"
-
-    type: Annotated[
-        str,
-        Field(
-            pattern=r"^(?!(?:access_token|system_assigned_managed_identity|user_assigned_managed_identity)$)"
-        ),
-    ]
-    """Any `type` except the known ones: access_token, system_assigned_managed_identity,
-    user_assigned_managed_identity.
-    """
-
-
-class UnknownAzureCosmosDBChatExtensionParametersEmbeddingDependency(UnknownVariantModel):
-    """A `AzureCosmosDBChatExtensionParametersEmbeddingDependency` member whose `type` this version
-    of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/azureCosmosDBChatExtensionParameters/properties/embedding_dependency"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:endpoint|deployment_name)$)")]
-    """Any `type` except the known ones: endpoint, deployment_name."""
-
-
-class UnknownElasticsearchChatExtensionParametersAuthentication(UnknownVariantModel):
-    """A `ElasticsearchChatExtensionParametersAuthentication` member whose `type` this version of
-    the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/elasticsearchChatExtensionParameters/properties/authentication"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:key_and_key_id|encoded_api_key)$)")]
-    """Any `type` except the known ones: key_and_key_id, encoded_api_key."""
-
-
-class UnknownElasticsearchChatExtensionParametersEmbeddingDependency(UnknownVariantModel):
-    """A `ElasticsearchChatExtensionParametersEmbeddingDependency` member whose `type` this version
-    of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/elasticsearchChatExtensionParameters/properties/embedding_dependency"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:endpoint|deployment_name|model_id)$)")]
-    """Any `type` except the known ones: endpoint, deployment_name, model_id."""
-
-
-class UnknownAzureChatExtensionConfiguration(UnknownVariantModel):
-    """A `AzureChatExtensionConfiguration` member whose `type` this version of the SDK does not
-    know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "azureChatExtensionConfiguration"
-
-    type: Annotated[
-        str,
-        Field(
-            pattern=r"^(?!(?:azure_search|azure_ml_index|azure_cosmos_db|elasticsearch|pinecone)$)"
-        ),
-    ]
-    """Any `type` except the known ones: azure_search, azure_ml_index, azure_cosmos_db,
-    elasticsearch, pinecone.
-    """
+    object: str | None = None
+    model: str | None = None
+    data: list[EmbeddingsCreateResponseDataItem]
+    usage: EmbeddingsCreateResponseUsage
 
 
 class UnknownOnYourDataAuthenticationOptions(UnknownVariantModel):
@@ -6129,267 +6860,6 @@ class UnknownOnYourDataVectorizationSource(UnknownVariantModel):
 
     type: Annotated[str, Field(pattern=r"^(?!(?:endpoint|deployment_name|model_id)$)")]
     """Any `type` except the known ones: endpoint, deployment_name, model_id."""
-
-
-class UnknownAssistantObjectToolsItem(UnknownVariantModel):
-    """A `AssistantObjectToolsItem` member whose `type` this version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/assistantObject/properties/tools/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search, function."""
-
-
-class UnknownCreateAssistantRequestToolsItem(UnknownVariantModel):
-    """A `CreateAssistantRequestToolsItem` member whose `type` this version of the SDK does not
-    know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/createAssistantRequest/properties/tools/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search, function."""
-
-
-class UnknownModifyAssistantRequestToolsItem(UnknownVariantModel):
-    """A `ModifyAssistantRequestToolsItem` member whose `type` this version of the SDK does not
-    know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/modifyAssistantRequest/properties/tools/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search, function."""
-
-
-class UnknownRunObjectToolsItem(UnknownVariantModel):
-    """A `RunObjectToolsItem` member whose `type` this version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/runObject/properties/tools/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search, function."""
-
-
-class UnknownCreateMessageRequestAttachmentsItemToolsItem(UnknownVariantModel):
-    """A `CreateMessageRequestAttachmentsItemToolsItem` member whose `type` this version of the SDK
-    does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/createMessageRequest/properties/attachments/items/properties/tools/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search."""
-
-
-class UnknownCreateRunRequestToolsItem(UnknownVariantModel):
-    """A `CreateRunRequestToolsItem` member whose `type` this version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/createRunRequest/properties/tools/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search, function."""
-
-
-class UnknownCreateThreadAndRunRequestToolsItem(UnknownVariantModel):
-    """A `CreateThreadAndRunRequestToolsItem` member whose `type` this version of the SDK does not
-    know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/createThreadAndRunRequest/properties/tools/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search, function."""
-
-
-class UnknownMessageContentTextObjectTextAnnotationsItem(UnknownVariantModel):
-    """A `MessageContentTextObjectTextAnnotationsItem` member whose `type` this version of the SDK
-    does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/messageContentTextObject/properties/text/properties/annotations/items"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:file_citation|file_path)$)")]
-    """Any `type` except the known ones: file_citation, file_path."""
-
-
-class UnknownMessageObjectContentItem(UnknownVariantModel):
-    """A `MessageObjectContentItem` member whose `type` this version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/messageObject/properties/content/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:image_file|text)$)")]
-    """Any `type` except the known ones: image_file, text."""
-
-
-class UnknownMessageObjectAttachmentsItemToolsItem(UnknownVariantModel):
-    """A `MessageObjectAttachmentsItemToolsItem` member whose `type` this version of the SDK does
-    not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/messageObject/properties/attachments/items/properties/tools/items"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search."""
-
-
-class UnknownMessageDeltaContentTextObjectTextAnnotationsItem(UnknownVariantModel):
-    """A `MessageDeltaContentTextObjectTextAnnotationsItem` member whose `type` this version of the
-    SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/messageDeltaContentTextObject/properties/text/properties/annotations/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:file_citation|file_path)$)")]
-    """Any `type` except the known ones: file_citation, file_path."""
-
-
-class UnknownMessageDeltaObjectDeltaContentItem(UnknownVariantModel):
-    """A `MessageDeltaObjectDeltaContentItem` member whose `type` this version of the SDK does not
-    know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/messageDeltaObject/properties/delta/properties/content/items"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:image_file|text)$)")]
-    """Any `type` except the known ones: image_file, text."""
-
-
-class UnknownRunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem(UnknownVariantModel):
-    """A `RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem` member whose `type` this
-    version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/runStepDetailsToolCallsCodeObject/properties/code_interpreter/properties/outputs/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:logs|image)$)")]
-    """Any `type` except the known ones: logs, image."""
-
-
-class UnknownRunStepDetailsToolCallsObjectToolCallsItem(UnknownVariantModel):
-    """A `RunStepDetailsToolCallsObjectToolCallsItem` member whose `type` this version of the SDK
-    does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/runStepDetailsToolCallsObject/properties/tool_calls/items"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search, function."""
-
-
-class UnknownRunStepObjectStepDetails(UnknownVariantModel):
-    """A `RunStepObjectStepDetails` member whose `type` this version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/runStepObject/properties/step_details"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:message_creation|tool_calls)$)")]
-    """Any `type` except the known ones: message_creation, tool_calls."""
-
-
-class UnknownRunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem(
-    UnknownVariantModel
-):
-    """A `RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem` member whose `type`
-    this version of the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = "#/components/schemas/runStepDeltaStepDetailsToolCallsCodeObject/properties/code_interpreter/properties/outputs/items"
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:logs|image)$)")]
-    """Any `type` except the known ones: logs, image."""
-
-
-class UnknownRunStepDeltaStepDetailsToolCallsObjectToolCallsItem(UnknownVariantModel):
-    """A `RunStepDeltaStepDetailsToolCallsObjectToolCallsItem` member whose `type` this version of
-    the SDK does not know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/runStepDeltaStepDetailsToolCallsObject/properties/tool_calls/items"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:code_interpreter|file_search|function)$)")]
-    """Any `type` except the known ones: code_interpreter, file_search, function."""
-
-
-class UnknownRunStepDeltaObjectDeltaStepDetails(UnknownVariantModel):
-    """A `RunStepDeltaObjectDeltaStepDetails` member whose `type` this version of the SDK does not
-    know.
-
-    Every field the service sent is kept (reachable as attributes and through `model_extra`), so
-    a newer service never breaks parsing; sending one in a request is an error.
-    """
-
-    __azure_schema__ = (
-        "#/components/schemas/runStepDeltaObject/properties/delta/properties/step_details"
-    )
-
-    type: Annotated[str, Field(pattern=r"^(?!(?:message_creation|tool_calls)$)")]
-    """Any `type` except the known ones: message_creation, tool_calls."""
 
 
 class UnknownAssistantStreamEvent(UnknownVariantModel):
@@ -6492,190 +6962,6 @@ class UnknownMessageStreamEvent(UnknownVariantModel):
     """
 
 
-ChatCompletionRequestMessage: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                ChatCompletionRequestMessageSystem,
-                ChatCompletionRequestMessageUser,
-                ChatCompletionRequestMessageAssistant,
-                ChatCompletionRequestMessageTool,
-                ChatCompletionRequestMessageFunction,
-            ],
-            Field(discriminator="role"),
-        ],
-        UnknownChatCompletionRequestMessage,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-ChatCompletionRequestMessageContentPart: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                ChatCompletionRequestMessageContentPartText,
-                ChatCompletionRequestMessageContentPartImage,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownChatCompletionRequestMessageContentPart,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-AzureChatExtensionConfiguration: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                AzureSearchChatExtensionConfiguration,
-                AzureMachineLearningIndexChatExtensionConfiguration,
-                AzureCosmosDBChatExtensionConfiguration,
-                ElasticsearchChatExtensionConfiguration,
-                PineconeChatExtensionConfiguration,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownAzureChatExtensionConfiguration,
-    ],
-    Field(union_mode="left_to_right"),
-]
-"""A representation of configuration data for a single Azure OpenAI chat extension. This will be
-used by a chat
-completions request that should use Azure OpenAI chat extensions to augment the response
-behavior.
-The use of this configuration is compatible only with Azure OpenAI.
-"""
-
-
-AzureSearchChatExtensionParametersAuthentication: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                OnYourDataApiKeyAuthenticationOptions,
-                OnYourDataSystemAssignedManagedIdentityAuthenticationOptions,
-                OnYourDataUserAssignedManagedIdentityAuthenticationOptions,
-                OnYourDataAccessTokenAuthenticationOptions,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownAzureSearchChatExtensionParametersAuthentication,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-AzureSearchChatExtensionParametersEmbeddingDependency: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                OnYourDataEndpointVectorizationSource, OnYourDataDeploymentNameVectorizationSource
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownAzureSearchChatExtensionParametersEmbeddingDependency,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-OnYourDataEndpointVectorizationSourceAuthentication: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                OnYourDataApiKeyAuthenticationOptions, OnYourDataAccessTokenAuthenticationOptions
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownOnYourDataEndpointVectorizationSourceAuthentication,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-AzureMachineLearningIndexChatExtensionParametersAuthentication: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                OnYourDataAccessTokenAuthenticationOptions,
-                OnYourDataSystemAssignedManagedIdentityAuthenticationOptions,
-                OnYourDataUserAssignedManagedIdentityAuthenticationOptions,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownAzureMachineLearningIndexChatExtensionParametersAuthentication,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-AzureCosmosDBChatExtensionParametersEmbeddingDependency: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                OnYourDataEndpointVectorizationSource, OnYourDataDeploymentNameVectorizationSource
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownAzureCosmosDBChatExtensionParametersEmbeddingDependency,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-ElasticsearchChatExtensionParametersAuthentication: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                OnYourDataKeyAndKeyIdAuthenticationOptions,
-                OnYourDataEncodedApiKeyAuthenticationOptions,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownElasticsearchChatExtensionParametersAuthentication,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-ElasticsearchChatExtensionParametersEmbeddingDependency: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                OnYourDataEndpointVectorizationSource,
-                OnYourDataDeploymentNameVectorizationSource,
-                OnYourDataModelIdVectorizationSource,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownElasticsearchChatExtensionParametersEmbeddingDependency,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-ChatCompletionToolChoiceOption: TypeAlias = Union[
-    ChatCompletionToolChoiceOptionEnum, ChatCompletionNamedToolChoice
-]
-"""Controls which (if any) function is called by the model. `none` means the model will not call a
-function and instead generates a message. `auto` means the model can pick between generating a
-message or calling a function. Specifying a particular function via `{"type": "function",
-"function": {"name": "my_function"}}` forces the model to call that function.
-"""
-
-
-CreateChatCompletionRequestFunctionCall: TypeAlias = Union[
-    CreateChatCompletionRequestFunctionCallEnum, CreateChatCompletionRequestFunctionCallObject
-]
-"""Deprecated in favor of `tool_choice`. Controls how the model responds to function calls. "none"
-means the model does not call a function, and responds to the end-user. "auto" means the model
-can pick between an end-user or calling a function.  Specifying a particular function via
-`{"name":\\ "my_function"}` forces the model to call that function. "none" is the default when no
-functions are present. "auto" is the default if functions are present.
-"""
-
-
 OnYourDataAuthenticationOptions: TypeAlias = Annotated[
     Union[
         Annotated[
@@ -6714,270 +7000,6 @@ OnYourDataVectorizationSource: TypeAlias = Annotated[
 """An abstract representation of a vectorization source for Azure OpenAI On Your Data with vector
 search.
 """
-
-
-AssistantsApiResponseFormatOption: TypeAlias = Union[
-    AssistantsApiResponseFormatOptionEnum, AssistantsApiResponseFormat
-]
-"""Specifies the format that the model must output. Compatible with GPT-4 Turbo and all GPT-3.5
-Turbo models since `gpt-3.5-turbo-1106`.
-
-Setting to `{ "type": "json_object" }` enables JSON mode, which guarantees the message the model
-generates is valid JSON.
-
-**Important:** when using JSON mode, you **must** also instruct the model to produce JSON
-yourself via a system or user message. Without this, the model may generate an unending stream of
-whitespace until the generation reaches the token limit, resulting in a long-running and
-seemingly "stuck" request. Also note that the message content may be partially cut off if
-`finish_reason="length"`, which indicates the generation exceeded `max_tokens` or the
-conversation exceeded the max context length.
-"""
-
-
-AssistantObjectToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
-            Field(discriminator="type"),
-        ],
-        UnknownAssistantObjectToolsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-CreateAssistantRequestToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
-            Field(discriminator="type"),
-        ],
-        UnknownCreateAssistantRequestToolsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-ModifyAssistantRequestToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
-            Field(discriminator="type"),
-        ],
-        UnknownModifyAssistantRequestToolsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-AssistantsApiToolChoiceOption: TypeAlias = Union[
-    AssistantsApiToolChoiceOptionEnum, AssistantsNamedToolChoice
-]
-"""Controls which (if any) tool is called by the model.
-`none` means the model will not call any tools and instead generates a message.
-`auto` is the default value and means the model can pick between generating a message or calling
-a tool.
-Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function":
-{"name": "my_function"}}` forces the model to call that tool.
-"""
-
-
-RunObjectToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
-            Field(discriminator="type"),
-        ],
-        UnknownRunObjectToolsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-CreateMessageRequestAttachmentsItemToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[Union[AssistantToolsCode, AssistantToolsFileSearch], Field(discriminator="type")],
-        UnknownCreateMessageRequestAttachmentsItemToolsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-CreateRunRequestToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
-            Field(discriminator="type"),
-        ],
-        UnknownCreateRunRequestToolsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-CreateThreadAndRunRequestToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
-            Field(discriminator="type"),
-        ],
-        UnknownCreateThreadAndRunRequestToolsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-MessageObjectContentItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[MessageContentImageFileObject, MessageContentTextObject],
-            Field(discriminator="type"),
-        ],
-        UnknownMessageObjectContentItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-MessageContentTextObjectTextAnnotationsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                MessageContentTextAnnotationsFileCitationObject,
-                MessageContentTextAnnotationsFilePathObject,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownMessageContentTextObjectTextAnnotationsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-MessageObjectAttachmentsItemToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[Union[AssistantToolsCode, AssistantToolsFileSearch], Field(discriminator="type")],
-        UnknownMessageObjectAttachmentsItemToolsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-MessageDeltaObjectDeltaContentItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[MessageDeltaContentImageFileObject, MessageDeltaContentTextObject],
-            Field(discriminator="type"),
-        ],
-        UnknownMessageDeltaObjectDeltaContentItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-MessageDeltaContentTextObjectTextAnnotationsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                MessageDeltaContentTextAnnotationsFileCitationObject,
-                MessageDeltaContentTextAnnotationsFilePathObject,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownMessageDeltaContentTextObjectTextAnnotationsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-RunStepObjectStepDetails: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsObject],
-            Field(discriminator="type"),
-        ],
-        UnknownRunStepObjectStepDetails,
-    ],
-    Field(union_mode="left_to_right"),
-]
-"""The details of the run step."""
-
-
-RunStepDetailsToolCallsObjectToolCallsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                RunStepDetailsToolCallsCodeObject,
-                RunStepDetailsToolCallsFileSearchObject,
-                RunStepDetailsToolCallsFunctionObject,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownRunStepDetailsToolCallsObjectToolCallsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                RunStepDetailsToolCallsCodeOutputLogsObject,
-                RunStepDetailsToolCallsCodeOutputImageObject,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownRunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-RunStepDeltaObjectDeltaStepDetails: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsObject
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownRunStepDeltaObjectDeltaStepDetails,
-    ],
-    Field(union_mode="left_to_right"),
-]
-"""The details of the run step."""
-
-
-RunStepDeltaStepDetailsToolCallsObjectToolCallsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                RunStepDeltaStepDetailsToolCallsCodeObject,
-                RunStepDeltaStepDetailsToolCallsFileSearchObject,
-                RunStepDeltaStepDetailsToolCallsFunctionObject,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownRunStepDeltaStepDetailsToolCallsObjectToolCallsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
-
-
-RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
-                RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownRunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem,
-    ],
-    Field(union_mode="left_to_right"),
-]
 
 
 AssistantStreamEvent: TypeAlias = Annotated[
@@ -7106,27 +7128,3 @@ TranscriptionsCreateResponse: TypeAlias = Union[AudioResponse, AudioVerboseRespo
 
 
 TranslationsCreateResponse: TypeAlias = Union[AudioResponse, AudioVerboseResponse]
-
-
-PromptFilterResults: TypeAlias = list[PromptFilterResult]
-"""Content filtering results for zero or more prompts in the request. In a streaming request,
-results for different prompts may arrive at different times or in different orders.
-"""
-
-
-ChatCompletionFunctionParameters: TypeAlias = dict[str, Any]
-"""The parameters the functions accepts, described as a JSON Schema object. See the
-[guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
-reference](https://json-schema.org/understanding-json-schema/) for documentation about the
-format.
-"""
-
-
-FunctionParameters: TypeAlias = dict[str, Any]
-"""The parameters the functions accepts, described as a JSON Schema object. See the
-guide](/docs/guides/text-generation/function-calling) for examples, and the [JSON Schema
-reference](https://json-schema.org/understanding-json-schema/) for documentation about the
-format.
-
-Omitting `parameters` defines a function with an empty parameter list.
-"""
