@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 API_VERSION = "2024-05-01-preview"
+BASE_ENDPOINT = "https://example-resource.openai.azure.com"
 ROOT = Path(__file__).resolve().parents[2]
 
 

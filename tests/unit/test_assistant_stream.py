@@ -1056,3 +1056,22 @@ def test_assistant_stream_event_alias_is_exported() -> None:
         getattr(models, cls) for name, cls in STREAM_EVENTS.items() if name not in ("error", "done")
     }
     assert members == expected | {UnknownStreamEvent}
+
+
+def test_trio_stream_with_handler(mock_api: respx.MockRouter) -> None:
+    import trio
+    from _assistants_support import BASE_ENDPOINT
+
+    mock_api.post(RUNS_PATH).mock(return_value=sse_response(sse_body(full_events())))
+    recorder = AsyncRecorder()
+
+    async def main() -> str:
+        async with AsyncAzureOpenAI(endpoint=BASE_ENDPOINT, api_key="k") as client:
+            async with client.threads.runs.stream(
+                THREAD, assistant_id="asst_abc123", event_handler=recorder
+            ) as stream:
+                await stream.until_done()
+            return str((await stream.final_run()).status)
+
+    assert trio.run(main) == "completed"
+    assert without_events(recorder.calls) == EXPECTED_FULL_CALLS
