@@ -1,0 +1,88 @@
+"""The package's public names: complete, importable, and cheap to import."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import azure_oai_preview
+
+PUBLIC = sorted(set(azure_oai_preview.__all__))
+
+
+def test_all_matches_the_lazy_exports() -> None:
+    assert len(azure_oai_preview.__all__) == len(PUBLIC), "duplicates in __all__"
+    assert set(azure_oai_preview.__all__) == set(azure_oai_preview._EXPORTS) | {"__version__"}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_every_public_name_imports(name: str) -> None:
+    value = getattr(azure_oai_preview, name)
+    assert value is not None
+    if name == "__version__":
+        assert isinstance(value, str)
+        return
+    module = importlib.import_module(azure_oai_preview._EXPORTS[name], "azure_oai_preview")
+    assert value is (module if name == "models" else getattr(module, name))
+    namespace: dict[str, object] = {}
+    exec(f"from azure_oai_preview import {name}", namespace)
+    assert namespace[name] is value
+
+
+def test_dir_lists_the_public_names() -> None:
+    assert set(PUBLIC) <= set(dir(azure_oai_preview))
+
+
+def test_unknown_names_raise_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = azure_oai_preview.no_such_name  # type: ignore[attr-defined]
+
+
+def test_every_exported_error_belongs_to_the_hierarchy() -> None:
+    base = azure_oai_preview.AzureOpenAIError
+    errors = [name for name in PUBLIC if name.endswith("Error")]
+    assert len(errors) > 10
+    for name in errors:
+        assert issubclass(getattr(azure_oai_preview, name), base), name
+
+
+def _imported_after(statement: str) -> list[str]:
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        {statement}
+        print(json.dumps(sorted(sys.modules)))
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    return json.loads(completed.stdout)
+
+
+HEAVY = ("httpx", "pydantic", "pydantic_core", "anyio", "azure_oai_preview.models._generated")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["import azure_oai_preview", "from azure_oai_preview import AzureOpenAI, AsyncAzureOpenAI"],
+)
+def test_importing_the_package_is_cheap(statement: str) -> None:
+    modules = _imported_after(statement)
+    assert "azure_oai_preview" in modules
+    loaded = [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY]
+    assert loaded == []
+
+
+def test_building_a_client_loads_the_http_stack() -> None:
+    # The control for the test above: the same probe does see httpx once it is needed.
+    modules = _imported_after(
+        "from azure_oai_preview import AzureOpenAI; "
+        "AzureOpenAI('https://r.openai.azure.com', api_key='k')"
+    )
+    assert "httpx" in modules

@@ -1,0 +1,245 @@
+"""Keys and tokens never show up in a repr, a log record or an exception, nor at another host."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from _support import (
+    USER_MESSAGES,
+    FakeAsyncCredential,
+    FakeCredential,
+    chat_chunk,
+    chat_completion,
+    error_body,
+    sse,
+    sse_response,
+)
+from conftest import API_KEY, ENDPOINT
+
+from azure_oai_preview import (
+    APIConnectionError,
+    AsyncAzureOpenAI,
+    AuthenticationError,
+    AzureOpenAI,
+    AzureOpenAIError,
+    ContentFilterError,
+    IncompleteStreamError,
+    InternalServerError,
+)
+
+CHAT_PATH = "/deployments/gpt-4o/chat/completions"
+TOKEN_PREFIX = "eyJ0eXAi-secret-token"
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _texts_of(error: BaseException) -> list[str]:
+    texts: list[str] = []
+    for link in _chain(error):
+        texts += [str(link), repr(link), repr(link.args)]
+    return texts
+
+
+def _log_texts(caplog: pytest.LogCaptureFixture) -> list[str]:
+    texts = [caplog.text]
+    for record in caplog.records:
+        texts += [record.getMessage(), repr(record.args), record.exc_text or ""]
+    return texts
+
+
+def _assert_absent(secret: str, texts: list[str]) -> None:
+    leaking = [text for text in texts if secret in text]
+    assert leaking == []
+
+
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG)  # every logger: ours, httpx, httpcore, asyncio
+    return caplog
+
+
+def _run_a_troubled_session(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> list[AzureOpenAIError]:
+    """Successes, retries, connection errors, status errors and a broken stream."""
+    mock_api.post(CHAT_PATH).mock(
+        side_effect=[
+            httpx.Response(
+                429, headers={"retry-after-ms": "5"}, json=error_body("429", "slow down")
+            ),
+            httpx.ConnectError("connection refused"),
+            httpx.Response(200, json=chat_completion(), headers={"apim-request-id": "ok-1"}),
+        ]
+    )
+    client.chat.completions.create(messages=USER_MESSAGES)
+
+    errors: list[AzureOpenAIError] = []
+    mock_api.post("/deployments/down/chat/completions").respond(503, text="<html>down</html>")
+    mock_api.post("/deployments/refused/chat/completions").mock(
+        side_effect=httpx.ConnectError("refused")
+    )
+    mock_api.post("/deployments/denied/chat/completions").respond(
+        401,
+        json=error_body(
+            "401", "Access denied due to invalid subscription key or wrong API endpoint."
+        ),
+    )
+    mock_api.post("/deployments/filtered/chat/completions").respond(
+        400,
+        json=error_body(
+            "content_filter",
+            "filtered",
+            innererror={
+                "code": "ResponsibleAIPolicyViolation",
+                "content_filter_result": {"jailbreak": {"filtered": True, "detected": True}},
+            },
+        ),
+    )
+    for deployment, expected in (
+        ("down", InternalServerError),
+        ("refused", APIConnectionError),
+        ("denied", AuthenticationError),
+        ("filtered", ContentFilterError),
+    ):
+        with pytest.raises(expected) as info:
+            client.chat.completions.create(deployment=deployment, messages=USER_MESSAGES)
+        errors.append(info.value)
+
+    body = sse(chat_chunk({"content": "partial"}), done=False)
+    mock_api.post("/deployments/stream/chat/completions").mock(
+        side_effect=lambda request: sse_response(body)[0]
+    )
+    with pytest.raises(IncompleteStreamError) as broken:
+        list(
+            client.chat.completions.create(deployment="stream", messages=USER_MESSAGES, stream=True)
+        )
+    errors.append(broken.value)
+    return errors
+
+
+def test_api_key_is_in_no_log_record_or_error_over_a_whole_session(
+    client: AzureOpenAI, mock_api: respx.MockRouter, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    errors = _run_a_troubled_session(client, mock_api)
+
+    assert any(r.name == "azure_oai_preview" for r in debug_logs.records)  # logging did happen
+    _assert_absent(API_KEY, _log_texts(debug_logs))
+    for error in errors:
+        _assert_absent(API_KEY, _texts_of(error))
+    # ... while the key was in fact sent on every request.
+    assert all(call.request.headers["api-key"] == API_KEY for call in mock_api.calls)
+
+
+def test_bearer_token_is_in_no_log_record_or_error_over_a_whole_session(
+    mock_api: respx.MockRouter, sleeps: list[float], debug_logs: pytest.LogCaptureFixture
+) -> None:
+    credential = FakeCredential(3600)
+    with AzureOpenAI(ENDPOINT, credential=credential, deployment="gpt-4o") as client:
+        errors = _run_a_troubled_session(client, mock_api)
+        texts = [repr(client), str(client), repr(client._core.auth), repr(vars(client))]
+
+    assert credential.calls == 1
+    _assert_absent(TOKEN_PREFIX, _log_texts(debug_logs) + texts)
+    for error in errors:
+        _assert_absent(TOKEN_PREFIX, _texts_of(error))
+    assert all(
+        call.request.headers["authorization"].startswith(f"Bearer {TOKEN_PREFIX}")
+        for call in mock_api.calls
+    )
+
+
+async def test_async_session_logs_and_errors_carry_no_token(
+    mock_api: respx.MockRouter, sleeps: list[float], debug_logs: pytest.LogCaptureFixture
+) -> None:
+    mock_api.post(CHAT_PATH).mock(
+        side_effect=[httpx.Response(503), httpx.Response(401, json=error_body("401", "expired"))]
+    )
+    credential = FakeAsyncCredential(delay=0)
+    async with AsyncAzureOpenAI(ENDPOINT, credential=credential, deployment="gpt-4o") as client:
+        with pytest.raises(AuthenticationError) as info:
+            await client.chat.completions.create(messages=USER_MESSAGES)
+        texts = [repr(client), repr(client.with_options(max_retries=0)), repr(client._core.auth)]
+
+    _assert_absent(TOKEN_PREFIX, _log_texts(debug_logs) + texts + _texts_of(info.value))
+
+
+@pytest.mark.parametrize("client_type", [AzureOpenAI, AsyncAzureOpenAI])
+def test_reprs_never_show_the_key(client_type: type[Any]) -> None:
+    client = client_type(ENDPOINT, api_key=API_KEY, deployment="gpt-4o")
+    copy = client.with_options(max_retries=0)
+    shown = [
+        repr(client),
+        str(client),
+        repr(copy),
+        repr(vars(client)),
+        repr(client._core.auth),
+        str(client._core.auth),
+        repr(client.with_raw_response),
+        repr(client.chat.completions),
+        repr(client.audio.speech),
+    ]
+    _assert_absent(API_KEY, shown)
+    assert "example-resource.openai.azure.com" in repr(client)
+
+
+def test_provider_token_is_not_in_the_clients_repr(mock_api: respx.MockRouter) -> None:
+    mock_api.post(CHAT_PATH).respond(200, json=chat_completion())
+
+    def provider() -> str:
+        return TOKEN_PREFIX + "-provided"
+
+    with AzureOpenAI(ENDPOINT, azure_ad_token_provider=provider, deployment="gpt-4o") as client:
+        client.chat.completions.create(messages=USER_MESSAGES)
+        _assert_absent(TOKEN_PREFIX, [repr(client), repr(client._core.auth)])
+
+
+@pytest.mark.parametrize("auth", ["api_key", "credential"])
+def test_nothing_secret_reaches_another_host_after_a_redirect(
+    auth: str, mock_api: respx.MockRouter
+) -> None:
+    mock_api.post(CHAT_PATH).respond(
+        302, headers={"location": "https://attacker.example.org/collect"}
+    )
+    moved = mock_api.get("https://attacker.example.org/collect").respond(
+        200, json=chat_completion()
+    )
+    options: dict[str, Any] = (
+        {"api_key": API_KEY} if auth == "api_key" else {"credential": FakeCredential()}
+    )
+
+    with AzureOpenAI(ENDPOINT, deployment="gpt-4o", **options) as client:
+        client.chat.completions.create(messages=USER_MESSAGES)
+
+    request = moved.calls.last.request
+    values = [value for _, value in request.headers.multi_items()]
+    _assert_absent(API_KEY, values)
+    _assert_absent(TOKEN_PREFIX, values)
+    _assert_absent(API_KEY, [str(request.url)])
+
+
+def test_no_secret_in_errors_raised_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AZURE_OPENAI_ENDPOINT", raising=False)
+    failures: list[BaseException] = []
+    for options in (
+        {"endpoint": "http://plain.example.com", "api_key": API_KEY},
+        {"endpoint": ENDPOINT, "api_key": API_KEY, "credential": FakeCredential()},
+        {"api_key": API_KEY},
+        {"endpoint": ENDPOINT, "api_key": API_KEY, "max_retries": -1},
+    ):
+        with pytest.raises(ValueError) as info:  # noqa: PT011 - the message is what is checked
+            AzureOpenAI(**options)
+        failures.append(info.value)
+    for failure in failures:
+        _assert_absent(API_KEY, _texts_of(failure))
