@@ -251,35 +251,16 @@ class EventDecoder:
         return _lenient(event_type, {"event": name, "data": _json_or_text(data)})
 
 
-_all_models_built = False
-
-
 def _lenient(tp: Any, data: Any, *, partial: bool = False) -> Any:
-    """``parse_python`` for the rare off-spec path.
-
-    The lenient parser walks ``model_fields`` of nested models, which only hold resolved
-    types once a model is built; the generated models defer building, so they are all
-    built here first (once per process, ~0.2 s, never on the conforming fast path).
+    """``parse_python`` for the rare off-spec path (the fast path validates JSON directly).
 
     ``partial`` is for snapshots of objects still being streamed: a required field that has
     not arrived yet is expected there, not a deviation of the service, so nothing is logged.
     """
-    global _all_models_built
     try:
         return adapter_for(tp).validate_python(data)
     except ValidationError:
         pass
-    if not _all_models_built:
-        from pydantic import BaseModel
-
-        from .models import _generated
-
-        for name in _generated.__all__:
-            value = getattr(_generated, name)
-            built = getattr(value, "__pydantic_complete__", True)
-            if not built and isinstance(value, type) and issubclass(value, BaseModel):
-                value.model_rebuild()
-        _all_models_built = True
     if partial:
         return _deviations._lenient(tp, data, (), [])  # pyright: ignore[reportPrivateUsage]
     return parse_python(tp, data)
