@@ -8,11 +8,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import httpx
 
-from ._exceptions import request_id_of
+from ._exceptions import IncompleteStreamError, request_id_of
 
 if TYPE_CHECKING:
-    import httpx
     from typing_extensions import Self
 
     from ._call import Call
@@ -35,6 +35,12 @@ class _BinaryInfo:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} content_type={self.content_type!r}>"
 
+    def _broken(self, exc: httpx.TransportError) -> IncompleteStreamError:
+        return IncompleteStreamError(
+            f"the connection broke while reading the body ({type(exc).__name__}); it is incomplete",
+            request_id=self.request_id,
+        )
+
 
 class BinaryResponse(_BinaryInfo):
     """An open binary response: :meth:`read` it whole, :meth:`iter_bytes` it, or
@@ -48,6 +54,8 @@ class BinaryResponse(_BinaryInfo):
         """All the bytes (reads the rest of the body)."""
         try:
             return self.response.read()
+        except httpx.TransportError as exc:
+            raise self._broken(exc) from exc
         finally:
             self.response.close()
 
@@ -55,6 +63,8 @@ class BinaryResponse(_BinaryInfo):
         """The body in chunks as they arrive."""
         try:
             yield from self.response.iter_bytes(chunk_size)
+        except httpx.TransportError as exc:
+            raise self._broken(exc) from exc
         finally:
             self.response.close()
 
@@ -90,6 +100,8 @@ class AsyncBinaryResponse(_BinaryInfo):
     async def read(self) -> bytes:
         try:
             return await self.response.aread()
+        except httpx.TransportError as exc:
+            raise self._broken(exc) from exc
         finally:
             await self.response.aclose()
 
@@ -97,6 +109,8 @@ class AsyncBinaryResponse(_BinaryInfo):
         try:
             async for chunk in self.response.aiter_bytes(chunk_size):
                 yield chunk
+        except httpx.TransportError as exc:
+            raise self._broken(exc) from exc
         finally:
             await self.response.aclose()
 
