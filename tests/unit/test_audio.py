@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
-from _support import file_part, form_fields, multipart_parts, request_json
+from _support import ChunkedStream, consume, file_part, form_fields, multipart_parts, request_json
 from conftest import API_KEY, ENDPOINT
 
 from azure_oai_preview import (
@@ -20,6 +21,7 @@ from azure_oai_preview import (
     AsyncBinaryResponse,
     AzureOpenAI,
     BinaryResponse,
+    IncompleteStreamError,
 )
 from azure_oai_preview.models import AudioResponse, AudioVerboseResponse
 
@@ -459,3 +461,48 @@ def test_speech_rejects_an_unknown_voice_before_any_request(
     with pytest.raises(ValueError, match="voice"):
         client.audio.speech.create(input="Hello!", voice="robot")  # type: ignore[arg-type]
     assert not route.called
+
+
+def _broken_speech(mock_api: respx.MockRouter) -> None:
+    mock_api.post(SPEECH).mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            headers={"content-type": "audio/mpeg", "apim-request-id": "tts-cut"},
+            stream=ChunkedStream(
+                [MP3[:1000], MP3[1000:2000]], error=httpx.ReadError("connection reset")
+            ),
+        )
+    )
+
+
+@pytest.mark.parametrize("how", ["read", "iter_bytes", "write_to_file"])
+def test_speech_download_cut_short_is_a_typed_error(
+    how: str, tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _broken_speech(mock_api)
+    audio = client.audio.speech.create(input="Hello!", voice="alloy")
+    received: list[bytes] = []
+    actions: dict[str, Callable[[], object]] = {
+        "read": audio.read,
+        "iter_bytes": lambda: consume(audio.iter_bytes(), received),
+        "write_to_file": lambda: audio.write_to_file(tmp_path / "cut.mp3"),
+    }
+    with pytest.raises(IncompleteStreamError) as info:
+        actions[how]()
+    assert info.value.request_id == "tts-cut"
+    assert isinstance(info.value.__cause__, httpx.ReadError)
+    assert audio.response.is_closed
+    if how == "iter_bytes":
+        assert b"".join(received) == MP3[:2000]
+
+
+async def test_async_speech_download_cut_short_is_a_typed_error(
+    tmp_path: Path, async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _broken_speech(mock_api)
+    audio = await async_client.audio.speech.create(input="Hello!", voice="alloy")
+    with pytest.raises(IncompleteStreamError):
+        await audio.read()
+    again = await async_client.audio.speech.create(input="Hello!", voice="alloy")
+    with pytest.raises(IncompleteStreamError):
+        await again.write_to_file(tmp_path / "cut.mp3")
