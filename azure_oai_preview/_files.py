@@ -3,7 +3,8 @@
 A file can be given as a path, raw bytes, a binary file object, or a tuple
 ``(filename, content)`` / ``(filename, content, content_type)``. Paths and file objects are
 streamed by httpx in chunks, never read whole into memory; a path is opened only when the
-upload starts and closed when it has been read, so a retry simply reads it again.
+upload starts and closed when it has been read, so a retry simply reads it again. A
+non-seekable file object (a pipe) keeps a copy of what it sent, so a retry resends it whole.
 """
 
 from __future__ import annotations
@@ -73,6 +74,61 @@ class _LazyPathFile(io.RawIOBase):
         super().close()
 
 
+class _ReplayableReader(io.RawIOBase):
+    """Makes a non-seekable binary stream (a pipe, a socket) safe to send more than once.
+
+    The first pass reads the source in the chunks httpx asks for and keeps a copy of what
+    went out, so that a retry (or a 307/308 redirect) can send the same bytes again instead
+    of an empty file. The copy is bounded in practice by the service's upload limit (25 MB
+    for audio); seekable sources never get one.
+    """
+
+    def __init__(self, source: IO[bytes]) -> None:
+        super().__init__()
+        self._source = source
+        self._sent = bytearray()
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._position < len(self._sent):
+            end = len(self._sent) if size < 0 else min(len(self._sent), self._position + size)
+            data = bytes(self._sent[self._position : end])
+        else:
+            data = self._source.read(size)
+            self._sent += data
+        self._position += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        # Only rewinding to what was already read is possible; the total length is unknown
+        # (so httpx sends the body chunked, as it would for the source itself).
+        if whence == io.SEEK_SET and 0 <= offset <= len(self._sent):
+            self._position = offset
+            return offset
+        if whence == io.SEEK_CUR and offset == 0:
+            return self._position
+        raise io.UnsupportedOperation("a non-seekable upload can only be rewound")
+
+    def tell(self) -> int:
+        return self._position
+
+
+def _is_seekable(value: Any) -> bool:
+    seekable = getattr(value, "seekable", None)
+    if callable(seekable):
+        try:
+            return bool(seekable())
+        except (OSError, ValueError):
+            return False
+    return callable(getattr(value, "seek", None))
+
+
 def _is_path(value: object) -> bool:
     return isinstance(value, str | os.PathLike)
 
@@ -83,7 +139,9 @@ def _content(value: Any) -> Any:
     if isinstance(value, bytes | bytearray):
         return bytes(value)
     if hasattr(value, "read"):
-        return value
+        if isinstance(value, io.TextIOBase) or _is_seekable(value):
+            return value  # httpx rewinds these itself (and rejects text mode clearly)
+        return _ReplayableReader(value)
     raise TypeError(
         f"a file must be a path, bytes, a binary file object or a (filename, content) tuple; got {type(value).__name__}"
     )
