@@ -506,3 +506,42 @@ async def test_async_speech_download_cut_short_is_a_typed_error(
     again = await async_client.audio.speech.create(input="Hello!", voice="alloy")
     with pytest.raises(IncompleteStreamError):
         await again.write_to_file(tmp_path / "cut.mp3")
+
+
+class PipeFile(CountingFile):
+    """A file object that cannot seek, like a pipe or a socket's reader."""
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        raise io.UnsupportedOperation("seek")
+
+    def tell(self) -> int:
+        raise io.UnsupportedOperation("tell")
+
+
+def test_a_retry_resends_a_non_seekable_file_in_full(
+    client: AzureOpenAI, mock_api: respx.MockRouter, sleeps: list[float]
+) -> None:
+    data = os.urandom(300_000)
+    pipe = PipeFile(data)
+    route = mock_api.post(TRANSCRIBE).mock(
+        side_effect=[httpx.Response(503), httpx.Response(200, json={"text": "ok"})]
+    )
+
+    client.audio.transcriptions.create(file=("live.wav", pipe))
+
+    assert route.call_count == 2
+    assert [file_part(call.request).data for call in route.calls] == [data, data]
+    assert all(0 < size <= 1024 * 1024 for size in pipe.reads)  # still read in chunks
+
+
+def test_a_non_seekable_file_is_sent_once_when_all_goes_well(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    data = os.urandom(100_000)
+    route = mock_api.post(TRANSCRIBE).respond(200, json={"text": "ok"})
+    client.audio.transcriptions.create(file=("live.wav", PipeFile(data), "audio/wav"))
+    part = file_part(route.calls.last.request)
+    assert (part.filename, part.content_type, part.data) == ("live.wav", "audio/wav", data)
