@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -576,3 +577,22 @@ def test_raw_stream_response(client: AzureOpenAI, mock_api: respx.MockRouter) ->
     assert raw.headers["x-ratelimit-remaining-requests"] == "9"
     with raw.parse() as stream:
         assert list(stream.text_deltas()) == ["Hello", ", world"]
+
+
+def test_async_stream_under_trio() -> None:
+    async def scenario() -> None:
+        body = sse(*GREETING, *TOOL_STREAM[1:])
+        with respx.mock(base_url=BASE_URL) as router:
+            router.post(CHAT_PATH).mock(
+                side_effect=lambda request: sse_response(body, chunk_size=13)[0]
+            )
+            async with AsyncAzureOpenAI(ENDPOINT, api_key=API_KEY, deployment="gpt-4o") as client:
+                stream = await client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+                async with stream:
+                    final = await stream.get_final_completion()
+        message = final.choices[0].message
+        assert message is not None
+        assert message.content == "Hello, world"
+        assert [call.id for call in message.tool_calls or []] == ["call_a", "call_b"]
+
+    anyio.run(scenario, backend="trio")
