@@ -91,7 +91,12 @@ def _build_config(
         )
     url = httpx.URL(endpoint.strip())
     if url.scheme not in ("https", "http") or not url.host:
-        raise ValueError(f"endpoint must be an https:// URL with a host, got {endpoint!r}")
+        # The value is not echoed: a key passed as the (positional) endpoint by mistake
+        # would otherwise end up in the message.
+        raise ValueError(
+            "endpoint must be an https:// URL with a host, "
+            "like 'https://<resource>.openai.azure.com'"
+        )
     if url.scheme == "http" and not allow_insecure_http:
         raise ValueError(
             "refusing to send credentials over plain http:// to "
