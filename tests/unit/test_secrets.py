@@ -237,6 +237,8 @@ def test_no_secret_in_errors_raised_at_construction(monkeypatch: pytest.MonkeyPa
         {"endpoint": ENDPOINT, "api_key": API_KEY, "credential": FakeCredential()},
         {"api_key": API_KEY},
         {"endpoint": ENDPOINT, "api_key": API_KEY, "max_retries": -1},
+        {"endpoint": API_KEY},  # the key passed positionally, as the endpoint, by mistake
+        {"endpoint": API_KEY, "api_key": API_KEY},
     ):
         with pytest.raises(ValueError) as info:  # noqa: PT011 - the message is what is checked
             AzureOpenAI(**options)
