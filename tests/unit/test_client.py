@@ -607,3 +607,30 @@ def test_raw_view_of_a_copy_uses_the_copys_options(
     )
     assert raw.status_code == 200
     assert route.called
+
+
+def test_default_timeout_is_long_to_read_and_short_to_connect(
+    client: AzureOpenAI, chat_route: respx.Route
+) -> None:
+    client.chat.completions.create(messages=USER_MESSAGES)
+    timeout = chat_route.calls.last.request.extensions["timeout"]
+    assert timeout["connect"] == 10
+    assert timeout["read"] == 600
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (30, httpx.Timeout(30)),
+        (None, httpx.Timeout(None)),
+        (httpx.Timeout(5, read=90), httpx.Timeout(5, read=90)),
+    ],
+)
+def test_client_timeout_applies_to_requests(
+    given: Any, expected: httpx.Timeout, mock_api: respx.MockRouter
+) -> None:
+    route = mock_api.post(CHAT_PATH).respond(200, json=chat_completion())
+    with AzureOpenAI(ENDPOINT, api_key=API_KEY, deployment="gpt-4o", timeout=given) as client:
+        client.chat.completions.create(messages=USER_MESSAGES)
+        assert client.timeout == expected
+    assert route.calls.last.request.extensions["timeout"] == expected.as_dict()
