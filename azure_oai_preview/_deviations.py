@@ -1,6 +1,6 @@
 """Parsing responses that do not match the spec, without crashing and without losing data.
 
-The fast path is a single pydantic ``validate_json`` call in Rust. Only when that fails
+The fast path is a single strict pydantic ``validate_json`` call in Rust. Only when that fails
 (the service sent something the spec - even after our declared transforms - says it
 cannot) do we fall back to a lenient, field-by-field parse: everything that conforms is
 typed as usual, every value that does not is kept exactly as received (the raw JSON value
@@ -77,15 +77,31 @@ def adapter_for(tp: Any) -> TypeAdapter[Any]:
     return entry[1]
 
 
+# Responses are validated in strict mode: a JSON string where the spec says integer is a
+# deviation to keep and report, not something to coerce silently. (Strict JSON validation
+# still accepts objects for models, integers for floats, and any string for an OpenEnum.)
+
+
+def validate_strict(tp: Any, content: bytes | str) -> Any:
+    """Strict JSON validation of ``content`` into ``tp``; raises ``ValidationError``."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp.model_validate_json(content, strict=True)
+    return adapter_for(tp).validate_json(content, strict=True)
+
+
+def _validate_value(tp: Any, value: Any) -> Any:
+    # Decoded values are re-encoded so that they get exactly the JSON semantics above;
+    # this only runs on the slow path and for small bodies (errors).
+    return validate_strict(tp, json.dumps(value))
+
+
 def parse_json(tp: Any, content: bytes | str) -> Any:
     """Parse a JSON response body into ``tp``; lenient (see module doc) when it does not conform.
 
     Raises ``ValueError`` only when the body is not JSON at all.
     """
     try:
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            return tp.model_validate_json(content)
-        return adapter_for(tp).validate_json(content)
+        return validate_strict(tp, content)
     except ValidationError:
         data = json.loads(content)
     return parse_python(tp, data)
@@ -94,7 +110,7 @@ def parse_json(tp: Any, content: bytes | str) -> Any:
 def parse_python(tp: Any, data: Any) -> Any:
     """Like :func:`parse_json` for an already decoded value."""
     try:
-        return adapter_for(tp).validate_python(data)
+        return _validate_value(tp, data)
     except ValidationError:
         pass
     found: list[Deviation] = []
@@ -128,7 +144,7 @@ def _report(tp: Any, found: list[Deviation]) -> None:
 
 def _first_error(tp: Any, value: Any) -> str | None:
     try:
-        adapter_for(tp).validate_python(value)
+        _validate_value(tp, value)
     except ValidationError as exc:
         error = exc.errors(include_url=False, include_input=False)[0]
         return str(error["msg"])
@@ -138,7 +154,7 @@ def _first_error(tp: Any, value: Any) -> str | None:
 def _lenient(tp: Any, value: Any, path: tuple[str | int, ...], found: list[Deviation]) -> Any:
     problem = _first_error(tp, value)
     if problem is None:
-        return adapter_for(tp).validate_python(value)
+        return _validate_value(tp, value)
 
     origin = get_origin(tp)
     args = get_args(tp)

@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 _EXCERPT_CHARS = 300
+_RAW_BODY_LIMIT = 64 * 1024
 _REQUEST_ID_HEADERS = ("apim-request-id", "x-request-id", "x-ms-request-id")
 
 
@@ -112,8 +113,8 @@ class APIStatusError(AzureOpenAIError):
 
     Attributes: ``status_code``, Azure's error ``code`` and ``message``, ``request_id``
     (quote it to Azure support), ``body`` (the parsed :class:`~azure_oai_preview.models.ErrorResponse`,
-    or None when the body was not an Azure error object), ``raw_body`` (the body text,
-    shortened) and ``response`` (the ``httpx.Response``).
+    or None when the body was not an Azure error object), ``raw_body`` (the body text, up
+    to 64 KiB) and ``response`` (the ``httpx.Response``).
     """
 
     status_code: int
@@ -132,7 +133,9 @@ class APIStatusError(AzureOpenAIError):
         self.body = body
         self.code = code
         self.message = message
-        self.raw_body = excerpt(response.content)
+        # The whole body (bounded), so that findings deep in it are not lost; the exception
+        # message quotes only a short excerpt.
+        self.raw_body = response.content[:_RAW_BODY_LIMIT].decode("utf-8", "replace")
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -140,7 +143,7 @@ class APIStatusError(AzureOpenAIError):
         if self.code:
             parts.append(f"[{self.code}]")
         parts.append(
-            self.message or (f"non-JSON body: {self.raw_body!r}" if self.raw_body else "empty body")
+            self.message or (f"body: {excerpt(self.raw_body)!r}" if self.raw_body else "empty body")
         )
         text = " ".join(parts)
         if self.request_id:

@@ -99,7 +99,7 @@ class ChunkDecoder(Generic[E]):
         # anything that might be one takes the careful path (a cheap C-level scan).
         if '"error"' not in data:
             try:
-                return self._validate(data)
+                return self._validate(data, strict=True)
             except ValidationError:
                 pass
         return self._decode_slow(data)

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
 import anyio
@@ -273,10 +273,32 @@ def status_error(response: httpx.Response, error_model: str | None = None) -> AP
         # Not Azure OpenAI's {"error": {...}}: API Management answers some failures (rate
         # limits, bad keys) with its own {"statusCode": 429, "message": "..."}.
         code = str_field(outer, "code")
-        message = str_field(outer, "message") or str_field(outer, "error")
+        message = (
+            str_field(outer, "message") or str_field(outer, "error") or _problem_message(outer)
+        )
     return status_error_class(response.status_code)(
         response=response, body=body, code=code, message=message
     )
+
+
+def _problem_message(problem: dict[str, Any]) -> str | None:
+    """The message of RFC 7807 problem details (``title``, ``detail``), as gateways and
+    validators send them, with the messages of any ``validation`` findings appended."""
+    parts = [text for key in ("title", "detail") if (text := str_field(problem, key))]
+    findings = problem.get("validation")
+    if isinstance(findings, list):
+        for finding in cast("list[object]", findings):
+            item = json_object(finding)
+            text = str_field(item, "message")
+            if item is not None and text:
+                location = item.get("location")
+                where = (
+                    ".".join(str(p) for p in cast("list[object]", location))
+                    if isinstance(location, list)
+                    else None
+                )
+                parts.append(f"{where}: {text}" if where else text)
+    return "; ".join(dict.fromkeys(parts)) or None
 
 
 class RawResponse(Generic[T]):
