@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._call import Body
+from .._exceptions import InvalidRequestError
 from .._models import OpenModel
 from .._operation import Operation
 from .._strict import validate_request
@@ -33,8 +34,43 @@ def json_body(operation: Operation, model: type[OpenModel], params: Mapping[str,
     )
 
 
-def query_of(**params: Any) -> dict[str, Any]:
-    """Query parameters that were given, with enums as their wire values."""
-    return {
-        name: getattr(value, "value", value) for name, value in params.items() if value is not None
-    }
+def query_of(operation: Operation, **params: Any) -> dict[str, Any]:
+    """The query parameters that were given, checked against the operation's spec.
+
+    Like request bodies, queries are refused before sending when they break the spec:
+    a wrong type, an enum value the spec does not list, or a parameter it does not have.
+    """
+    from .. import models
+    from .._models import OpenEnum
+
+    declared = {p.python_name: p for p in operation.query_params}
+    query: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for name, value in params.items():
+        if value is None:
+            continue
+        parameter = declared.get(name)
+        if parameter is None:
+            problems.append((name, "is not a query parameter of this operation"))
+            continue
+        kind = parameter.type
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append((parameter.name, f"must be an integer, got {type(value).__name__}"))
+                continue
+        elif kind == "str":
+            if not isinstance(value, str):
+                problems.append((parameter.name, f"must be a string, got {type(value).__name__}"))
+                continue
+        else:
+            enum_type: type[OpenEnum] = getattr(models, kind)
+            raw = value.value if isinstance(value, OpenEnum) else value
+            if raw not in enum_type.known_values():
+                allowed = ", ".join(repr(v) for v in enum_type.known_values())
+                problems.append((parameter.name, f"must be one of {allowed}"))
+                continue
+            value = raw
+        query[parameter.name] = value
+    if problems:
+        raise InvalidRequestError(operation.operation_id, problems)
+    return query

@@ -65,9 +65,10 @@ def list_call(
     operation_id: str, listing: str, query: Mapping[str, Any], **ids: str
 ) -> Call[Any, Any]:
     """A list call; its result is a cursor page that carries ``query`` over to other pages."""
+    operation = operation_named(operation_id)
     return Call(
-        operation=operation_named(operation_id),
+        operation=operation,
         path_params=_path(operation_id, ids),
-        query=query_of(**query),
+        query=query_of(operation, **query),
         reader=PageReader[Any](model(listing)),
     )

@@ -233,3 +233,22 @@ def test_other_operations_check_their_arguments(
     with pytest.raises(InvalidRequestError, match="dimensions"):
         client.embeddings.create(input="x", dimensions="wide")
     assert not route.called
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"limit": "many"}, "limit: must be an integer"),
+        ({"limit": True}, "limit: must be an integer"),
+        ({"order": "sideways"}, "order: must be one of 'asc', 'desc'"),
+        ({"after": 5}, "after: must be a string"),
+    ],
+)
+def test_query_parameters_are_checked_before_sending(
+    client: AzureOpenAI, mock_api: respx.MockRouter, kwargs: dict[str, object], expected: str
+) -> None:
+    route = mock_api.get("/assistants")
+    with pytest.raises(InvalidRequestError) as caught:
+        client.assistants.list(**kwargs)  # type: ignore[arg-type]
+    assert expected in str(caught.value)
+    assert not route.called
