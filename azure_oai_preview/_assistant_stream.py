@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 import httpx
 from pydantic import ValidationError
 
-from . import _deviations, _sse
-from ._deviations import adapter_for, parse_python
+from . import _sse
+from ._deviations import parse_python
 from ._exceptions import IncompleteStreamError, request_id_of
 from ._models import OpenModel
 from ._streaming import raise_stream_error, require_event_stream
@@ -190,7 +190,7 @@ def __getattr__(name: str) -> Any:
 _DONE: Any = object()
 
 # event name -> (event class, JSON text that opens the event object, validate_json)
-_EventEntry = tuple[Any, str, Callable[[str], Any]]
+_EventEntry = tuple[Any, str, Callable[..., Any]]
 _event_table: dict[str, _EventEntry] | None = None
 
 
@@ -235,7 +235,7 @@ class EventDecoder:
             try:
                 # The event object is validated straight from its JSON text - the data
                 # wrapped in {"event": ..., "data": ...} - in one pydantic-core call.
-                return validate(opening + data + "}")
+                return validate(opening + data + "}", strict=True)
             except ValidationError:
                 return self._decode_leniently(cls, name, data)
         if name == "done":
@@ -257,13 +257,7 @@ def _lenient(tp: Any, data: Any, *, partial: bool = False) -> Any:
     ``partial`` is for snapshots of objects still being streamed: a required field that has
     not arrived yet is expected there, not a deviation of the service, so nothing is logged.
     """
-    try:
-        return adapter_for(tp).validate_python(data)
-    except ValidationError:
-        pass
-    if partial:
-        return _deviations._lenient(tp, data, (), [])  # pyright: ignore[reportPrivateUsage]
-    return parse_python(tp, data)
+    return parse_python(tp, data, report=not partial)
 
 
 def _json_or_text(data: str) -> Any:

@@ -107,15 +107,19 @@ def parse_json(tp: Any, content: bytes | str) -> Any:
     return parse_python(tp, data)
 
 
-def parse_python(tp: Any, data: Any) -> Any:
-    """Like :func:`parse_json` for an already decoded value."""
+def parse_python(tp: Any, data: Any, *, report: bool = True) -> Any:
+    """Like :func:`parse_json` for an already decoded value.
+
+    ``report=False`` parses just as leniently but records nothing: for values that are
+    incomplete by design (snapshots of objects still being streamed), not by deviation.
+    """
     try:
         return _validate_value(tp, data)
     except ValidationError:
         pass
     found: list[Deviation] = []
     result = _lenient(tp, data, (), found)
-    if found:
+    if found and report:
         _report(tp, found)
         if isinstance(result, OpenModel):
             object.__setattr__(result, "_azure_deviations_", tuple(found))
@@ -247,6 +251,8 @@ def _lenient_model(
         # A model validated only as part of its parent keeps its field annotations as
         # unresolved forward references until it is rebuilt on its own.
         model.model_rebuild()
+    if not model.__pydantic_complete__:
+        model.model_rebuild()  # field annotations may still be forward references
     values: dict[str, Any] = {}
     fields_set: set[str] = set()
     known_keys: set[str] = set()
