@@ -39,7 +39,7 @@ def _multipart(
     instance = validate_request(operation_id, model, {**present, "file": b""})
     wire = instance.model_dump(mode="json", exclude_unset=True)
     wire.pop("file", None)
-    data = {
+    data: dict[str, Any] = {
         key: (value if isinstance(value, list) else _form_value(value))
         for key, value in wire.items()
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from typing_extensions import Unpack
 
@@ -28,7 +28,9 @@ def _call(
         operation, models.CompletionsCreateRequest, {**params, "stream": stream or None}
     )
     if stream:
-        reader = StreamReader(Stream, AsyncStream, models.CompletionsCreateResponse)
+        reader: StreamReader[Stream[Any], AsyncStream[Any]] = StreamReader(
+            Stream, AsyncStream, models.CompletionsCreateResponse
+        )
         return Call(
             operation=operation,
             path_params={"deployment-id": deployment},
