@@ -43,7 +43,7 @@ from . import _sse
 from ._deviations import parse_python
 from ._exceptions import IncompleteStreamError, request_id_of
 from ._models import OpenModel
-from ._streaming import raise_stream_error, require_event_stream
+from ._streaming import aensure_event_stream, ensure_event_stream, raise_stream_error
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -1257,9 +1257,7 @@ class AssistantStreamReader:
             response.close()
             raise error
         assert not isinstance(handler, AsyncAssistantEventHandler)
-        if not _is_event_stream(response):
-            response.read()
-            require_event_stream(response)
+        ensure_event_stream(response)
         return AssistantStream(response, handler)
 
     async def read_async(
@@ -1270,14 +1268,8 @@ class AssistantStreamReader:
             await response.aclose()
             raise error
         assert not isinstance(handler, AssistantEventHandler)
-        if not _is_event_stream(response):
-            await response.aread()
-            require_event_stream(response)
+        await aensure_event_stream(response)
         return AsyncAssistantStream(response, handler)
-
-
-def _is_event_stream(response: httpx.Response) -> bool:
-    return response.headers.get("content-type", "").startswith("text/event-stream")
 
 
 def _wrong_handler(handler: object, *, for_async: bool) -> TypeError | None:

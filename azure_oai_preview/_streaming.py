@@ -57,6 +57,24 @@ def require_event_stream(response: httpx.Response) -> None:
         )
 
 
+def _is_event_stream(response: httpx.Response) -> bool:
+    return response.headers.get("content-type", "").startswith("text/event-stream")
+
+
+def ensure_event_stream(response: httpx.Response) -> None:
+    """Raise (with the body read, for its excerpt) unless ``response`` is an event stream."""
+    if not _is_event_stream(response):
+        response.read()
+        require_event_stream(response)
+
+
+async def aensure_event_stream(response: httpx.Response) -> None:
+    """The async twin of :func:`ensure_event_stream`."""
+    if not _is_event_stream(response):
+        await response.aread()
+        require_event_stream(response)
+
+
 def raise_stream_error(payload: Any, request_id: str | None) -> None:
     """Raise :class:`APIStreamError` for an ``{"error": {...}}`` object found in a stream."""
     from .models import Error
@@ -242,15 +260,11 @@ class StreamReader(Generic[StreamT, AsyncStreamT]):
         self.chunk_type = chunk_type
 
     def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> StreamT:
-        if not response.headers.get("content-type", "").startswith("text/event-stream"):
-            response.read()
-            require_event_stream(response)
+        ensure_event_stream(response)
         return self.stream_type(response, self.chunk_type)
 
     async def read_async(
         self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
     ) -> AsyncStreamT:
-        if not response.headers.get("content-type", "").startswith("text/event-stream"):
-            await response.aread()
-            require_event_stream(response)
+        await aensure_event_stream(response)
         return self.async_stream_type(response, self.chunk_type)
