@@ -9,7 +9,8 @@ from pathlib import Path
 from codegen.build import build_ir
 from codegen.emit import emit_manifest, emit_models
 from codegen.ir import IR
-from codegen.paths import CACHE_DIR, GENERATED_FILE, MANIFEST_FILE, MODELS_DIR
+from codegen.params import emit_params
+from codegen.paths import CACHE_DIR, GENERATED_FILE, MANIFEST_FILE, MODELS_DIR, PARAMS_FILE
 from codegen.pins import get_pin
 from codegen.spec import SpecMissingError, load_spec, spec_path
 from codegen.sync import sha256_file
@@ -35,7 +36,11 @@ def generate(version: str | None = None, cache_dir: Path = CACHE_DIR) -> Generat
     result = build_ir(spec, pin.api_version, pin.sha256)
     return Generated(
         ir=result,
-        files={GENERATED_FILE: emit_models(result), MANIFEST_FILE: emit_manifest(result)},
+        files={
+            GENERATED_FILE: emit_models(result),
+            MANIFEST_FILE: emit_manifest(result),
+            PARAMS_FILE: emit_params(result),
+        },
     )
 
 

@@ -16,6 +16,7 @@ wrong shows up as a test failure rather than as churn in the committed files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 LINE_LENGTH = 100
@@ -43,13 +44,21 @@ class Kw:
 
 
 @dataclass(frozen=True)
+class Pair:
+    """``key: value`` in a dict display (the key already a literal)."""
+
+    key: str
+    value: Node
+
+
+@dataclass(frozen=True)
 class Or:
     """``a | b | None``."""
 
     parts: tuple[Node, ...]
 
 
-Node = str | Bracket | Kw | Or
+Node = str | Bracket | Kw | Pair | Or
 
 
 def call(head: str, *items: Node, **kwargs: Node) -> Bracket:
@@ -69,6 +78,8 @@ def flat(node: Node) -> str:
         return node
     if isinstance(node, Kw):
         return f"{node.name}={flat(node.value)}"
+    if isinstance(node, Pair):
+        return f"{node.key}: {flat(node.value)}"
     if isinstance(node, Or):
         return " | ".join(flat(p) for p in node.parts)
     body = ", ".join(flat(i) for i in node.items)
@@ -89,8 +100,19 @@ def render(node: Node, indent: int, prefix: str = "", suffix: str = "") -> list[
         return [pad + one]
     if isinstance(node, Kw):
         return render(node.value, indent, prefix + node.name + "=", suffix)
+    if isinstance(node, Pair):
+        if isinstance(node.value, Or):
+            # A dict value that is a long `|` chain gets parentheses of its own.
+            head = f"{pad}{prefix}{node.key}: ("
+            return [head, *render(node.value, indent + len(INDENT)), f"{pad}){suffix}"]
+        return render(node.value, indent, f"{prefix}{node.key}: ", suffix)
     if isinstance(node, Or):
-        return [pad + one]
+        # Inside brackets a long `|` chain puts each operand on its own line, `| ` leading.
+        lines: list[str] = []
+        for i, part in enumerate(node.parts):
+            last = i == len(node.parts) - 1
+            lines.extend(render(part, indent, prefix if i == 0 else "| ", suffix if last else ""))
+        return lines
     if not node.items:
         return [pad + one]
     inner = indent + len(INDENT)
@@ -107,6 +129,24 @@ def render(node: Node, indent: int, prefix: str = "", suffix: str = "") -> list[
         lines.extend(render(item, inner, "", ","))
     lines.append(tail)
     return lines
+
+
+def isort_key(name: str) -> tuple[int, list[str | int]]:
+    """The order ruff's isort gives imported names: constants, classes, the rest; then
+    case-insensitively, numbers by value."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    parts = re.split(r"(\d+)", name.lower())
+    return kind, [int(p) if p.isdigit() else p for p in parts]
+
+
+def import_from(module: str, names: list[str]) -> list[str]:
+    """``from module import a, b`` (sorted like ruff's isort); one name per line when it does not
+    fit (ruff's rule)."""
+    names = sorted(names, key=isort_key)
+    one = f"from {module} import {', '.join(names)}"
+    if fits(one, 0):
+        return [one]
+    return [f"from {module} import (", *(f"{INDENT}{n}," for n in names), ")"]
 
 
 def statement(target: str, value: Node, indent: int = 0) -> list[str]:
@@ -167,7 +207,7 @@ def annotated(name: str, annotation: Node, value: Node | None, indent: int) -> l
 class Writer:
     """Accumulates lines; keeps blank-line rules (two around top-level defs) in one place."""
 
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list[str])
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)

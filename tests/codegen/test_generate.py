@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 
 from codegen.generate import generate
-from codegen.paths import GENERATED_FILE, MANIFEST_FILE, REPO_ROOT
+from codegen.paths import GENERATED_FILE, MANIFEST_FILE, PARAMS_FILE, REPO_ROOT
 
 from .conftest import ALL_VERSIONS, DEFAULT_VERSION, NEXT_VERSION, import_from
 
@@ -75,7 +75,9 @@ def test_generated_code_is_ruff_formatted(generated_dirs: dict[str, Path], tmp_p
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if not Path(ruff).exists():
         pytest.skip("ruff is not installed in this environment (lint group)")
-    files = [d / n for d in generated_dirs.values() for n in (GENERATED_FILE, MANIFEST_FILE)]
+    files = [
+        d / n for d in generated_dirs.values() for n in (GENERATED_FILE, MANIFEST_FILE, PARAMS_FILE)
+    ]
     result = subprocess.run(
         [ruff, "format", "--check", "--diff", *map(str, files)],
         cwd=REPO_ROOT,
