@@ -49,22 +49,23 @@ def test_conforming_response_has_no_deviations(
     assert caplog.records == []
 
 
+@pytest.mark.parametrize("created", ["2024-05-01T10:00:00Z", "1714557600"])
 def test_wrong_type_keeps_the_raw_value_and_is_reported_once(
-    client: AzureOpenAI, mock_api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+    created: str, client: AzureOpenAI, mock_api: respx.MockRouter, caplog: pytest.LogCaptureFixture
 ) -> None:
-    mock_api.post(CHAT_PATH).respond(200, json=_reply(created="2024-05-01T10:00:00Z"))
+    mock_api.post(CHAT_PATH).respond(200, json=_reply(created=created))
 
     result = client.chat.completions.create(messages=USER_MESSAGES)
 
     assert isinstance(result, CreateChatCompletionResponse)
-    assert result.created == "2024-05-01T10:00:00Z"  # the raw value, not a crash and not a loss
+    assert result.created == created  # the raw value: not a crash, not a loss, not a coercion
     assert result.choices[0].message is not None
     assert result.choices[0].message.content == "Hi!"  # everything else is typed as usual
     (deviation,) = deviations(result)
     assert isinstance(deviation, Deviation)
     assert deviation.path == ("created",)
     assert deviation.location == "created"
-    assert deviation.raw == "2024-05-01T10:00:00Z"
+    assert deviation.raw == created
     assert "integer" in deviation.message
     assert str(deviation).startswith("created: ")
     (warning,) = _deviation_warnings(caplog)
