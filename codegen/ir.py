@@ -182,7 +182,7 @@ class Model:
     schema: str
     description: str
     title: str = ""
-    fields: list[Field] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list[Field])
     additional_properties: bool = False
 
 
@@ -204,7 +204,7 @@ class Union:
     description: str
     members: list[TypeExpr]
     discriminator: str | None = None  # tagged when set
-    tags: dict[str, str] = field(default_factory=dict)  # tag value -> member name
+    tags: dict[str, str] = field(default_factory=dict[str, str])  # tag value -> member name
     fallback: str | None = None
     nullable: bool = False  # an untagged union that also admits null
 
@@ -269,17 +269,18 @@ class Operation:
 class IR:
     api_version: str
     spec_sha256: str
-    enums: list[Enum] = field(default_factory=list)
-    models: list[Model] = field(default_factory=list)
-    fallbacks: list[Fallback] = field(default_factory=list)
-    unions: list[Union] = field(default_factory=list)
-    aliases: list[Alias] = field(default_factory=list)
-    operations: list[Operation] = field(default_factory=list)
-    components: dict[str, str] = field(default_factory=dict)  # component schema -> Python name
-    stream_events: dict[str, str] = field(default_factory=dict)  # event name -> class
+    enums: list[Enum] = field(default_factory=list[Enum])
+    models: list[Model] = field(default_factory=list[Model])
+    fallbacks: list[Fallback] = field(default_factory=list[Fallback])
+    unions: list[Union] = field(default_factory=list[Union])
+    aliases: list[Alias] = field(default_factory=list[Alias])
+    operations: list[Operation] = field(default_factory=list[Operation])
+    # component schema -> Python name
+    components: dict[str, str] = field(default_factory=dict[str, str])
+    stream_events: dict[str, str] = field(default_factory=dict[str, str])  # event name -> class
     chat_completion_chunk: str | None = None
     completion_chunk: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list[str])
 
     def declarations(self) -> dict[str, Decl | Fallback]:
         found: dict[str, Decl | Fallback] = {}
