@@ -90,6 +90,9 @@ def _build_config(
             "or set the AZURE_OPENAI_ENDPOINT environment variable"
         )
     url = httpx.URL(endpoint.strip())
+    if url.userinfo:
+        # Never echo the endpoint here: a key pasted into the wrong argument would leak.
+        raise ValueError("the endpoint must not contain a user name or password")
     if url.scheme not in ("https", "http") or not url.host:
         # The value is not echoed: a key passed as the (positional) endpoint by mistake
         # would otherwise end up in the message.
@@ -116,6 +119,34 @@ def _build_config(
         retry=RetryPolicy(max_retries=max_retries),
         default_headers=dict(default_headers or {}),
     )
+
+
+def _configure(arguments: dict[str, Any], *, is_async: bool) -> tuple[ClientConfig, Any]:
+    """Configuration and auth from a client constructor's arguments (its ``locals()``).
+
+    Both constructors spell out their typed signatures; everything they do with the
+    values is here, once.
+    """
+    from ._auth import resolve_auth
+
+    config = _build_config(
+        endpoint=arguments["endpoint"],
+        api_version=arguments["api_version"],
+        deployment=arguments["deployment"],
+        timeout=arguments["timeout"],
+        max_retries=arguments["max_retries"],
+        default_headers=arguments["default_headers"],
+        allow_insecure_http=arguments["allow_insecure_http"],
+    )
+    credential = arguments["credential"]
+    provider = arguments["azure_ad_token_provider"]
+    auth = resolve_auth(
+        api_key=_api_key_from_env(arguments["api_key"], credential, provider),
+        credential=credential,
+        azure_ad_token_provider=provider,
+        is_async=is_async,
+    )
+    return config, auth
 
 
 def _api_key_from_env(api_key: str | None, credential: object, provider: object) -> str | None:
@@ -303,24 +334,9 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode]):
     ) -> None:
         import httpx
 
-        from ._auth import resolve_auth
         from ._transport import SyncCore
 
-        config = _build_config(
-            endpoint=endpoint,
-            api_version=api_version,
-            deployment=deployment,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            allow_insecure_http=allow_insecure_http,
-        )
-        auth = resolve_auth(
-            api_key=_api_key_from_env(api_key, credential, azure_ad_token_provider),
-            credential=credential,
-            azure_ad_token_provider=azure_ad_token_provider,
-            is_async=False,
-        )
+        config, auth = _configure(locals(), is_async=False)
         self._owns_http = http_client is None
         self._core = SyncCore(config, http_client or httpx.Client(), auth)  # type: ignore[arg-type]
 
@@ -373,24 +389,9 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode]):
     ) -> None:
         import httpx
 
-        from ._auth import resolve_auth
         from ._transport import AsyncCore
 
-        config = _build_config(
-            endpoint=endpoint,
-            api_version=api_version,
-            deployment=deployment,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            allow_insecure_http=allow_insecure_http,
-        )
-        auth = resolve_auth(
-            api_key=_api_key_from_env(api_key, credential, azure_ad_token_provider),
-            credential=credential,
-            azure_ad_token_provider=azure_ad_token_provider,
-            is_async=True,
-        )
+        config, auth = _configure(locals(), is_async=True)
         self._owns_http = http_client is None
         self._core = AsyncCore(config, http_client or httpx.AsyncClient(), auth)  # type: ignore[arg-type]
 

@@ -13,6 +13,7 @@ using the class-level metadata declared here.
 
 import enum
 import logging
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -20,6 +21,12 @@ from pydantic import BaseModel, ConfigDict
 __all__ = ["OpenEnum", "OpenModel", "UnknownVariantModel"]
 
 _log = logging.getLogger("azure_oai_preview")
+
+validating_request: ContextVar[bool] = ContextVar(
+    "azure_oai_preview_validating_request", default=False
+)
+"""Set while a *request* is validated: an unknown enum value there is the caller's input
+(an error reported without its value, which could be a secret), not news from the service."""
 
 
 class OpenModel(BaseModel):
@@ -98,11 +105,16 @@ class OpenEnum(str, enum.Enum):
             member._name_ = value
             member._value_ = value
             unknown[value] = member
-            _log.warning(
-                "%s received %r, a value the spec does not list; it is kept as is.",
-                cls.__name__,
-                value,
-            )
+        if not validating_request.get():
+            reported: set[str] = cls.__dict__.get("_azure_reported_") or set()
+            if value not in reported:
+                reported.add(value)
+                type.__setattr__(cls, "_azure_reported_", reported)
+                _log.warning(
+                    "%s received %r, a value the spec does not list; it is kept as is.",
+                    cls.__name__,
+                    value,
+                )
         return member
 
     def is_known(self) -> bool:

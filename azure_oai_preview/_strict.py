@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from ._exceptions import InvalidRequestError
-from ._models import OpenEnum, OpenModel
+from ._models import OpenEnum, OpenModel, validating_request
 
 __all__ = ["validate_request"]
 
@@ -24,10 +24,13 @@ ModelT = TypeVar("ModelT", bound=OpenModel)
 
 
 def validate_request(operation: str, model: type[ModelT], data: Mapping[str, Any]) -> ModelT:
+    token = validating_request.set(True)
     try:
         instance = model.model_validate(data)
     except ValidationError as exc:
         raise InvalidRequestError(operation, _problems_from(exc)) from None
+    finally:
+        validating_request.reset(token)
     problems: list[tuple[str, str]] = []
     _walk(instance, (), problems)
     if problems:

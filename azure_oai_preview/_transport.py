@@ -21,7 +21,9 @@ from urllib.parse import quote
 
 import anyio
 import httpx
+from typing_extensions import Self
 
+from ._auth import AsyncAuth, Auth
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -35,7 +37,6 @@ from ._retry import RetryPolicy
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._auth import ApiKeyAuth, AsyncBearerTokenAuth, BearerTokenAuth
     from ._call import Call
 
 __all__ = ["AsyncCore", "ClientConfig", "RawResponse", "SyncCore"]
@@ -304,17 +305,17 @@ def _problem_message(problem: dict[str, Any]) -> str | None:
 class RawResponse(Generic[T]):
     """The HTTP response of a call next to its parsed result.
 
-    Returned by methods reached through ``client.with_raw_response``. ``headers``,
-    ``status_code`` and ``request_id`` are available at once; :meth:`parse` gives what the
-    ordinary method would have returned (parsed on first call, then cached).
+    Returned by methods reached through ``client.with_raw_response``: ``headers``,
+    ``status_code``, ``request_id`` and :meth:`parse`, which gives what the ordinary method
+    returns. The result is built when the response arrives (for streams: opened, not read),
+    the same way on the sync and the async client.
     """
 
-    __slots__ = ("_parse", "_parsed", "http_response")
+    __slots__ = ("_parsed", "http_response")
 
-    def __init__(self, http_response: httpx.Response, parse: Any) -> None:
+    def __init__(self, http_response: httpx.Response, parsed: T) -> None:
         self.http_response = http_response
-        self._parse = parse
-        self._parsed: Any = _UNPARSED
+        self._parsed = parsed
 
     @property
     def headers(self) -> httpx.Headers:
@@ -329,39 +330,39 @@ class RawResponse(Generic[T]):
         return request_id_of(self.http_response.headers)
 
     def parse(self) -> T:
-        if self._parsed is _UNPARSED:
-            self._parsed = self._parse()
         return self._parsed
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code}] request_id={self.request_id!r}>"
 
 
-_UNPARSED: Any = object()
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+AuthT = TypeVar("AuthT")
 
 
-class SyncCore:
-    """Executes calls with an ``httpx.Client``; shared by a client and its copies."""
+class _Core(Generic[HttpT, AuthT]):
+    """What a client and its copies (``with_options``, ``with_raw_response``) share."""
 
     __slots__ = ("auth", "config", "http", "raw")
 
     def __init__(
-        self,
-        config: ClientConfig,
-        http: httpx.Client,
-        auth: ApiKeyAuth | BearerTokenAuth,
-        *,
-        raw: bool = False,
+        self, config: ClientConfig, http: HttpT, auth: AuthT, *, raw: bool = False
     ) -> None:
         self.config = config
         self.http = http
         self.auth = auth
         self.raw = raw
 
-    def derive(self, *, config: ClientConfig | None = None, raw: bool | None = None) -> SyncCore:
-        return SyncCore(
+    def derive(self, *, config: ClientConfig | None = None, raw: bool | None = None) -> Self:
+        return type(self)(
             config or self.config, self.http, self.auth, raw=self.raw if raw is None else raw
         )
+
+
+class SyncCore(_Core[httpx.Client, Auth]):
+    """Executes calls with an ``httpx.Client``."""
+
+    __slots__ = ()
 
     def send(self, call: Call[Any, Any]) -> httpx.Response:
         steps = _exchange(self.config, self.http, call)
@@ -388,33 +389,14 @@ class SyncCore:
 
     def execute(self, call: Call[T, Any]) -> T:
         response = self.send(call)
-        if self.raw:
-            return RawResponse(response, lambda: call.reader.read_sync(response, self, call))  # type: ignore[return-value]
-        return call.reader.read_sync(response, self, call)
+        result = call.reader.read_sync(response, self, call)
+        return RawResponse(response, result) if self.raw else result  # type: ignore[return-value]
 
 
-class AsyncCore:
+class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth]):
     """Executes calls with an ``httpx.AsyncClient`` (asyncio or trio, via anyio)."""
 
-    __slots__ = ("auth", "config", "http", "raw")
-
-    def __init__(
-        self,
-        config: ClientConfig,
-        http: httpx.AsyncClient,
-        auth: ApiKeyAuth | AsyncBearerTokenAuth,
-        *,
-        raw: bool = False,
-    ) -> None:
-        self.config = config
-        self.http = http
-        self.auth = auth
-        self.raw = raw
-
-    def derive(self, *, config: ClientConfig | None = None, raw: bool | None = None) -> AsyncCore:
-        return AsyncCore(
-            config or self.config, self.http, self.auth, raw=self.raw if raw is None else raw
-        )
+    __slots__ = ()
 
     async def send(self, call: Call[Any, Any]) -> httpx.Response:
         steps = _exchange(self.config, self.http, call)
@@ -441,10 +423,8 @@ class AsyncCore:
 
     async def execute(self, call: Call[Any, T]) -> T:
         response = await self.send(call)
-        if self.raw:
-            parsed = await call.reader.read_async(response, self, call)
-            return RawResponse(response, lambda: parsed)  # type: ignore[return-value]
-        return await call.reader.read_async(response, self, call)
+        result = await call.reader.read_async(response, self, call)
+        return RawResponse(response, result) if self.raw else result  # type: ignore[return-value]
 
 
 def _read_fully(response: httpx.Response) -> httpx.TransportError | None:

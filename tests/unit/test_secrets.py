@@ -30,6 +30,7 @@ from azure_oai_preview import (
     ContentFilterError,
     IncompleteStreamError,
     InternalServerError,
+    InvalidRequestError,
 )
 
 CHAT_PATH = "/deployments/gpt-4o/chat/completions"
@@ -245,3 +246,37 @@ def test_no_secret_in_errors_raised_at_construction(monkeypatch: pytest.MonkeyPa
         failures.append(info.value)
     for failure in failures:
         _assert_absent(API_KEY, _texts_of(failure))
+
+
+def test_unknown_enum_value_in_a_request_is_not_logged(
+    client: AzureOpenAI, mock_api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A secret typed into an enum field (here On Your Data's query_type) never reaches the logs."""
+    secret = "sk-enum-field-secret-8d2f"
+    source = {
+        "type": "azure_search",
+        "parameters": {
+            "endpoint": "https://search.example.net",
+            "index_name": "docs",
+            "query_type": secret,
+            "authentication": {"type": "system_assigned_managed_identity"},
+        },
+    }
+    route = mock_api.post("/deployments/gpt-4o/chat/completions")
+    with (
+        caplog.at_level(logging.DEBUG, logger="azure_oai_preview"),
+        pytest.raises(InvalidRequestError) as caught,
+    ):
+        client.chat.completions.create(
+            messages=[{"role": "user", "content": "hi"}], data_sources=[source]
+        )  # type: ignore[list-item]
+    assert "query_type" in str(caught.value)
+    assert secret not in str(caught.value)
+    assert secret not in caplog.text
+    assert not route.called
+
+
+def test_endpoint_with_credentials_is_refused_without_echoing_them() -> None:
+    with pytest.raises(ValueError, match="user name or password") as caught:
+        AzureOpenAI(endpoint="https://admin:hunter2-secret@r.openai.azure.com", api_key="k")
+    assert "hunter2-secret" not in str(caught.value)
