@@ -40,6 +40,7 @@ import httpx
 from pydantic import ValidationError
 
 from . import _sse
+from ._closing import AsyncClosesOnExit, ClosesOnExit
 from ._deviations import parse_python
 from ._exceptions import IncompleteStreamError, request_id_of
 from ._models import OpenModel
@@ -1057,7 +1058,7 @@ def _text_pieces(event: Any) -> Iterator[str]:
             yield part.text.value
 
 
-class AssistantStream(_StreamView[AssistantEventHandler]):
+class AssistantStream(_StreamView[AssistantEventHandler], ClosesOnExit):
     """The events of a run as they happen, with the snapshots they add up to.
 
     Iterate it (``for event in stream``) for typed events, or call :meth:`until_done` to let
@@ -1138,19 +1139,8 @@ class AssistantStream(_StreamView[AssistantEventHandler]):
         self._iterator.close()
         self.response.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler]):
+class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler], AsyncClosesOnExit):
     """The async twin of :class:`AssistantStream`: ``async for event in stream``, ``async with``."""
 
     def __init__(
@@ -1222,17 +1212,6 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler]):
         """Stop reading and release the connection."""
         await self._iterator.aclose()
         await self.response.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 # -- wiring into calls --------------------------------------------------------------------------

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import anyio
 import httpx
 
+from ._closing import AsyncClosesOnExit, ClosesOnExit
 from ._exceptions import IncompleteStreamError, request_id_of
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
-
     from ._call import Call
     from ._transport import AsyncCore, SyncCore
 
@@ -42,7 +40,7 @@ class _BinaryInfo:
         )
 
 
-class BinaryResponse(_BinaryInfo):
+class BinaryResponse(_BinaryInfo, ClosesOnExit):
     """An open binary response: :meth:`read` it whole, :meth:`iter_bytes` it, or
     :meth:`write_to_file`. Use as a context manager (or :meth:`close`) to release the
     connection if you do not consume it."""
@@ -79,19 +77,8 @@ class BinaryResponse(_BinaryInfo):
     def close(self) -> None:
         self.response.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncBinaryResponse(_BinaryInfo):
+class AsyncBinaryResponse(_BinaryInfo, AsyncClosesOnExit):
     """The async twin of :class:`BinaryResponse`."""
 
     def __init__(self, response: httpx.Response) -> None:
@@ -123,17 +110,6 @@ class AsyncBinaryResponse(_BinaryInfo):
 
     async def close(self) -> None:
         await self.response.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 class BinaryReader:

@@ -11,11 +11,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, Generic
 
+from ._closing import AsyncClosesOnExit, ClosesOnExit
 from ._resource import AsyncMode, AsyncRawMode, M, SyncMode, SyncRawMode
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     import httpx
     from typing_extensions import Self
 
@@ -304,7 +303,7 @@ class _ClientInfo:
         )
 
 
-class AzureOpenAI(_ClientInfo, _Resources[SyncMode]):
+class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
     """Synchronous client for the Azure OpenAI data-plane API.
 
     Exactly one kind of auth: ``api_key`` (or ``AZURE_OPENAI_API_KEY``), ``credential`` (an
@@ -350,19 +349,8 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode]):
         if self._owns_http:
             self._core.http.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode]):
+class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
     """Asynchronous client (asyncio or trio); mirrors :class:`AzureOpenAI`.
 
     ``credential`` may be an async credential (``azure.identity.aio``) or a sync one;
@@ -405,13 +393,6 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode]):
         if self._owns_http:
             await self._core.http.aclose()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def close(self) -> None:
+        """The same as :meth:`aclose` (what ``async with`` calls)."""
         await self.aclose()

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from . import _sse
+from ._closing import AsyncClosesOnExit, ClosesOnExit
 from ._deviations import parse_python
 from ._exceptions import (
     APIResponseValidationError,
@@ -30,8 +30,6 @@ from ._exceptions import (
 from ._json import json_object, str_field
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
-
     from ._call import Call
     from ._transport import AsyncCore, SyncCore
 
@@ -141,7 +139,7 @@ class ChunkDecoder(Generic[E]):
         )
 
 
-class Stream(Generic[E]):
+class Stream(Generic[E], ClosesOnExit):
     """An iterator of typed chunks over an open HTTP response.
 
     Iterate it once (``for chunk in stream``); use it as a context manager, or call
@@ -184,19 +182,8 @@ class Stream(Generic[E]):
         self._iterator.close()
         self.response.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncStream(Generic[E]):
+class AsyncStream(Generic[E], AsyncClosesOnExit):
     """The async twin of :class:`Stream`: ``async for chunk in stream``; ``async with``."""
 
     def __init__(self, response: httpx.Response, chunk_type: type[E]) -> None:
@@ -234,17 +221,6 @@ class AsyncStream(Generic[E]):
         """Stop reading and release the connection."""
         await self._iterator.aclose()
         await self.response.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 class StreamReader(Generic[StreamT, AsyncStreamT]):
