@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from codegen import ir
+from codegen.jsonish import array_at, as_array, as_object, object_at
 from codegen.naming import (
     NameRegistry,
     cap,
@@ -82,7 +83,8 @@ class Builder:
     def node_at(self, pointer: str) -> Any:
         node: Any = self.spec
         for token in _tokens(pointer):
-            node = node[int(token)] if isinstance(node, list) else node[token]
+            array = as_array(node)
+            node = array[int(token)] if array is not None else cast("dict[str, Any]", node)[token]
         return node
 
     def deref(self, node: dict[str, Any], pointer: str) -> tuple[dict[str, Any], str]:
@@ -122,19 +124,20 @@ class Builder:
     ) -> list[tuple[str, dict[str, Any]]] | None:
         """The members of a real union; ``oneOf`` lists of bare constraints are not unions."""
         for key in ("oneOf", "anyOf"):
-            members = node.get(key)
-            if isinstance(members, list) and members:
-                if all(isinstance(m, dict) and set(m) <= _CONSTRAINT_KEYS for m in members):
+            members = as_array(node.get(key))
+            if members:
+                objects = [as_object(m) for m in members]
+                if all(m is not None and set(m) <= _CONSTRAINT_KEYS for m in objects):
                     return None
-                return [(f"{pointer}/{key}/{i}", m) for i, m in enumerate(members)]
+                return [(f"{pointer}/{key}/{i}", m or {}) for i, m in enumerate(objects)]
         return None
 
     def discriminator_members(
         self, node: dict[str, Any]
     ) -> list[tuple[str, dict[str, Any]]] | None:
-        disc = node.get("discriminator")
-        if isinstance(disc, dict) and disc.get("mapping"):
-            return [(ref.removeprefix("#"), {"$ref": ref}) for ref in disc["mapping"].values()]
+        mapping = object_at(object_at(node, "discriminator"), "mapping")
+        if mapping:
+            return [(str(ref).removeprefix("#"), {"$ref": ref}) for ref in mapping.values()]
         return None
 
     @staticmethod
@@ -170,14 +173,15 @@ class Builder:
 
     def discriminator_tag(self, node: dict[str, Any], pointer: str) -> tuple[str, str] | None:
         """(property, value) when ``pointer`` is a mapped child of a discriminator base."""
-        for i, part in enumerate(node.get("allOf", [])):
+        for i, raw in enumerate(array_at(node, "allOf")):
+            part = as_object(raw) or {}
             if "$ref" not in part:
                 continue
             base, base_pointer = self.deref(part, f"{pointer}/allOf/{i}")
-            disc = base.get("discriminator")
-            if isinstance(disc, dict):
-                for value, ref in disc.get("mapping", {}).items():
-                    if ref.removeprefix("#") == pointer:
+            disc = as_object(base.get("discriminator"))
+            if disc is not None:
+                for value, ref in object_at(disc, "mapping").items():
+                    if str(ref).removeprefix("#") == pointer:
                         return disc["propertyName"], value
                 value = node.get("x-ms-discriminator-value")
                 if isinstance(value, str):
@@ -206,18 +210,18 @@ class Builder:
     def iter_schema_sites(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every schema node in the document (components and operations), not through $ref."""
 
-        def walk(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
-            if not isinstance(node, dict):
+        def walk(raw: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+            node = as_object(raw)
+            if node is None:
                 return
             yield pointer, node
             for key in ("allOf", "oneOf", "anyOf"):
-                for i, member in enumerate(node.get(key, []) or []):
+                for i, member in enumerate(array_at(node, key)):
                     yield from walk(member, f"{pointer}/{key}/{i}")
-            for name, prop in (node.get("properties") or {}).items():
+            for name, prop in object_at(node, "properties").items():
                 yield from walk(prop, f"{pointer}/properties/{_escape(name)}")
             for key in ("items", "additionalProperties", "not"):
-                if isinstance(node.get(key), dict):
-                    yield from walk(node[key], f"{pointer}/{key}")
+                yield from walk(node.get(key), f"{pointer}/{key}")
 
         for name, schema in self.schemas.items():
             yield from walk(schema, f"/components/schemas/{_escape(name)}")
@@ -258,7 +262,7 @@ class Builder:
             else:
                 return None
         seen: set[str] = set()
-        unique = []
+        unique: list[tuple[str, dict[str, Any]]] = []
         for pointer, node in variants:
             if pointer not in seen:
                 seen.add(pointer)
@@ -443,11 +447,10 @@ class Builder:
             if self.component_of(pointer) is not None:
                 return self.build_alias(node, pointer, t, target_nullable), nullable
             return t, nullable or target_nullable
-        allof = node.get("allOf")
+        allof = array_at(node, "allOf")
         if (
-            isinstance(allof, list)
-            and len(allof) == 1
-            and "$ref" in allof[0]
+            len(allof) == 1
+            and "$ref" in (as_object(allof[0]) or {})
             and not node.get("properties")
             and self.component_of(pointer) is None
         ):
@@ -482,8 +485,8 @@ class Builder:
         if "properties" in node or "allOf" in node:
             return self.build_model(node, pointer), nullable
         if node_type == "object" or "additionalProperties" in node:
-            extra = node.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
+            extra = as_object(node.get("additionalProperties"))
+            if extra:
                 value, value_nullable = self.type_of(extra, f"{pointer}/additionalProperties")
                 t = ir.DictOf(ir.Nullable(value) if value_nullable else value)
             else:
@@ -579,8 +582,8 @@ class Builder:
         if not all(isinstance(v, str) for v in values):
             self.warn(f"{pointer}: non-string enum {values!r} is typed by its base type only")
             return self.primitive(node)
-        x_ms = node.get("x-ms-enum") if isinstance(node.get("x-ms-enum"), dict) else {}
-        given = cap(x_ms["name"]) if x_ms.get("name") else None
+        x_ms = object_at(node, "x-ms-enum")
+        given = cap(str(x_ms["name"])) if x_ms.get("name") else None
         component = self.component_of(pointer)
         key = (given or "", tuple(values))
         if (
@@ -606,13 +609,12 @@ class Builder:
         self.built[pointer] = ref
         if component is None and given:
             self.enum_by_key[key] = name
-        descriptions = {
-            entry.get("value"): entry for entry in x_ms.get("values", []) if isinstance(entry, dict)
-        }
+        entries = [as_object(entry) for entry in array_at(x_ms, "values")]
+        descriptions = {entry.get("value"): entry for entry in entries if entry is not None}
         members: list[ir.EnumMember] = []
         used: set[str] = set()
         for value in values:
-            entry = descriptions.get(value, {})
+            entry: dict[str, Any] = descriptions.get(value, {})
             member = enum_member_name(value, entry.get("name"))
             while member in used:
                 member += "_"
@@ -757,7 +759,7 @@ class Builder:
                         return f"{enum.name}.{member.name}"
             return None
         if isinstance(t, ir.ListOf) and isinstance(raw, list):
-            items = [self.value_expr(v, t.item) for v in raw]
+            items = [self.value_expr(v, t.item) for v in cast("list[Any]", raw)]
             if any(i is None for i in items):
                 return None
             return "[" + ", ".join(i for i in items if i is not None) + "]"
@@ -950,7 +952,7 @@ def py_str(text: str) -> str:
     """A Python string literal the way ruff would write it (double quotes unless that needs
     more escapes)."""
     quote = "'" if text.count('"') > text.count("'") else '"'
-    out = []
+    out: list[str] = []
     for ch in text:
         if ch == "\\":
             out.append("\\\\")

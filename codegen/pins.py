@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.paths import PINS_DIR
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from codegen.tomlfile import load_toml
 
 _REQUIRED_KEYS = ("api_version", "repository", "commit", "path", "sha256")
 
@@ -38,8 +33,7 @@ class Pin:
 def load_pins(pins_dir: Path = PINS_DIR) -> list[Pin]:
     pins: list[Pin] = []
     for file in sorted(pins_dir.glob("*.toml")):
-        with file.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = load_toml(file)
         missing = [key for key in _REQUIRED_KEYS if key not in data]
         if missing:
             raise PinError(f"{file}: missing keys {', '.join(missing)}")

@@ -6,7 +6,7 @@ import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from codegen.paths import CACHE_DIR, EXAMPLES_DIR, SPEC_FILE
 from codegen.pins import default_version
@@ -53,9 +53,10 @@ def mock_ready(spec: dict[str, Any]) -> dict[str, Any]:
 
     def strip(node: Any) -> Any:
         if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if k != "x-ms-examples"}
+            mapping = cast("dict[str, Any]", node)
+            return {k: strip(v) for k, v in mapping.items() if k != "x-ms-examples"}
         if isinstance(node, list):
-            return [strip(v) for v in node]
+            return [strip(v) for v in cast("list[Any]", node)]
         return node
 
     result: dict[str, Any] = strip(copy.deepcopy(spec))
@@ -96,6 +97,7 @@ def _response_of(raw: Any) -> tuple[Any, ExampleKind | None, tuple[str, ...]]:
     """Normalise the forms the upstream example files use for a response."""
     if not isinstance(raw, dict):
         return raw, None, ()
+    raw = cast("dict[str, Any]", raw)
     if "body" in raw:
         return raw["body"], None, ()
     if set(raw) == {"type", "example"} and raw.get("type") == "string":

@@ -28,18 +28,14 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codegen.jsonish import array_at, as_array, as_object, object_at
 from codegen.paths import TRANSFORMS_DIR
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from codegen.tomlfile import load_toml
 
 _NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MISSING = object()
@@ -145,8 +141,7 @@ def _read(path: Path, seen: tuple[Path, ...]) -> list[tuple[dict[str, Any], Path
         raise TransformError(f"include cycle: {' -> '.join(str(p) for p in (*seen, path))}")
     if not path.is_file():
         raise TransformError(f"transform file {path} does not exist")
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    data = load_toml(path)
     unknown = set(data) - {"include", "transform"}
     if unknown:
         raise TransformError(f"{path}: unknown top-level keys {sorted(unknown)}")
@@ -163,7 +158,7 @@ def _parse_op(raw: Mapping[str, Any], where: str) -> Op:
         raise TransformError(f"{where}: unknown op {kind!r}; known: {', '.join(sorted(_OP_KEYS))}")
     required, optional = _OP_KEYS[kind]
     params = {k: v for k, v in raw.items() if k != "op"}
-    allowed = required | optional | (_LOCATOR_KEYS if kind in _USES_LOCATOR else set())
+    allowed: set[str] = required | optional | (_LOCATOR_KEYS if kind in _USES_LOCATOR else set())
     if kind == "set-request-content-type":
         allowed |= {"operation"}
     missing = required - set(params)
@@ -241,12 +236,13 @@ def _split_pointer(pointer: str) -> list[str]:
 
 
 def _walk(doc: Any, tokens: list[str], pointer: str) -> Any:
-    node = doc
+    node: Any = doc
     for token in tokens:
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
+        mapping, array = as_object(node), as_array(node)
+        if mapping is not None and token in mapping:
+            node = mapping[token]
+        elif array is not None and token.isdigit() and int(token) < len(array):
+            node = array[int(token)]
         else:
             raise StaleTransformError(f"{pointer} does not exist (no {token!r})")
     return node
@@ -261,9 +257,10 @@ def _json_value(params: Mapping[str, Any], key: str) -> Any:
 
 
 def _find_operation(spec: dict[str, Any], operation_id: str) -> tuple[str, dict[str, Any]]:
-    for path, item in spec.get("paths", {}).items():
-        for method, op in item.items():
-            if isinstance(op, dict) and op.get("operationId") == operation_id:
+    for path, item in object_at(spec, "paths").items():
+        for method, raw in (as_object(item) or {}).items():
+            op = as_object(raw)
+            if op is not None and op.get("operationId") == operation_id:
                 return f"/paths/{_escape(path)}/{method}", op
     raise StaleTransformError(f"operation {operation_id!r} does not exist")
 
@@ -297,14 +294,16 @@ def _locate(spec: dict[str, Any], params: Mapping[str, Any]) -> tuple[str, dict[
     if prop:
         for step in prop.split("."):
             if step == "[]":
-                if not isinstance(node, dict) or "items" not in node:
+                schema = as_object(node)
+                if schema is None or "items" not in schema:
                     raise StaleTransformError(f"{pointer} has no array items")
-                pointer, node = f"{pointer}/items", node["items"]
+                pointer, node = f"{pointer}/items", schema["items"]
                 continue
             pointer, node = _child_property(node, step, pointer)
-    if not isinstance(node, dict):
+    schema = as_object(node)
+    if schema is None:
         raise StaleTransformError(f"{pointer} is not a schema")
-    return pointer, node
+    return pointer, schema
 
 
 def locate(spec: dict[str, Any], params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -315,12 +314,16 @@ def locate(spec: dict[str, Any], params: Mapping[str, Any]) -> tuple[str, dict[s
 
 def _child_property(node: Any, name: str, pointer: str) -> tuple[str, dict[str, Any]]:
     """A property declared by ``node`` itself or by one of its inline allOf parts."""
-    if isinstance(node, dict):
-        if name in node.get("properties", {}):
-            return f"{pointer}/properties/{_escape(name)}", node["properties"][name]
-        for i, part in enumerate(node.get("allOf", [])):
-            if "$ref" not in part and name in part.get("properties", {}):
-                return f"{pointer}/allOf/{i}/properties/{_escape(name)}", part["properties"][name]
+    schema = as_object(node)
+    if schema is not None:
+        found = as_object(object_at(schema, "properties").get(name))
+        if found is not None:
+            return f"{pointer}/properties/{_escape(name)}", found
+        for i, raw in enumerate(array_at(schema, "allOf")):
+            part = as_object(raw) or {}
+            found = as_object(object_at(part, "properties").get(name))
+            if "$ref" not in part and found is not None:
+                return f"{pointer}/allOf/{i}/properties/{_escape(name)}", found
     raise StaleTransformError(f"{pointer} declares no property {name!r}")
 
 
@@ -361,8 +364,8 @@ def _apply_op(spec: dict[str, Any], op: Op) -> None:
         if value in node["enum"]:
             raise StaleTransformError(f"{pointer} already lists {value!r}")
         node["enum"].append(value)
-        values = node.get("x-ms-enum", {}).get("values")
-        if isinstance(values, list):
+        values = as_array(object_at(node, "x-ms-enum").get("values"))
+        if values is not None:
             entry: dict[str, Any] = {"value": value}
             if "description" in p:
                 entry["description"] = p["description"]
@@ -434,8 +437,8 @@ def _apply_op(spec: dict[str, Any], op: Op) -> None:
         tag = discriminator["propertyName"]
         for value, ref in mapping.items():
             child = _walk(spec, _split_pointer(ref), ref)
-            existing = child.get("properties", {}).get(tag)
-            if isinstance(existing, dict) and existing.get("enum") == [value]:
+            existing = as_object(object_at(child, "properties").get(tag))
+            if existing is not None and existing.get("enum") == [value]:
                 raise StaleTransformError(f"{ref} already pins {tag} to {value!r}")
             child.setdefault("properties", {})[tag] = {"type": "string", "enum": [value]}
     elif kind in ("replace", "add", "remove"):
@@ -445,42 +448,50 @@ def _apply_op(spec: dict[str, Any], op: Op) -> None:
             raise StaleTransformError("cannot replace the whole document")
         parent = _walk(spec, tokens[:-1], pointer)
         key = tokens[-1]
-        exists = (isinstance(parent, dict) and key in parent) or (
-            isinstance(parent, list) and key.isdigit() and int(key) < len(parent)
-        )
+        mapping, array = as_object(parent), as_array(parent)
         if kind == "add":
             value = _json_value(p, "value")
             if value is _MISSING:
                 raise TransformError(f"add {pointer}: value or value_json is required")
-            if isinstance(parent, list):
+            if array is not None:
                 if key == "-":
-                    parent.append(value)
-                elif key.isdigit() and int(key) <= len(parent):
-                    parent.insert(int(key), value)
+                    array.append(value)
+                elif key.isdigit() and int(key) <= len(array):
+                    array.insert(int(key), value)
                 else:
                     raise StaleTransformError(f"{pointer}: bad array index")
-            elif isinstance(parent, dict):
-                if key in parent:
+            elif mapping is not None:
+                if key in mapping:
                     raise StaleTransformError(f"{pointer} already exists")
-                parent[key] = value
+                mapping[key] = value
             else:
                 raise StaleTransformError(f"{pointer}: parent is not a container")
             return
-        if not exists:
+        index = int(key) if array is not None and key.isdigit() else None
+        if mapping is not None and key in mapping:
+            current: Any = mapping[key]
+        elif array is not None and index is not None and index < len(array):
+            current = array[index]
+        else:
             raise StaleTransformError(f"{pointer} does not exist")
-        current = parent[int(key)] if isinstance(parent, list) else parent[key]
         old = _json_value(p, "old")
         if old is not _MISSING and old != current:
             raise StaleTransformError(f"{pointer} no longer holds the expected old value")
         if kind == "remove":
-            del parent[int(key) if isinstance(parent, list) else key]
+            if array is not None and index is not None:
+                del array[index]
+            elif mapping is not None:
+                del mapping[key]
         else:
             value = _json_value(p, "value")
             if value is _MISSING:
                 raise TransformError(f"replace {pointer}: value or value_json is required")
             if value == current:
                 raise StaleTransformError(f"{pointer} already holds the replacement value")
-            parent[int(key) if isinstance(parent, list) else key] = value
+            if array is not None and index is not None:
+                array[index] = value
+            elif mapping is not None:
+                mapping[key] = value
     else:  # pragma: no cover - _parse_op rejects unknown kinds
         raise TransformError(f"unknown op {kind}")
 

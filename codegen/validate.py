@@ -17,12 +17,15 @@ The validator is jsonschema's Draft 2020-12 (needed for ``unevaluatedProperties`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import best_match as _best_match  # pyright: ignore[reportUnknownVariableType]
 
+from codegen.jsonish import as_array, as_object, object_at
 from codegen.spec import Example, iter_operations, load_examples
 
 _DROP_KEYS = {"discriminator", "example", "xml", "externalDocs", "deprecated"}
@@ -41,23 +44,26 @@ class Violation:
         return f"{self.file} [{self.operation_id} {self.side}] {self.path}: {self.message}"
 
 
-def _convert(node: Any, discriminators: dict[str, tuple[str, dict[str, str]]], use: bool) -> Any:
-    if isinstance(node, list):
-        return [_convert(item, discriminators, True) for item in node]
-    if not isinstance(node, dict):
-        return node
+def _convert(raw: Any, discriminators: dict[str, tuple[str, dict[str, str]]], use: bool) -> Any:
+    array = as_array(raw)
+    if array is not None:
+        return [_convert(item, discriminators, True) for item in array]
+    node = as_object(raw)
+    if node is None:
+        return raw
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key in _DROP_KEYS or key.startswith("x-") or key == "nullable":
             continue
         if key == "allOf":
-            out[key] = [_convert(part, discriminators, False) for part in value]
+            out[key] = [_convert(part, discriminators, False) for part in as_array(value) or []]
         elif key in ("properties", "patternProperties"):
-            out[key] = {name: _convert(sub, discriminators, True) for name, sub in value.items()}
+            props = as_object(value) or {}
+            out[key] = {name: _convert(sub, discriminators, True) for name, sub in props.items()}
         elif key in ("items", "additionalProperties", "not") and isinstance(value, dict):
             out[key] = _convert(value, discriminators, True)
         elif key in ("oneOf", "anyOf"):
-            out[key] = [_convert(member, discriminators, True) for member in value]
+            out[key] = [_convert(member, discriminators, True) for member in as_array(value) or []]
         else:
             out[key] = value
     ref = out.get("$ref")
@@ -89,7 +95,7 @@ def _nullable(out: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in out or "allOf" in out or ("type" not in out and ("properties" in out)):
         return {"anyOf": [out, {"type": "null"}]}
     if "type" in out:
-        types = out["type"] if isinstance(out["type"], list) else [out["type"]]
+        types: list[Any] = as_array(out["type"]) or [out["type"]]
         out["type"] = [*types, "null"]
         if "enum" in out and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]
@@ -103,27 +109,28 @@ def _nullable(out: dict[str, Any]) -> dict[str, Any]:
 
 def to_json_schema(spec: dict[str, Any]) -> dict[str, Any]:
     """The spec with every schema converted; ``$ref``s keep working against the result."""
-    schemas = spec.get("components", {}).get("schemas", {})
+    schemas = object_at(object_at(spec, "components"), "schemas")
     discriminators: dict[str, tuple[str, dict[str, str]]] = {}
     for name, schema in schemas.items():
-        disc = schema.get("discriminator") if isinstance(schema, dict) else None
+        disc = as_object((as_object(schema) or {}).get("discriminator"))
         if disc and disc.get("mapping"):
             discriminators[f"#/components/schemas/{name}"] = (disc["propertyName"], disc["mapping"])
     converted = {name: _convert(schema, discriminators, False) for name, schema in schemas.items()}
     paths: dict[str, Any] = {}
-    for path, item in spec.get("paths", {}).items():
+    for path, item in object_at(spec, "paths").items():
         paths[path] = {}
-        for method, op in item.items():
-            if not isinstance(op, dict):
+        for method, raw_op in (as_object(item) or {}).items():
+            op = as_object(raw_op)
+            if op is None:
                 continue
             new_op: dict[str, Any] = {"requestBody": {}, "responses": {}}
-            for ct, media in op.get("requestBody", {}).get("content", {}).items():
+            for ct, media in object_at(object_at(op, "requestBody"), "content").items():
                 if "schema" in media:
                     new_op["requestBody"][ct] = _convert(media["schema"], discriminators, True)
-            for status, response in op.get("responses", {}).items():
+            for status, response in object_at(op, "responses").items():
                 new_op["responses"][status] = {
                     ct: _convert(media["schema"], discriminators, True)
-                    for ct, media in response.get("content", {}).items()
+                    for ct, media in object_at(as_object(response) or {}, "content").items()
                     if "schema" in media
                 }
             paths[path][method] = new_op
@@ -137,19 +144,25 @@ def _json_path(error: ValidationError) -> str:
     return out
 
 
+def _closest(errors: Iterable[ValidationError]) -> ValidationError | None:
+    """The error jsonschema deems most relevant among ``errors``."""
+    return cast("ValidationError | None", _best_match(errors))
+
+
 def _errors(
     schema: dict[str, Any], components: dict[str, Any], instance: Any
 ) -> list[ValidationError]:
     validator = Draft202012Validator({**schema, "components": components})
     found: list[ValidationError] = []
-    for error in validator.iter_errors(instance):
+    errors: Iterator[ValidationError] = validator.iter_errors(instance)  # pyright: ignore[reportUnknownMemberType]
+    for error in errors:
         # oneOf/anyOf failures say "not valid under any"; the closest branch says why.
         if (
             error.context
             and error.validator in ("oneOf", "anyOf")
             and "valid under each" not in error.message
         ):
-            error = best_match(error.context) or error
+            error = _closest(error.context) or error
         found.append(error)
     return found
 

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from azure_oai_preview._models import OpenEnum, UnknownVariantModel
+from codegen.jsonish import as_array, as_object
 
 
 def deviations(value: Any, path: str = "$") -> list[str]:
@@ -37,8 +38,14 @@ def same_json(a: Any, b: Any) -> bool:
         return type(a) is type(b) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b, strict=True))
+    a_object, b_object = as_object(a), as_object(b)
+    if a_object is not None and b_object is not None:
+        return a_object.keys() == b_object.keys() and all(
+            same_json(a_object[k], b_object[k]) for k in a_object
+        )
+    a_array, b_array = as_array(a), as_array(b)
+    if a_array is not None and b_array is not None:
+        return len(a_array) == len(b_array) and all(
+            same_json(x, y) for x, y in zip(a_array, b_array, strict=True)
+        )
     return type(a) is type(b) and a == b

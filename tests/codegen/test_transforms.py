@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from codegen import transforms
+from codegen.jsonish import as_array, as_object
 from codegen.spec import load_examples, load_raw, load_spec, mock_ready
 from codegen.transforms import StaleTransformError, TransformError
 from codegen.validate import check_examples
@@ -158,10 +159,11 @@ def test_mock_ready_removes_only_examples() -> None:
     ready = mock_ready(spec)
 
     def strip(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if k != "x-ms-examples"}
-        if isinstance(node, list):
-            return [strip(v) for v in node]
+        mapping, array = as_object(node), as_array(node)
+        if mapping is not None:
+            return {k: strip(v) for k, v in mapping.items() if k != "x-ms-examples"}
+        if array is not None:
+            return [strip(v) for v in array]
         return node
 
     assert "x-ms-examples" not in str(ready)
