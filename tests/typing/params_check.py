@@ -226,7 +226,7 @@ def vector_stores_wrong(client: AzureOpenAI) -> None:
     create = client.vector_stores.create
     create(expires_after={"anchor": "created_at", "days": 7})  # pyright: ignore[reportArgumentType]
     create(expires_after={"anchor": "last_active_at"})  # pyright: ignore[reportArgumentType]
-    create(file_ids="file_1", name=3)  # pyright: ignore[reportArgumentType]
+    create(name=3)  # pyright: ignore[reportArgumentType]
 
 
 def embeddings_and_images(client: AzureOpenAI) -> None:
