@@ -14,7 +14,7 @@ using the class-level metadata declared here.
 import enum
 import logging
 from contextvars import ContextVar
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -51,16 +51,25 @@ class OpenModel(BaseModel):
     # that slow path (see ``_deviations``), so ordinary parsing pays nothing for it.
     __slots__ = ("_azure_deviations_",)
 
-    # Request-side metadata, read by ``_strict.check_request``. Python field names.
-    __azure_non_nullable__: ClassVar[frozenset[str]] = frozenset()
+    # Request-side metadata, read by ``_strict.validate_request`` (Python field names).
+    # Annotated for type checkers only: pydantic would otherwise re-evaluate these ClassVar
+    # annotations for each of the ~300 generated subclasses at import.
+    if TYPE_CHECKING:
+        __azure_non_nullable__: ClassVar[frozenset[str]]
+        __azure_read_only__: ClassVar[frozenset[str]]
+        __azure_additional_properties__: ClassVar[bool]
+        __azure_unknown_variant__: ClassVar[bool]
+        __azure_schema__: ClassVar[str]
+
+    __azure_non_nullable__ = frozenset[str]()
     """Optional fields the spec does not allow to be ``null``: setting them to None is an error."""
-    __azure_read_only__: ClassVar[frozenset[str]] = frozenset()
+    __azure_read_only__ = frozenset[str]()
     """Fields the service sets; a request must not send them."""
-    __azure_additional_properties__: ClassVar[bool] = False
+    __azure_additional_properties__ = False
     """Whether the spec allows properties it does not name (requests only; responses keep them anyway)."""
-    __azure_unknown_variant__: ClassVar[bool] = False
+    __azure_unknown_variant__ = False
     """True on the ``Unknown...`` fallback member of a union: fine in a response, an error in a request."""
-    __azure_schema__: ClassVar[str] = ""
+    __azure_schema__ = ""
     """The component schema (or inline location) this class was generated from."""
 
 
@@ -75,7 +84,7 @@ class UnknownVariantModel(OpenModel):
 
     # Lookahead patterns need Python's re; this only runs when the known members failed.
     model_config = ConfigDict(regex_engine="python-re")
-    __azure_unknown_variant__: ClassVar[bool] = True
+    __azure_unknown_variant__ = True
 
 
 class OpenEnum(str, enum.Enum):
