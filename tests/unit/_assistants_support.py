@@ -35,13 +35,13 @@ def _example_dirs() -> list[Path]:
 
 @cache
 def example(name: str) -> dict[str, Any]:
-    """The spec example ``name`` (without ``.json``); skips the test when no copy is available."""
+    """The spec example ``name`` (without ``.json``); a missing copy fails the test loudly."""
     for directory in _example_dirs():
         path = directory / f"{name}.json"
         if path.is_file():
             loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
             return loaded
-    pytest.skip(f"spec example {name}.json not available (run `python -m codegen sync`)")
+    pytest.fail(f"spec example {name}.json not available: run `python -m codegen sync --from <mirror>`")
 
 
 def example_response(name: str) -> dict[str, Any]:
