@@ -132,6 +132,12 @@ class ChunkDecoder(Generic[E]):
             raise_stream_error(payload, self.request_id)
         return parse_python(self.chunk_type, payload)
 
+    def broken(self, exc: httpx.TransportError) -> IncompleteStreamError:
+        return IncompleteStreamError(
+            f"the connection broke mid-stream ({type(exc).__name__}); the answer is incomplete",
+            request_id=self.request_id,
+        )
+
     def truncated(self) -> IncompleteStreamError:
         return IncompleteStreamError(
             "the stream ended before its [DONE] marker; the answer is incomplete",
@@ -163,10 +169,7 @@ class Stream(Generic[E], ClosesOnExit):
         except _sse.IncompleteStreamError:
             raise decoder.truncated() from None
         except httpx.TransportError as exc:
-            raise IncompleteStreamError(
-                f"the connection broke mid-stream ({type(exc).__name__}); the answer is incomplete",
-                request_id=self.request_id,
-            ) from exc
+            raise decoder.broken(exc) from exc
         finally:
             self.response.close()
         raise decoder.truncated()
@@ -203,10 +206,7 @@ class AsyncStream(Generic[E], AsyncClosesOnExit):
         except _sse.IncompleteStreamError:
             raise decoder.truncated() from None
         except httpx.TransportError as exc:
-            raise IncompleteStreamError(
-                f"the connection broke mid-stream ({type(exc).__name__}); the answer is incomplete",
-                request_id=self.request_id,
-            ) from exc
+            raise decoder.broken(exc) from exc
         finally:
             await self.response.aclose()
         raise decoder.truncated()
