@@ -45,7 +45,12 @@ def main() -> None:
         choice = reply.choices[0]
         print("chat:", choice.message.content if choice.message else None)
         for result in reply.prompt_filter_results or []:
-            print("prompt filter:", result.content_filter_results)
+            filters = result.content_filter_results
+            if filters is not None:  # Azure's per-category verdicts on the prompt, typed
+                flagged = {
+                    name: value.filtered for name, value in filters if hasattr(value, "filtered")
+                }
+                print("prompt filter (filtered?):", flagged)
 
         try:
             with client.chat.completions.create(
