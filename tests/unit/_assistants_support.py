@@ -41,7 +41,9 @@ def example(name: str) -> dict[str, Any]:
         if path.is_file():
             loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
             return loaded
-    pytest.fail(f"spec example {name}.json not available: run `python -m codegen sync --from <mirror>`")
+    pytest.fail(
+        f"spec example {name}.json not available: run `python -m codegen sync --from <mirror>`"
+    )
 
 
 def example_response(name: str) -> dict[str, Any]:
