@@ -15,13 +15,14 @@ from azure.identity import ChainedTokenCredential, get_bearer_token_provider
 from azure.identity.aio import ChainedTokenCredential as AsyncChainedTokenCredential
 from azure.identity.aio import get_bearer_token_provider as get_async_bearer_token_provider
 
+from azure_oai_preview import CredentialError
 from azure_oai_preview._auth import (
-    COGNITIVE_SERVICES_SCOPE,
     ApiKeyAuth,
     AsyncBearerTokenAuth,
     BearerTokenAuth,
     resolve_auth,
 )
+from azure_oai_preview._credentials import COGNITIVE_SERVICES_SCOPE
 
 START = 1_700_000_000.0
 LIFETIME = 3600
@@ -173,7 +174,7 @@ def test_bearer_header_and_default_scope(clock: FakeClock) -> None:
 
 def test_custom_scope(clock: FakeClock) -> None:
     credential = FakeCredential(clock)
-    sync_auth(credential, clock, scope="api://custom/.default").headers()
+    sync_auth(credential, clock, scopes="api://custom/.default").headers()
     assert credential.scopes == [("api://custom/.default",)]
 
 
@@ -271,8 +272,10 @@ def test_failed_refresh_of_an_expired_token_raises(clock: FakeClock) -> None:
     auth.headers()
     credential.error = ClientAuthenticationError("IMDS unavailable")
     clock.now = START + LIFETIME
-    with pytest.raises(ClientAuthenticationError, match="IMDS unavailable"):
+    with pytest.raises(CredentialError, match="ClientAuthenticationError") as info:
         auth.headers()
+    assert isinstance(info.value.__cause__, ClientAuthenticationError)
+    assert "IMDS unavailable" in str(info.value.__cause__)
 
 
 def test_retries_during_a_failing_refresh_stop_at_expiry(clock: FakeClock) -> None:
@@ -283,15 +286,17 @@ def test_retries_during_a_failing_refresh_stop_at_expiry(clock: FakeClock) -> No
     clock.now = START + LIFETIME - 10  # the 30 s back-off would reach past expiry
     auth.headers()
     clock.now = START + LIFETIME
-    with pytest.raises(ClientAuthenticationError):
+    with pytest.raises(CredentialError) as info:
         auth.headers()
+    assert isinstance(info.value.__cause__, ClientAuthenticationError)
 
 
 def test_failure_without_any_token_raises(clock: FakeClock) -> None:
     credential = FakeCredential(clock)
     credential.error = ClientAuthenticationError("no identity")
-    with pytest.raises(ClientAuthenticationError):
+    with pytest.raises(CredentialError) as info:
         sync_auth(credential, clock).headers()
+    assert info.value.__cause__ is credential.error
 
 
 def test_bad_token_from_credential_is_rejected_without_echo(clock: FakeClock) -> None:
@@ -417,8 +422,9 @@ async def test_async_failed_proactive_refresh_keeps_token_and_expired_raises(
     clock.now = START + LIFETIME - 100
     assert await auth.async_headers() == {"Authorization": "Bearer token-1-secret"}
     clock.now = START + LIFETIME + 1
-    with pytest.raises(ClientAuthenticationError):
+    with pytest.raises(CredentialError) as info:
         await auth.async_headers()
+    assert info.value.__cause__ is credential.error
 
 
 async def test_async_client_runs_sync_credentials_in_a_worker_thread(clock: FakeClock) -> None:
@@ -513,7 +519,7 @@ async def test_no_repr_shows_a_token(clock: FakeClock) -> None:
         sync_with_provider,
         async_with_provider,
     ):
-        text = f"{auth!r} {auth!s} {[auth]} {auth._cache!r}"
+        text = f"{auth!r} {auth!s} {[auth]} {auth._tokens!r}"
         assert "secret" not in text
         assert not hasattr(auth, "__dict__")
     assert repr(sync_with_credential) == (
