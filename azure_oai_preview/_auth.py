@@ -88,6 +88,11 @@ class AsyncAuth(Protocol):
         ...
 
 
+def _unpicklable(auth: object) -> TypeError:
+    # A pickle would carry the key or the cached token to wherever it is stored.
+    return TypeError(f"{type(auth).__name__} holds a secret and cannot be pickled")
+
+
 # -- fixed headers: api key, static token --------------------------------------------------------
 
 
@@ -129,6 +134,9 @@ class _FixedAuth:
 
     __str__ = __repr__
 
+    def __reduce__(self) -> Any:
+        raise _unpicklable(self)
+
 
 class ApiKeyAuth(_FixedAuth):
     """Sends the key in the ``api-key`` header."""
@@ -157,10 +165,11 @@ class StaticTokenAuth(_FixedAuth):
 
 
 def _scopes_of(scopes: str | Sequence[str]) -> tuple[str, ...]:
-    values: tuple[object, ...] = (scopes,) if isinstance(scopes, str) else tuple(scopes)
+    # Checked at runtime as well: not every caller runs a type checker.
+    values: list[object] = [scopes] if isinstance(scopes, str) else list(scopes)
     if not values or not all(isinstance(s, str) and s.strip() for s in values):
         raise ValueError("credential_scopes must be one or more non-empty scope strings")
-    return cast("tuple[str, ...]", values)
+    return tuple(cast("list[str]", values))
 
 
 class _BearerAuth(Generic[E]):
@@ -176,6 +185,9 @@ class _BearerAuth(Generic[E]):
         return f"{type(self).__name__}({self._shown})"
 
     __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise _unpicklable(self)
 
 
 def _wall_clock() -> float:
@@ -391,6 +403,18 @@ def resolve_auth(
     azure_ad_token: str | None = ...,
     scopes: str | Sequence[str] | None = ...,
 ) -> AsyncAuth: ...
+
+
+@overload
+def resolve_auth(
+    *,
+    api_key: str | None,
+    credential: TokenCredentialLike | AsyncTokenCredentialLike | None,
+    azure_ad_token_provider: AsyncTokenProvider | None,
+    is_async: bool,
+    azure_ad_token: str | None = ...,
+    scopes: str | Sequence[str] | None = ...,
+) -> Auth | AsyncAuth: ...
 
 
 def resolve_auth(

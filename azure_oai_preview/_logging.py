@@ -42,13 +42,9 @@ else:  # not subscriptable at run time before Python 3.11
 class _StderrHandler(_StreamHandler):
     """Writes to whatever ``sys.stderr`` is at the time (it may be redirected later)."""
 
-    @property
-    def stream(self) -> TextIO:  # type: ignore[override]
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: TextIO) -> None:
-        pass  # StreamHandler.__init__ assigns one; the property always follows sys.stderr
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr  # under the handler's lock, held by Handler.handle
+        super().emit(record)
 
 
 def setup_logging() -> None:

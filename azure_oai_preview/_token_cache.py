@@ -196,16 +196,19 @@ class TokenCache(Generic[E]):
         if challenge is None or (challenge.claims is not None and not self.accepts_claims):
             return False
         claims = challenge.claims
+        with self._lock:
+            # The token requests were sent with, most likely the one refused.
+            rejected = self._current.value if self._current is not None else None
         while True:
             with self._lock:
-                step = self._plan_challenge(claims)
+                step = self._plan_challenge(claims, rejected)
             if isinstance(step, bool):
                 return step
             if isinstance(step, Wait):
                 yield step
                 continue
             token = yield from self._fly(step)
-            return token != step.rejected
+            return token != rejected
 
     # -- decisions (under the lock) ---------------------------------------------------------
 
@@ -223,7 +226,9 @@ class TokenCache(Generic[E]):
             raise self._error(failure, now) from failure.error
         return self._take_off(TokenRequest(self._scopes))
 
-    def _plan_challenge(self, claims: str | None) -> bool | Wait[E] | _Flight[E]:
+    def _plan_challenge(
+        self, claims: str | None, rejected: str | None
+    ) -> bool | Wait[E] | _Flight[E]:
         now = self._clock()
         if self._flight is not None:
             return Wait(self._flight.done)
@@ -232,7 +237,6 @@ class TokenCache(Generic[E]):
             if answer.failure is not None:
                 raise self._error(answer.failure, now) from answer.failure.error
             return answer.renewed
-        rejected = self._current.value if self._current is not None else None
         # The token was refused: nobody may use it while the new one is fetched.
         self._current = None
         flight = self._take_off(TokenRequest(self._scopes, claims))
