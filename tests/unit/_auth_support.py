@@ -135,3 +135,20 @@ class FakeAsyncCredential(_Issuer):
         traceback: TracebackType | None = None,
     ) -> None:
         pass
+
+
+CREDENTIAL_KINDS = ["async", "sync", "azure-identity chain"]
+
+
+def credential_for_async_client(
+    kind: str, clock: FakeClock, *, lifetime: float = LIFETIME
+) -> tuple[_Issuer, Any]:
+    """A fake to count calls with, and the credential to give the async client: the fake
+    itself (async or sync), or a real ``azure.identity.aio.ChainedTokenCredential`` over it."""
+    from azure.identity.aio import ChainedTokenCredential
+
+    if kind == "sync":
+        fake = FakeCredential(clock, delay=0.01, lifetime=lifetime)
+        return fake, fake
+    fake_async = FakeAsyncCredential(clock, lifetime=lifetime)
+    return fake_async, ChainedTokenCredential(fake_async) if kind != "async" else fake_async

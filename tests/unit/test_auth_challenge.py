@@ -10,14 +10,15 @@ from typing import Any
 import anyio
 import pytest
 from _auth_support import (
+    CREDENTIAL_KINDS,
     FakeAsyncCredential,
     FakeClock,
     FakeCredential,
     FakeTokenInfoCredential,
+    credential_for_async_client,
 )
 from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import ChainedTokenCredential
-from azure.identity.aio import ChainedTokenCredential as AsyncChainedTokenCredential
 
 from azure_oai_preview import CredentialError
 from azure_oai_preview._auth import (
@@ -119,11 +120,17 @@ def test_a_bearer_challenge_without_claims() -> None:
 # -- credentials ---------------------------------------------------------------------------------
 
 
+def primed(credential: Any, clock: FakeClock) -> BearerTokenAuth:
+    """Auth over ``credential`` that has handed out its first token already."""
+    auth = BearerTokenAuth(credential=credential, clock=clock)
+    assert auth.headers() == BEARER_1
+    return auth
+
+
 def test_cae_challenge_refreshes_with_the_claims_and_enable_cae() -> None:
     clock = FakeClock()
     credential = FakeCredential(clock)
-    auth = BearerTokenAuth(credential=credential, clock=clock)
-    assert auth.headers() == BEARER_1
+    auth = primed(credential, clock)
 
     assert auth.on_challenge(CAE) is True
     assert credential.requests[-1] == {"claims": CLAIMS, "enable_cae": True}
@@ -138,8 +145,7 @@ def test_cae_challenge_refreshes_with_the_claims_and_enable_cae() -> None:
 def test_cae_challenge_through_get_token_info_passes_options() -> None:
     clock = FakeClock()
     credential = FakeTokenInfoCredential(clock)
-    auth = BearerTokenAuth(credential=credential, clock=clock)
-    auth.headers()
+    auth = primed(credential, clock)
     assert auth.on_challenge(CAE) is True
     assert credential.options == [None, {"claims": CLAIMS, "enable_cae": True}]
 
@@ -147,8 +153,7 @@ def test_cae_challenge_through_get_token_info_passes_options() -> None:
 def test_cae_challenge_through_a_real_azure_identity_chain() -> None:
     clock = FakeClock()
     inner = FakeCredential(clock)  # get_token only: the chain turns options into keywords
-    auth = BearerTokenAuth(credential=ChainedTokenCredential(inner), clock=clock)
-    auth.headers()
+    auth = primed(ChainedTokenCredential(inner), clock)
     assert auth.on_challenge(CAE) is True
     assert inner.requests[-1] == {"claims": CLAIMS, "enable_cae": True}
     assert auth.headers() == BEARER_2
@@ -157,8 +162,7 @@ def test_cae_challenge_through_a_real_azure_identity_chain() -> None:
 def test_an_expired_token_challenge_refreshes_without_claims() -> None:
     clock = FakeClock()
     credential = FakeCredential(clock)
-    auth = BearerTokenAuth(credential=credential, clock=clock)
-    auth.headers()
+    auth = primed(credential, clock)
     assert auth.on_challenge(EXPIRED) is True
     assert credential.requests[-1] == {"claims": None, "enable_cae": False}
     assert auth.headers() == BEARER_2
@@ -168,8 +172,7 @@ def test_the_same_token_again_is_not_worth_a_resend() -> None:
     clock = FakeClock()
     credential = FakeCredential(clock)
     credential.reuse_first_token = True  # as a credential's own cache would
-    auth = BearerTokenAuth(credential=credential, clock=clock)
-    auth.headers()
+    auth = primed(credential, clock)
     assert auth.on_challenge(EXPIRED) is False
     assert credential.calls == 2
 
@@ -182,8 +185,7 @@ def test_a_credential_that_takes_no_claims_cannot_answer_a_cae_challenge() -> No
         def get_token(self, *scopes: str) -> Any:
             return inner.get_token(*scopes)
 
-    auth = BearerTokenAuth(credential=Plain(), clock=clock)  # type: ignore[arg-type]
-    auth.headers()
+    auth = primed(Plain(), clock)
     assert auth.on_challenge(CAE) is False
     assert inner.calls == 1  # nothing dropped, nothing fetched
     assert auth.on_challenge(EXPIRED) is True  # no claims needed: a plain refresh
@@ -194,8 +196,7 @@ def test_a_credential_that_takes_no_claims_cannot_answer_a_cae_challenge() -> No
 def test_unanswerable_challenges_leave_the_token_alone(header: str) -> None:
     clock = FakeClock()
     credential = FakeCredential(clock)
-    auth = BearerTokenAuth(credential=credential, clock=clock)
-    auth.headers()
+    auth = primed(credential, clock)
     assert auth.on_challenge(header) is False
     assert auth.headers() == BEARER_1
     assert credential.calls == 1
@@ -204,8 +205,7 @@ def test_unanswerable_challenges_leave_the_token_alone(header: str) -> None:
 def test_repeated_challenges_share_one_refresh_within_the_window() -> None:
     clock = FakeClock()
     credential = FakeCredential(clock)
-    auth = BearerTokenAuth(credential=credential, clock=clock)
-    auth.headers()
+    auth = primed(credential, clock)
     assert auth.on_challenge(CAE) is True
     clock.now += 1  # a request that was in flight with the refused token
     assert auth.on_challenge(CAE) is True
@@ -220,8 +220,7 @@ def test_repeated_challenges_share_one_refresh_within_the_window() -> None:
 def test_threads_challenged_at_once_share_one_refresh() -> None:
     clock = FakeClock()
     credential = FakeCredential(clock, delay=0.05)
-    auth = BearerTokenAuth(credential=credential, clock=clock)
-    auth.headers()
+    auth = primed(credential, clock)
     barrier = threading.Barrier(12)
     answers: list[bool] = []
 
@@ -242,8 +241,7 @@ def test_threads_challenged_at_once_share_one_refresh() -> None:
 def test_a_failing_refresh_after_a_challenge_raises_credential_error() -> None:
     clock = FakeClock()
     credential = FakeCredential(clock)
-    auth = BearerTokenAuth(credential=credential, clock=clock)
-    auth.headers()
+    auth = primed(credential, clock)
     credential.error = ClientAuthenticationError("AADSTS50173: the grant was revoked")
     with pytest.raises(CredentialError) as info:
         auth.on_challenge(CAE)
@@ -255,18 +253,12 @@ def test_a_failing_refresh_after_a_challenge_raises_credential_error() -> None:
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
-@pytest.mark.parametrize("credential_kind", ["async", "sync", "azure-identity chain"])
+@pytest.mark.parametrize("credential_kind", CREDENTIAL_KINDS)
 def test_async_challenges_at_once_share_one_refresh_with_claims(
     backend: str, credential_kind: str
 ) -> None:
     clock = FakeClock()
-    if credential_kind == "sync":
-        fake: Any = FakeCredential(clock, delay=0.01)
-        credential: Any = fake
-    else:
-        fake = FakeAsyncCredential(clock)
-        chained = credential_kind == "azure-identity chain"
-        credential = AsyncChainedTokenCredential(fake) if chained else fake
+    fake, credential = credential_for_async_client(credential_kind, clock)
     auth = AsyncBearerTokenAuth(credential=credential, clock=clock)
     answers: list[bool] = []
 

@@ -12,10 +12,16 @@ from typing import Any
 
 import anyio
 import pytest
-from _auth_support import START, FakeAsyncCredential, FakeClock, FakeCredential
+from _auth_support import (
+    CREDENTIAL_KINDS,
+    START,
+    FakeAsyncCredential,
+    FakeClock,
+    FakeCredential,
+    credential_for_async_client,
+)
 from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import ChainedTokenCredential
-from azure.identity.aio import ChainedTokenCredential as AsyncChainedTokenCredential
 
 from azure_oai_preview import AzureOpenAIError, CredentialError
 from azure_oai_preview._auth import AsyncBearerTokenAuth, BearerTokenAuth
@@ -94,18 +100,12 @@ def test_threads_with_a_two_minute_token_make_one_call() -> None:
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
-@pytest.mark.parametrize("credential_kind", ["async", "sync", "azure-identity chain"])
+@pytest.mark.parametrize("credential_kind", CREDENTIAL_KINDS)
 def test_a_thousand_concurrent_async_requests_with_a_two_minute_token_make_one_call(
     backend: str, credential_kind: str
 ) -> None:
     clock = FakeClock()
-    if credential_kind == "sync":
-        fake: Any = FakeCredential(clock, delay=0.01, lifetime=TWO_MINUTES)
-        credential: Any = fake
-    else:
-        fake = FakeAsyncCredential(clock, lifetime=TWO_MINUTES)
-        chained = credential_kind == "azure-identity chain"
-        credential = AsyncChainedTokenCredential(fake) if chained else fake
+    fake, credential = credential_for_async_client(credential_kind, clock, lifetime=TWO_MINUTES)
     auth = AsyncBearerTokenAuth(credential=credential, clock=clock)
 
     async def scenario() -> None:
