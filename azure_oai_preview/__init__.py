@@ -83,6 +83,9 @@ if TYPE_CHECKING:
         APITimeoutError as APITimeoutError,
     )
     from ._exceptions import (
+        APIVersionWarning as APIVersionWarning,
+    )
+    from ._exceptions import (
         AuthenticationError as AuthenticationError,
     )
     from ._exceptions import (
@@ -93,9 +96,6 @@ if TYPE_CHECKING:
     )
     from ._exceptions import (
         ConflictError as ConflictError,
-    )
-    from ._exceptions import (
-        APIVersionWarning as APIVersionWarning,
     )
     from ._exceptions import (
         ContentFilterError as ContentFilterError,
