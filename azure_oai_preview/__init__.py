@@ -83,6 +83,9 @@ if TYPE_CHECKING:
         APITimeoutError as APITimeoutError,
     )
     from ._exceptions import (
+        APIVersionWarning as APIVersionWarning,
+    )
+    from ._exceptions import (
         AuthenticationError as AuthenticationError,
     )
     from ._exceptions import (
@@ -96,6 +99,9 @@ if TYPE_CHECKING:
     )
     from ._exceptions import (
         ContentFilterError as ContentFilterError,
+    )
+    from ._exceptions import (
+        CredentialError as CredentialError,
     )
     from ._exceptions import (
         IncompleteStreamError as IncompleteStreamError,
@@ -174,11 +180,13 @@ _EXPORTS: dict[str, str] = {
             "APIStatusError",
             "APIStreamError",
             "APITimeoutError",
+            "APIVersionWarning",
             "AuthenticationError",
             "AzureOpenAIError",
             "BadRequestError",
             "ConflictError",
             "ContentFilterError",
+            "CredentialError",
             "IncompleteStreamError",
             "InternalServerError",
             "InvalidRequestError",
@@ -197,6 +205,7 @@ __all__ = [
     "APIStatusError",
     "APIStreamError",
     "APITimeoutError",
+    "APIVersionWarning",
     "AssistantEventHandler",
     "AssistantStream",
     "AssistantStreamEvent",
@@ -216,6 +225,7 @@ __all__ = [
     "ChatCompletionStream",
     "ConflictError",
     "ContentFilterError",
+    "CredentialError",
     "CursorPage",
     "DEFAULT_TIMEOUT",
     "Deviation",

@@ -7,9 +7,10 @@ else - configuration, environment fallbacks, the resource tree - is shared below
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Mapping
+import warnings
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Generic
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from ._closing import AsyncClosesOnExit, ClosesOnExit
 from ._resource import AsyncMode, AsyncRawMode, M, SyncMode, SyncRawMode
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self
 
-    from ._auth import AsyncTokenCredentialLike, TokenCredentialLike
+    from ._credentials import AsyncTokenCredentialLike, TokenCredentialLike
     from ._transport import AsyncCore, ClientConfig, SyncCore
     from .resources.assistants import Assistants
     from .resources.audio import Audio
@@ -49,6 +50,7 @@ class _DefaultTimeout:
 DEFAULT_TIMEOUT: Final = _DefaultTimeout()
 
 _NOT_GIVEN: Any = object()
+T = TypeVar("T")
 
 
 def _default_api_version() -> str:
@@ -76,18 +78,55 @@ def _build_config(
     max_retries: int,
     default_headers: Mapping[str, str] | None,
     allow_insecure_http: bool,
+    azure_endpoint: str | None = None,
+    azure_deployment: str | None = None,
 ) -> ClientConfig:
-    import httpx
-
     from ._retry import RetryPolicy
     from ._transport import ClientConfig
 
-    endpoint = endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
-    if not endpoint:
+    base_url = _base_url(endpoint, azure_endpoint, allow_insecure_http)
+    if max_retries < 0:
+        raise ValueError("max_retries must be >= 0")
+    return ClientConfig(
+        base_url=base_url,
+        api_version=_api_version(api_version),
+        deployment=_same_option("deployment", deployment, "azure_deployment", azure_deployment),
+        timeout=_timeout(timeout),
+        retry=RetryPolicy(max_retries=max_retries),
+        default_headers=dict(default_headers or {}),
+    )
+
+
+def _same_option(name: str, value: T | None, alias: str, alias_value: T | None) -> T | None:
+    """One option with two spellings (``endpoint`` / openai-python's ``azure_endpoint``...)."""
+    if value is not None and alias_value is not None and value != alias_value:
+        # The values are not echoed: either could be a secret pasted into the wrong place.
+        raise ValueError(
+            f"{name}= and {alias}= are two spellings of one option and disagree; pass one"
+        )
+    return value if value is not None else alias_value
+
+
+def _base_url(
+    endpoint: str | None, azure_endpoint: str | None, allow_insecure_http: bool
+) -> httpx.URL:
+    given = [_normalized_endpoint(e, allow_insecure_http) for e in (endpoint, azure_endpoint) if e]
+    base_url = _same_option("endpoint", given[0], "azure_endpoint", given[-1]) if given else None
+    if base_url is not None:
+        return base_url
+    from_env = os.environ.get("AZURE_OPENAI_ENDPOINT")
+    if not from_env:
         raise ValueError(
             "no endpoint: pass endpoint='https://<resource>.openai.azure.com' "
             "or set the AZURE_OPENAI_ENDPOINT environment variable"
         )
+    return _normalized_endpoint(from_env, allow_insecure_http)
+
+
+def _normalized_endpoint(endpoint: str, allow_insecure_http: bool) -> httpx.URL:
+    """``https://<resource>.openai.azure.com[/openai][/]`` -> ``.../openai``."""
+    import httpx
+
     url = httpx.URL(endpoint.strip())
     if url.userinfo:
         # Never echo the endpoint here: a key pasted into the wrong argument would leak.
@@ -107,17 +146,47 @@ def _build_config(
     path = url.path.rstrip("/")
     if path.endswith("/openai"):
         path = path[: -len("/openai")]
-    base_url = url.copy_with(path=path + "/openai", query=None, fragment=None)
-    if max_retries < 0:
-        raise ValueError("max_retries must be >= 0")
-    return ClientConfig(
-        base_url=base_url,
-        api_version=api_version or os.environ.get("OPENAI_API_VERSION") or _default_api_version(),
-        deployment=deployment,
-        timeout=_timeout(timeout),
-        retry=RetryPolicy(max_retries=max_retries),
-        default_headers=dict(default_headers or {}),
-    )
+    return url.copy_with(path=path + "/openai", query=None, fragment=None)
+
+
+# Versions warned about already: the warning is said once per process and version.
+_warned_api_versions: set[str] = set()
+
+
+def _api_version(given: str | None) -> str:
+    if given:
+        return _checked_api_version(given, "api_version=", stacklevel=6)
+    from_env = os.environ.get("OPENAI_API_VERSION")
+    if from_env:
+        return _checked_api_version(
+            from_env, "the OPENAI_API_VERSION environment variable", stacklevel=6
+        )
+    return _default_api_version()
+
+
+def _checked_api_version(version: str, source: str, *, stacklevel: int) -> str:
+    """``version``, after warning (once) if it is not the version the models describe."""
+    from ._exceptions import APIVersionWarning
+
+    models = _default_api_version()
+    if version != models and version not in _warned_api_versions:
+        _warned_api_versions.add(version)
+        warnings.warn(
+            f"api-version {version} (from {source}) is not {models}, the version this "
+            f"package's models were generated from. Requests are still checked against "
+            f"{models} and responses parsed with its models: what exists only in {version} "
+            "is neither checked nor typed (send it with extra_body; it comes back as extra "
+            f"fields). Use api_version={models!r} (and unset OPENAI_API_VERSION) to match "
+            "the models, or silence this with warnings.filterwarnings('ignore', "
+            "category=azure_oai_preview.APIVersionWarning).",
+            APIVersionWarning,
+            stacklevel=stacklevel,
+        )
+    return version
+
+
+_AUTH_ARGUMENTS = ("api_key", "credential", "azure_ad_token", "azure_ad_token_provider")
+_AUTH_ENVIRONMENT = {"api_key": "AZURE_OPENAI_API_KEY", "azure_ad_token": "AZURE_OPENAI_AD_TOKEN"}
 
 
 def _configure(arguments: dict[str, Any], *, is_async: bool) -> tuple[ClientConfig, Any]:
@@ -127,33 +196,46 @@ def _configure(arguments: dict[str, Any], *, is_async: bool) -> tuple[ClientConf
     values is here, once.
     """
     from ._auth import resolve_auth
+    from ._logging import setup_logging
 
+    setup_logging()
     config = _build_config(
         endpoint=arguments["endpoint"],
+        azure_endpoint=arguments["azure_endpoint"],
         api_version=arguments["api_version"],
         deployment=arguments["deployment"],
+        azure_deployment=arguments["azure_deployment"],
         timeout=arguments["timeout"],
         max_retries=arguments["max_retries"],
         default_headers=arguments["default_headers"],
         allow_insecure_http=arguments["allow_insecure_http"],
     )
-    credential = arguments["credential"]
-    provider = arguments["azure_ad_token_provider"]
     auth = resolve_auth(
-        api_key=_api_key_from_env(arguments["api_key"], credential, provider),
-        credential=credential,
-        azure_ad_token_provider=provider,
+        **_auth_arguments(arguments),
+        scopes=arguments["credential_scopes"],
         is_async=is_async,
     )
     return config, auth
 
 
-def _api_key_from_env(api_key: str | None, credential: object, provider: object) -> str | None:
-    # The environment only fills in when the caller chose no auth at all, so an
-    # AZURE_OPENAI_API_KEY lying around never clashes with an explicit credential.
-    if api_key is None and credential is None and provider is None:
-        return os.environ.get("AZURE_OPENAI_API_KEY") or None
-    return api_key
+def _auth_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The auth arguments, with the environment's when the caller chose no auth at all.
+
+    So an ``AZURE_OPENAI_API_KEY`` lying around never clashes with an explicit credential;
+    but with no argument, both ``AZURE_OPENAI_API_KEY`` and ``AZURE_OPENAI_AD_TOKEN`` set
+    is ambiguous, and an error.
+    """
+    chosen = {name: arguments[name] for name in _AUTH_ARGUMENTS}
+    if any(value is not None for value in chosen.values()):
+        return chosen
+    found = {name: os.environ.get(variable) or None for name, variable in _AUTH_ENVIRONMENT.items()}
+    if all(found.values()):
+        raise ValueError(
+            "both AZURE_OPENAI_API_KEY and AZURE_OPENAI_AD_TOKEN are set and no auth argument "
+            "was given, so which to use is unclear: unset one, or pass api_key=, "
+            "azure_ad_token=, credential= or azure_ad_token_provider="
+        )
+    return {**chosen, **found}
 
 
 def _options_changes(
@@ -176,7 +258,7 @@ def _options_changes(
     if deployment is not None:
         changes["deployment"] = deployment
     if api_version is not None:
-        changes["api_version"] = api_version
+        changes["api_version"] = _checked_api_version(api_version, "with_options", stacklevel=4)
     if default_headers is not None:
         changes["default_headers"] = {**config.default_headers, **default_headers}
     return with_config(config, **changes)
@@ -306,12 +388,44 @@ class _ClientInfo:
 class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
     """Synchronous client for the Azure OpenAI data-plane API.
 
-    Exactly one kind of auth: ``api_key`` (or ``AZURE_OPENAI_API_KEY``), ``credential`` (an
-    azure-identity ``TokenCredential`` such as ``DefaultAzureCredential()``), or
-    ``azure_ad_token_provider`` (a callable returning a bearer token, e.g. from
-    ``azure.identity.get_bearer_token_provider``). ``endpoint`` falls back to
-    ``AZURE_OPENAI_ENDPOINT``; ``api_version`` to ``OPENAI_API_VERSION``, then to the
-    version the models were generated from. Use as a context manager, or call :meth:`close`.
+    Args:
+        endpoint: ``https://<resource>.openai.azure.com`` (a trailing ``/openai`` is fine);
+            ``azure_endpoint`` is the same option under openai-python's name. Default: the
+            ``AZURE_OPENAI_ENDPOINT`` environment variable. ``ValueError`` when missing, not
+            ``https://`` (see ``allow_insecure_http``), or when both spellings are given and
+            differ.
+        api_key: An Azure OpenAI key, sent as the ``api-key`` header.
+        credential: An azure-identity ``TokenCredential`` (``DefaultAzureCredential()``,
+            ``ManagedIdentityCredential()``...). Its tokens are cached and refreshed before
+            they expire, one credential call at a time; its failures raise
+            :class:`~azure_oai_preview.CredentialError`.
+        azure_ad_token: A Microsoft Entra ID access token you obtained yourself, sent as
+            ``Authorization: Bearer``; never refreshed.
+        azure_ad_token_provider: A callable returning a token, called for every request
+            (``azure.identity.get_bearer_token_provider(credential, scope)``).
+        credential_scopes: The scope (or scopes) to ask ``credential`` for, default
+            ``https://cognitiveservices.azure.com/.default``; sovereign clouds need their
+            own, e.g. ``https://cognitiveservices.azure.us/.default`` (Azure Government).
+            Only with ``credential`` (a provider asks for its own scope).
+        api_version: The ``api-version`` query parameter. Default: ``OPENAI_API_VERSION``
+            from the environment, else the version the models were generated from
+            (``2024-05-01-preview``); any other version is warned about once
+            (:class:`~azure_oai_preview.APIVersionWarning`), since requests are still checked
+            against the models' version.
+        deployment: The default deployment for deployment-scoped operations (a per-call
+            ``deployment=`` wins); ``azure_deployment`` is the same option under
+            openai-python's name (both given and different: ``ValueError``).
+        timeout: Seconds, an ``httpx.Timeout``, or None for none; default 600 s to read,
+            10 s to connect.
+        max_retries: Retries of connection errors, 408, 409, 429 and 5xx; default 2.
+        default_headers: Sent with every request.
+        http_client: Your own ``httpx.Client`` (left open by :meth:`close`).
+        allow_insecure_http: Allow an ``http://`` endpoint (local test servers only).
+
+    Exactly one of ``api_key``, ``credential``, ``azure_ad_token`` and
+    ``azure_ad_token_provider``, else ``ValueError``. Only when none is given, the
+    environment's ``AZURE_OPENAI_API_KEY`` or ``AZURE_OPENAI_AD_TOKEN`` is used (both set:
+    ``ValueError``). Use as a context manager, or call :meth:`close`.
     """
 
     _core: SyncCore
@@ -322,9 +436,13 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
         *,
         api_key: str | None = None,
         credential: TokenCredentialLike | None = None,
+        azure_ad_token: str | None = None,
         azure_ad_token_provider: Callable[[], str] | None = None,
+        credential_scopes: str | Sequence[str] | None = None,
         api_version: str | None = None,
         deployment: str | None = None,
+        azure_endpoint: str | None = None,
+        azure_deployment: str | None = None,
         timeout: float | httpx.Timeout | _DefaultTimeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
@@ -351,11 +469,12 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
 
 
 class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
-    """Asynchronous client (asyncio or trio); mirrors :class:`AzureOpenAI`.
+    """Asynchronous client (asyncio or trio); the same arguments as :class:`AzureOpenAI`.
 
-    ``credential`` may be an async credential (``azure.identity.aio``) or a sync one;
-    ``azure_ad_token_provider`` may return a token or an awaitable of one.
-    Use ``async with``, or ``await client.aclose()``.
+    ``credential`` may be an async credential (``azure.identity.aio``) or a sync one (called
+    in a worker thread); ``azure_ad_token_provider`` may return a token or an awaitable of
+    one; ``http_client`` is an ``httpx.AsyncClient``. Use ``async with``, or
+    ``await client.aclose()``.
     """
 
     _core: AsyncCore
@@ -366,9 +485,13 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
         *,
         api_key: str | None = None,
         credential: AsyncTokenCredentialLike | TokenCredentialLike | None = None,
+        azure_ad_token: str | None = None,
         azure_ad_token_provider: Callable[[], str | Awaitable[str]] | None = None,
+        credential_scopes: str | Sequence[str] | None = None,
         api_version: str | None = None,
         deployment: str | None = None,
+        azure_endpoint: str | None = None,
+        azure_deployment: str | None = None,
         timeout: float | httpx.Timeout | _DefaultTimeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,

@@ -27,11 +27,13 @@ __all__ = [
     "APIStatusError",
     "APIStreamError",
     "APITimeoutError",
+    "APIVersionWarning",
     "AuthenticationError",
     "AzureOpenAIError",
     "BadRequestError",
     "ConflictError",
     "ContentFilterError",
+    "CredentialError",
     "IncompleteStreamError",
     "InternalServerError",
     "InvalidRequestError",
@@ -76,6 +78,26 @@ class InvalidRequestError(AzureOpenAIError, ValueError):
         self.problems = problems
         lines = "\n".join(f"  {path or '<body>'}: {message}" for path, message in problems)
         super().__init__(f"invalid arguments for {operation}:\n{lines}")
+
+
+class CredentialError(AzureOpenAIError):
+    """The credential or token provider could not produce a token, so nothing was sent.
+
+    The credential's own exception (azure-identity's ``ClientAuthenticationError``, say) is
+    the ``__cause__``, and it is where the details are: this message names only its type,
+    because a third party's message is not ours to vouch for. ``source`` names the credential
+    type (``"credential=DefaultAzureCredential"``), ``scopes`` the scopes asked for.
+
+    Callers that asked for a token while the credential was being asked share the outcome,
+    and for a short while after a failure (when there is no valid token to fall back on)
+    new requests get this error again without a new credential call: a struggling identity
+    endpoint is asked once per attempt window, not once per request.
+    """
+
+    def __init__(self, message: str, *, source: str, scopes: tuple[str, ...] = ()) -> None:
+        self.source = source
+        self.scopes = scopes
+        super().__init__(message)
 
 
 class APIConnectionError(AzureOpenAIError):
@@ -267,3 +289,13 @@ class IncompleteStreamError(AzureOpenAIError):
         if request_id:
             message += f" (request id {request_id})"
         super().__init__(message)
+
+
+class APIVersionWarning(UserWarning):
+    """The client sends an ``api-version`` other than the one its models were generated from.
+
+    Requests are still validated against, and responses parsed with, the generated models'
+    version, so fields that exist only in the other version are not checked (send them with
+    ``extra_body``) and come back as extra fields. Issued once per process and version.
+    Silence it with ``warnings.filterwarnings("ignore", category=APIVersionWarning)``.
+    """

@@ -4,124 +4,34 @@ import threading
 import time
 import warnings
 from collections.abc import Awaitable, Callable
-from types import TracebackType
 from typing import Any
 
 import anyio
 import pytest
-from azure.core.credentials import AccessToken, AccessTokenInfo, TokenRequestOptions
+from _auth_support import (
+    LIFETIME,
+    START,
+    FakeAsyncCredential,
+    FakeClock,
+    FakeCredential,
+    FakeTokenInfoCredential,
+)
+from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import ChainedTokenCredential, get_bearer_token_provider
 from azure.identity.aio import ChainedTokenCredential as AsyncChainedTokenCredential
 from azure.identity.aio import get_bearer_token_provider as get_async_bearer_token_provider
 
+from azure_oai_preview import CredentialError
 from azure_oai_preview._auth import (
-    COGNITIVE_SERVICES_SCOPE,
     ApiKeyAuth,
     AsyncBearerTokenAuth,
     BearerTokenAuth,
     resolve_auth,
 )
+from azure_oai_preview._credentials import COGNITIVE_SERVICES_SCOPE
 
-START = 1_700_000_000.0
-LIFETIME = 3600
 SECRET_KEY = "sk-very-secret-api-key-0123456789"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class FakeCredential:
-    """Implements azure-core's TokenCredential protocol, with a call counter.
-
-    Tokens expire LIFETIME seconds after the fake clock's reading, so tests move the clock
-    instead of sleeping.
-    """
-
-    def __init__(self, clock: FakeClock, *, delay: float = 0.0) -> None:
-        self.clock = clock
-        self.delay = delay
-        self.calls = 0
-        self.scopes: list[tuple[str, ...]] = []
-        self.error: Exception | None = None
-        self.thread_ids: list[int] = []
-
-    def _issue(self, scopes: tuple[str, ...]) -> tuple[str, int]:
-        self.calls += 1
-        self.scopes.append(scopes)
-        self.thread_ids.append(threading.get_ident())
-        if self.error is not None:
-            raise self.error
-        return f"token-{self.calls}-secret", int(self.clock() + LIFETIME)
-
-    def get_token(
-        self,
-        *scopes: str,
-        claims: str | None = None,
-        tenant_id: str | None = None,
-        enable_cae: bool = False,
-        **kwargs: Any,
-    ) -> AccessToken:
-        if self.delay:
-            time.sleep(self.delay)  # widen the window in which other threads pile up
-        return AccessToken(*self._issue(scopes))
-
-
-class FakeTokenInfoCredential(FakeCredential):
-    """Also implements SupportsTokenInfo, which is preferred; refresh_on is configurable."""
-
-    def __init__(self, clock: FakeClock, *, refresh_after: float | None = None) -> None:
-        super().__init__(clock)
-        self.refresh_after = refresh_after
-        self.info_calls = 0
-
-    def get_token_info(
-        self, *scopes: str, options: TokenRequestOptions | None = None
-    ) -> AccessTokenInfo:
-        self.info_calls += 1
-        token, expires_on = self._issue(scopes)
-        refresh_on = None if self.refresh_after is None else int(self.clock() + self.refresh_after)
-        return AccessTokenInfo(token, expires_on, refresh_on=refresh_on)
-
-
-class FakeAsyncCredential:
-    """Implements azure-core's AsyncTokenCredential protocol."""
-
-    def __init__(self, clock: FakeClock, *, delay: float = 0.01) -> None:
-        self.clock = clock
-        self.delay = delay
-        self.calls = 0
-
-    async def get_token(
-        self,
-        *scopes: str,
-        claims: str | None = None,
-        tenant_id: str | None = None,
-        enable_cae: bool = False,
-        **kwargs: Any,
-    ) -> AccessToken:
-        self.calls += 1
-        await anyio.sleep(self.delay)  # let every other task reach the lock meanwhile
-        return AccessToken(f"token-{self.calls}-secret", int(self.clock() + LIFETIME))
-
-    async def close(self) -> None:
-        pass
-
-    async def __aenter__(self) -> FakeAsyncCredential:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None = None,
-        exc_value: BaseException | None = None,
-        traceback: TracebackType | None = None,
-    ) -> None:
-        pass
 
 
 @pytest.fixture
@@ -173,7 +83,7 @@ def test_bearer_header_and_default_scope(clock: FakeClock) -> None:
 
 def test_custom_scope(clock: FakeClock) -> None:
     credential = FakeCredential(clock)
-    sync_auth(credential, clock, scope="api://custom/.default").headers()
+    sync_auth(credential, clock, scopes="api://custom/.default").headers()
     assert credential.scopes == [("api://custom/.default",)]
 
 
@@ -271,8 +181,10 @@ def test_failed_refresh_of_an_expired_token_raises(clock: FakeClock) -> None:
     auth.headers()
     credential.error = ClientAuthenticationError("IMDS unavailable")
     clock.now = START + LIFETIME
-    with pytest.raises(ClientAuthenticationError, match="IMDS unavailable"):
+    with pytest.raises(CredentialError, match="ClientAuthenticationError") as info:
         auth.headers()
+    assert isinstance(info.value.__cause__, ClientAuthenticationError)
+    assert "IMDS unavailable" in str(info.value.__cause__)
 
 
 def test_retries_during_a_failing_refresh_stop_at_expiry(clock: FakeClock) -> None:
@@ -283,15 +195,17 @@ def test_retries_during_a_failing_refresh_stop_at_expiry(clock: FakeClock) -> No
     clock.now = START + LIFETIME - 10  # the 30 s back-off would reach past expiry
     auth.headers()
     clock.now = START + LIFETIME
-    with pytest.raises(ClientAuthenticationError):
+    with pytest.raises(CredentialError) as info:
         auth.headers()
+    assert isinstance(info.value.__cause__, ClientAuthenticationError)
 
 
 def test_failure_without_any_token_raises(clock: FakeClock) -> None:
     credential = FakeCredential(clock)
     credential.error = ClientAuthenticationError("no identity")
-    with pytest.raises(ClientAuthenticationError):
+    with pytest.raises(CredentialError) as info:
         sync_auth(credential, clock).headers()
+    assert info.value.__cause__ is credential.error
 
 
 def test_bad_token_from_credential_is_rejected_without_echo(clock: FakeClock) -> None:
@@ -417,8 +331,9 @@ async def test_async_failed_proactive_refresh_keeps_token_and_expired_raises(
     clock.now = START + LIFETIME - 100
     assert await auth.async_headers() == {"Authorization": "Bearer token-1-secret"}
     clock.now = START + LIFETIME + 1
-    with pytest.raises(ClientAuthenticationError):
+    with pytest.raises(CredentialError) as info:
         await auth.async_headers()
+    assert info.value.__cause__ is credential.error
 
 
 async def test_async_client_runs_sync_credentials_in_a_worker_thread(clock: FakeClock) -> None:
@@ -513,7 +428,7 @@ async def test_no_repr_shows_a_token(clock: FakeClock) -> None:
         sync_with_provider,
         async_with_provider,
     ):
-        text = f"{auth!r} {auth!s} {[auth]} {auth._cache!r}"
+        text = f"{auth!r} {auth!s} {[auth]} {auth._tokens!r}"
         assert "secret" not in text
         assert not hasattr(auth, "__dict__")
     assert repr(sync_with_credential) == (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import anyio
@@ -212,13 +213,36 @@ def test_credential_token_is_requested_for_the_cognitive_services_scope_and_cach
     ] * 3
 
 
-def test_credential_token_is_refreshed_before_it_expires(mock_api: respx.MockRouter) -> None:
+class AuthClock:
+    """The clock the client's token cache reads: the real time, plus ``skip`` seconds."""
+
+    def __init__(self) -> None:
+        self.skip = 0.0
+
+    def time(self) -> float:
+        return time.time() + self.skip
+
+
+@pytest.fixture
+def auth_clock(monkeypatch: pytest.MonkeyPatch) -> AuthClock:
+    clock = AuthClock()
+    monkeypatch.setattr("azure_oai_preview._auth.time", clock)
+    return clock
+
+
+def test_credential_token_is_refreshed_before_it_expires(
+    mock_api: respx.MockRouter, auth_clock: AuthClock
+) -> None:
     route = mock_api.post(CHAT_PATH).respond(200, json=chat_completion())
-    # The first token is still valid for a minute: close enough to expiry to be replaced.
+    # The first token lives a minute, so it is cached for half of that (not the 5-minute
+    # margin, which would make it useless); 31 s later it is close enough to expiry to be
+    # replaced, and the second one, valid for an hour, is kept.
     credential = FakeCredential(60, 3600)
 
     with AzureOpenAI(ENDPOINT, credential=credential, deployment="gpt-4o") as client:
-        for _ in range(3):
+        client.chat.completions.create(messages=USER_MESSAGES)
+        auth_clock.skip = 31
+        for _ in range(2):
             client.chat.completions.create(messages=USER_MESSAGES)
 
     assert credential.calls == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +29,7 @@ from azure_oai_preview import (
     AzureOpenAI,
     AzureOpenAIError,
     ContentFilterError,
+    CredentialError,
     IncompleteStreamError,
     InternalServerError,
     InvalidRequestError,
@@ -280,3 +282,136 @@ def test_endpoint_with_credentials_is_refused_without_echoing_them() -> None:
     with pytest.raises(ValueError, match="user name or password") as caught:
         AzureOpenAI(endpoint="https://admin:hunter2-secret@r.openai.azure.com", api_key="k")
     assert "hunter2-secret" not in str(caught.value)
+
+
+# -- static tokens, credential failures, the log switch -------------------------------------------
+
+STATIC_TOKEN = "eyJ0eXAi-static-secret-token-7c1d"
+
+
+def test_static_token_is_in_no_log_record_error_or_repr_over_a_whole_session(
+    mock_api: respx.MockRouter, sleeps: list[float], debug_logs: pytest.LogCaptureFixture
+) -> None:
+    with AzureOpenAI(ENDPOINT, azure_ad_token=STATIC_TOKEN, deployment="gpt-4o") as client:
+        errors = _run_a_troubled_session(client, mock_api)
+        texts = [repr(client), str(client), repr(client._core.auth), repr(vars(client))]
+
+    _assert_absent(STATIC_TOKEN, _log_texts(debug_logs) + texts)
+    for error in errors:
+        _assert_absent(STATIC_TOKEN, _texts_of(error))
+    assert all(
+        call.request.headers["authorization"] == f"Bearer {STATIC_TOKEN}" for call in mock_api.calls
+    )
+
+
+async def test_environment_token_is_in_no_log_record_error_or_repr(
+    monkeypatch: pytest.MonkeyPatch,
+    mock_api: respx.MockRouter,
+    sleeps: list[float],
+    debug_logs: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.delenv("AZURE_OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("AZURE_OPENAI_AD_TOKEN", STATIC_TOKEN)
+    route = mock_api.post(CHAT_PATH).mock(
+        side_effect=[httpx.Response(503), httpx.Response(401, json=error_body("401", "expired"))]
+    )
+    async with AsyncAzureOpenAI(ENDPOINT, deployment="gpt-4o") as client:
+        with pytest.raises(AuthenticationError) as info:
+            await client.chat.completions.create(messages=USER_MESSAGES)
+        texts = [repr(client), repr(client.with_options(max_retries=0)), repr(client._core.auth)]
+
+    assert route.calls.last.request.headers["authorization"] == f"Bearer {STATIC_TOKEN}"
+    _assert_absent(STATIC_TOKEN, _log_texts(debug_logs) + texts + _texts_of(info.value))
+
+
+def test_no_static_token_in_errors_raised_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AZURE_OPENAI_ENDPOINT", raising=False)
+    failures: list[BaseException] = []
+    for options in (
+        {"endpoint": ENDPOINT, "azure_ad_token": STATIC_TOKEN, "api_key": API_KEY},
+        {"endpoint": ENDPOINT, "azure_ad_token": "Bearer " + STATIC_TOKEN},
+        {"endpoint": ENDPOINT, "azure_ad_token": STATIC_TOKEN, "credential_scopes": ["x"]},
+        {"endpoint": STATIC_TOKEN, "azure_ad_token": STATIC_TOKEN},
+        {"endpoint": ENDPOINT, "azure_endpoint": STATIC_TOKEN, "azure_ad_token": STATIC_TOKEN},
+    ):
+        with pytest.raises(ValueError) as info:  # noqa: PT011 - the message is what is checked
+            AzureOpenAI(**options)
+        failures.append(info.value)
+    monkeypatch.setenv("AZURE_OPENAI_AD_TOKEN", STATIC_TOKEN)
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", API_KEY)
+    with pytest.raises(ValueError, match="AZURE_OPENAI_AD_TOKEN") as both:
+        AzureOpenAI(ENDPOINT)
+    failures.append(both.value)
+    for failure in failures:
+        _assert_absent(STATIC_TOKEN, _texts_of(failure))
+        _assert_absent(API_KEY, _texts_of(failure))
+
+
+def test_credential_errors_carry_no_token(
+    mock_api: respx.MockRouter, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    mock_api.post(CHAT_PATH).respond(200, json=chat_completion())
+
+    class FailingLater(FakeCredential):
+        """Hands out one token that expires at once, then fails, as a revoked identity does."""
+
+        def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+            if self.calls:
+                self.calls += 1
+                raise RuntimeError("identity endpoint unavailable")
+            return super().get_token(*scopes, **kwargs)
+
+    credential = FailingLater(-10)
+    with AzureOpenAI(ENDPOINT, credential=credential, deployment="gpt-4o") as client:
+        client.chat.completions.create(messages=USER_MESSAGES)
+        with pytest.raises(CredentialError) as info:
+            client.chat.completions.create(messages=USER_MESSAGES)
+        texts = [repr(client._core.auth), repr(client._core.auth._tokens)]
+
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert credential.calls == 2
+    _assert_absent(TOKEN_PREFIX, _texts_of(info.value) + _log_texts(debug_logs) + texts)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"api_key": API_KEY},
+        {"azure_ad_token": STATIC_TOKEN},
+        {"credential": FakeCredential()},
+        {"azure_ad_token_provider": lambda: STATIC_TOKEN},
+    ],
+)
+def test_auth_objects_refuse_to_be_pickled(options: dict[str, Any]) -> None:
+    client = AzureOpenAI(ENDPOINT, deployment="gpt-4o", **options)
+    auth = client._core.auth
+    assert auth.headers()  # the secret (or a fetched token) is held now
+    with pytest.raises(TypeError, match="cannot be pickled") as info:
+        pickle.dumps(auth)
+    client.close()
+    _assert_absent(STATIC_TOKEN, _texts_of(info.value))
+    _assert_absent(API_KEY, _texts_of(info.value))
+
+
+def test_the_log_switch_writes_no_secret_to_stderr(
+    monkeypatch: pytest.MonkeyPatch,
+    mock_api: respx.MockRouter,
+    sleeps: list[float],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    logger = logging.getLogger("azure_oai_preview")
+    level, handlers = logger.level, list(logger.handlers)
+    monkeypatch.setenv("AZURE_OAI_PREVIEW_LOG", "debug")
+    try:
+        with AzureOpenAI(ENDPOINT, credential=FakeCredential(3600), deployment="gpt-4o") as client:
+            _run_a_troubled_session(client, mock_api)
+        with AzureOpenAI(ENDPOINT, api_key=API_KEY, deployment="gpt-4o") as client:
+            _run_a_troubled_session(client, mock_api)
+    finally:
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
+    err = capsys.readouterr().err
+    assert "retrying" in err  # the switch did write the session's log
+    assert "Got an Entra ID token from FakeCredential" in err
+    _assert_absent(TOKEN_PREFIX, [err])
+    _assert_absent(API_KEY, [err])
