@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from codegen import ir
 from codegen.emit import header
-from codegen.pyfmt import Bracket, Kw, Node, Or, Writer, annotated, call, py_str, sub
+from codegen.pyfmt import (
+    Bracket,
+    Kw,
+    Node,
+    Or,
+    Writer,
+    annotated,
+    call,
+    flat,
+    import_from,
+    py_str,
+    sub,
+)
 
 # -------------------------------------------------------------------------------- manifest
 
@@ -31,11 +45,21 @@ def _params(params: list[ir.Parameter]) -> Bracket:
                 location=py_str(p.location),
                 required=repr(p.required),
                 type=py_str(ir.describe(p.type)),
+                **({"secret": "True"} if p.secret else {}),
             )
             for p in params
         ),
         tuple1=len(params) == 1,
     )
+
+
+def _strings(values: tuple[str, ...]) -> Bracket:
+    return Bracket("", "(", tuple(py_str(v) for v in values), tuple1=len(values) == 1)
+
+
+def _dataclass_call(name: str, value: ir.Paging | ir.LongRunning | ir.SourceDocument) -> Node:
+    fields = {k: v for k, v in asdict(value).items() if v is not None}
+    return call(name, **{k: py_str(str(v)) for k, v in fields.items()})
 
 
 def emit_manifest(ir_: ir.IR) -> str:
@@ -54,6 +78,7 @@ def emit_manifest(ir_: ir.IR) -> str:
                 model=py_str(ir.describe(body.type)),
                 content_type=py_str(body.content_type),
                 required=repr(body.required),
+                **({"file_fields": _strings(body.file_fields)} if body.file_fields else {}),
             )
         responses = tuple(
             call(
@@ -61,6 +86,7 @@ def emit_manifest(ir_: ir.IR) -> str:
                 status=py_str(r.status),
                 content_type=py_str(r.content_type),
                 model=_opt(_type_name(r.type)),
+                **({"headers": _strings(r.headers)} if r.headers else {}),
             )
             for r in op.responses
         )
@@ -77,7 +103,12 @@ def emit_manifest(ir_: ir.IR) -> str:
             "responses": Bracket("", "(", responses, tuple1=len(responses) == 1),
             "error_model": _opt(_type_name(op.error_type)),
             "streams": repr(op.streams),
+            "document": py_str(op.document),
         }
+        if op.paging is not None:
+            kwargs["paging"] = _dataclass_call("Paging", op.paging)
+        if op.long_running is not None:
+            kwargs["long_running"] = _dataclass_call("LongRunning", op.long_running)
         operations.append(Bracket("Operation", "(", tuple(Kw(k, v) for k, v in kwargs.items())))
 
     w = Writer()
@@ -93,12 +124,27 @@ def emit_manifest(ir_: ir.IR) -> str:
     )
     w.add("from __future__ import annotations")
     w.add("")
-    w.add(
-        "from azure_oai_preview._operation import Operation, Parameter, RequestBody, ResponseBody"
-    )
+    shapes = ["Operation", "Parameter", "RequestBody", "ResponseBody", "SpecDocument"]
+    shapes += [n for n in ("Paging", "LongRunning") if any(n in flat(o) for o in operations)]
+    w.add(*import_from("azure_oai_preview._operation", sorted(shapes)))
     w.blank(1)
     w.add(f"API_VERSION = {py_str(ir_.api_version)}")
     w.add(f"SPEC_SHA256 = {py_str(ir_.spec_sha256)}")
+    w.add('"""The sha256 of the inference document."""')
+    w.add("")
+    documents = tuple(_dataclass_call("SpecDocument", d) for d in ir_.documents)
+    w.add(
+        *annotated(
+            "DOCUMENTS",
+            sub("tuple", "SpecDocument", "..."),
+            Bracket("", "(", documents, tuple1=len(documents) == 1),
+            0,
+        )
+    )
+    w.add(
+        '"""The documents the operations come from (`Operation.document`); a reused document names '
+        'the api-version that pins it."""'
+    )
     w.add("")
     w.add(
         *annotated(
@@ -108,7 +154,9 @@ def emit_manifest(ir_: ir.IR) -> str:
             0,
         )
     )
-    w.add('"""Every operation of the spec, in spec order."""')
+    w.add(
+        '"""Every operation of the api-version, in spec order: the inference document\'s, then the authoring document\'s."""'
+    )
     w.add("")
     w.add("BY_ID: dict[str, Operation] = {op.operation_id: op for op in OPERATIONS}")
     w.add("")

@@ -35,7 +35,7 @@ from typing import Any
 
 from codegen.jsonish import array_at, as_array, as_object, object_at
 from codegen.paths import TRANSFORMS_DIR
-from codegen.pointer import PointerError, escape, unescape, walk
+from codegen.pointer import PointerError, escape, join, unescape, walk
 from codegen.pointer import tokens as pointer_tokens
 from codegen.tomlfile import load_toml
 
@@ -89,6 +89,8 @@ class Op:
             detail = f"value {p.get('value')!r}"
         elif self.kind == "set-request-content-type":
             detail = f"{p.get('from')} -> {p.get('to')}"
+        elif self.kind == "add-discriminator-value":
+            detail = f"value {p.get('value')!r} -> {p.get('target')}"
         return Target(
             op=self.kind,
             schema=schema,
@@ -124,6 +126,7 @@ _OP_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "add-schema": ({"name"}, {"schema", "schema_json"}),
     "add-property": ({"name"}, {"definition", "definition_json", "required"}),
     "pin-discriminator-values": ({"schema"}, set()),
+    "add-discriminator-value": ({"schema", "value", "target"}, set()),
     "replace": ({"pointer"}, {"value", "value_json", "old", "old_json"}),
     "add": ({"pointer"}, {"value", "value_json"}),
     "remove": ({"pointer"}, {"old", "old_json"}),
@@ -209,9 +212,22 @@ def load_file(path: Path, version: str = "") -> list[Transform]:
     return result
 
 
-def load(version: str, transforms_dir: Path = TRANSFORMS_DIR) -> list[Transform]:
-    """The transforms declared for ``version`` (none when it has no file)."""
-    path = transforms_dir / f"{version}.toml"
+def transform_file(
+    version: str, document: str = "inference", transforms_dir: Path = TRANSFORMS_DIR
+) -> Path:
+    """``specs/transforms/<version>.toml`` for the inference document,
+    ``specs/transforms/authoring/<version>.toml`` for the authoring one (``version`` being the
+    version that pins the document's file)."""
+    if document == "inference":
+        return transforms_dir / f"{version}.toml"
+    return transforms_dir / document / f"{version}.toml"
+
+
+def load(
+    version: str, transforms_dir: Path = TRANSFORMS_DIR, document: str = "inference"
+) -> list[Transform]:
+    """The transforms declared for ``document`` of ``version`` (none when it has no file)."""
+    path = transform_file(version, document, transforms_dir)
     if not path.is_file():
         return []
     return load_file(path, version)
@@ -427,6 +443,15 @@ def _apply_op(spec: dict[str, Any], op: Op) -> None:
             if existing is not None and existing.get("enum") == [value]:
                 raise StaleTransformError(f"{ref} already pins {tag} to {value!r}")
             child.setdefault("properties", {})[tag] = {"type": "string", "enum": [value]}
+    elif kind == "add-discriminator-value":
+        pointer, node = _locate(spec, {"schema": p["schema"]})
+        mapping = as_object(object_at(node, "discriminator").get("mapping"))
+        target = "#" + join("/components/schemas", p["target"])
+        if mapping is None or target not in mapping.values():
+            raise StaleTransformError(f"{pointer} does not map any value to {p['target']!r}")
+        if p["value"] in mapping:
+            raise StaleTransformError(f"{pointer} already maps {p['value']!r}")
+        mapping[p["value"]] = target
     elif kind in ("replace", "add", "remove"):
         pointer = p["pointer"]
         tokens = _split_pointer(pointer)

@@ -19,7 +19,7 @@ from codegen import pointer as jp
 from codegen.build.analysis import analyse
 from codegen.build.context import Context
 from codegen.build.names import Namer, assign_field_names, claim_components
-from codegen.build.operations import build_operation
+from codegen.build.operations import build_operation, paging_of
 from codegen.build.schema import SpecView
 from codegen.build.types import type_of
 from codegen.naming import NameRegistry
@@ -29,11 +29,18 @@ __all__ = ["build_ir"]
 
 
 def build_ir(
-    spec: dict[str, Any], api_version: str, spec_sha256: str, hooks: SdkHooks | None = None
+    spec: dict[str, Any],
+    api_version: str,
+    spec_sha256: str,
+    hooks: SdkHooks | None = None,
+    document: str = "inference",
+    source_version: str | None = None,
 ) -> ir.IR:
-    """The IR of ``spec`` (OpenAPI 3, transforms applied); ``hooks`` default to
-    ``codegen/sdk.toml``."""
+    """The IR of ``spec`` (OpenAPI 3, transforms applied), one ``document`` of ``api_version``
+    (whose file is pinned by ``source_version``, by default ``api_version`` itself); ``hooks``
+    default to ``codegen/sdk.toml``."""
     out = ir.IR(api_version=api_version, spec_sha256=spec_sha256)
+    out.documents.append(ir.SourceDocument(document, source_version or api_version, spec_sha256))
     warned: set[str] = set()
 
     def warn(message: str) -> None:
@@ -56,7 +63,9 @@ def build_ir(
     for name, schema in view.schemas.items():
         type_of(ctx, schema, jp.join("/components/schemas", name))
     for path, method, op in view.operations():
-        build_operation(ctx, path, method, op)
+        build_operation(ctx, path, method, op, document)
+    for operation in out.operations:
+        operation.paging = paging_of(out, operation)
     assign_field_names(out)
     apply_hooks(out, hooks if hooks is not None else load_hooks())
     return out

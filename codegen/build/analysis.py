@@ -24,13 +24,16 @@ from codegen.naming import cap
 
 _TAG_PREFERENCE = ("type", "event", "role", "object", "kind")
 
+Tag = tuple[str, tuple[str, ...]]  # (property, its values: the first is the primary one)
+
 
 @dataclass(frozen=True)
 class UnionSite:
     pointer: str
     variants: tuple[tuple[str, dict[str, Any]], ...] | None  # expanded object members
     tag: str | None = None
-    values: tuple[str, ...] | None = None  # tag value per variant
+    # tag values per variant: one, or more where a discriminator mapping gives a schema aliases
+    values: tuple[tuple[str, ...], ...] | None = None
 
     @property
     def tagged(self) -> bool:
@@ -40,7 +43,7 @@ class UnionSite:
 @dataclass(frozen=True)
 class Analysis:
     sites: Mapping[str, UnionSite]  # union pointer -> site
-    tags: Mapping[str, tuple[str, str]]  # member pointer -> (property, value)
+    tags: Mapping[str, Tag]  # member pointer -> (property, values)
     ambiguous_enum_names: frozenset[str]
 
 
@@ -92,7 +95,7 @@ def _unions(
     view: SpecView, warn: Callable[[str], None]
 ) -> tuple[dict[str, UnionSite], dict[str, tuple[str, str]]]:
     sites: dict[str, UnionSite] = {}
-    tags: dict[str, tuple[str, str]] = {}
+    tags: dict[str, Tag] = {}
     for pointer, node in view.schema_sites():
         members = discriminator_members(node)
         preferred: str | None = None
@@ -107,17 +110,30 @@ def _unions(
         if variants is None or found is None:
             sites[pointer] = UnionSite(pointer, tuple(variants) if variants is not None else None)
             continue
-        tag, values = found
-        sites[pointer] = UnionSite(pointer, tuple(variants), tag, tuple(values))
-        for (variant_pointer, _), value in zip(variants, values, strict=True):
+        tag, primary = found
+        aliases: dict[str, list[str]] = {}
+        if tag == preferred:
+            for value, ref in object_at(object_at(node, "discriminator"), "mapping").items():
+                aliases.setdefault(str(ref).removeprefix("#"), []).append(value)
+        values = tuple(
+            (value, *(a for a in aliases.get(variant_pointer, []) if a != value))
+            for (variant_pointer, _), value in zip(variants, primary, strict=True)
+        )
+        sites[pointer] = UnionSite(pointer, tuple(variants), tag, values)
+        for (variant_pointer, _), variant_values in zip(variants, values, strict=True):
             previous = tags.get(variant_pointer)
-            if previous and previous != (tag, value):
+            if previous and previous != (tag, variant_values):
                 warn(
-                    f"{variant_pointer} is tagged by {previous} in one union and {(tag, value)} in another"
+                    f"{variant_pointer} is tagged by {_shown(previous)} in one union and "
+                    f"{_shown((tag, variant_values))} in another"
                 )
                 continue
-            tags[variant_pointer] = (tag, value)
+            tags[variant_pointer] = (tag, variant_values)
     return sites, tags
+
+
+def _shown(tag: Tag) -> tuple[str, str]:
+    return tag[0], "/".join(tag[1])
 
 
 def _ambiguous_enum_names(view: SpecView, warn: Callable[[str], None]) -> frozenset[str]:

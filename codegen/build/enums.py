@@ -27,8 +27,12 @@ def build_enum(ctx: Context, node: dict[str, Any], pointer: str) -> ir.TypeExpr:
     preferred: list[str] = []
     if usable and given:
         owner = ctx.names.owner(given)
+        same = ctx.enum(given)
         if owner is None:
             preferred = [given]
+        elif same is not None and [m.value for m in same.members] == values:
+            # e.g. a parameter's enum naming the component enum it repeats (`Purpose`).
+            return ctx.declare(pointer, given)
         else:
             ctx.warn(
                 f"x-ms-enum name {given} at {pointer} is already used by {owner}; named after its parent"

@@ -120,7 +120,8 @@ class Namer:
         member_pointer = f"{union}/{key}/{index}"
         tag = self.analysis.tags.get(member_pointer)
         if site and site.tag and site.variants and tag is not None:
-            return pascal(tag[1]) if site.tag == "event" else name + pascal(tag[1])
+            value = tag[1][0]
+            return pascal(value) if site.tag == "event" else name + pascal(value)
         members = self.view.node_at(union).get(key, [])
         member = members[index]
         kind = _member_kind(member)

@@ -117,15 +117,21 @@ def build_model(ctx: Context, node: dict[str, Any], pointer: str) -> ir.Ref:
     tag = ctx.analysis.tags.get(pointer)
     for wire, (prop, prop_pointer) in props.items():
         if tag and tag[0] == wire:
+            values = tag[1]
+            always = (
+                f"Always `{values[0]}`."
+                if len(values) == 1
+                else "One of " + ", ".join(f"`{v}`" for v in values) + " (the same kind)."
+            )
             model.fields.append(
                 ir.Field(
                     wire_name=wire,
                     py_name=wire,
-                    type=ir.LiteralOf((tag[1],)),
+                    type=ir.LiteralOf(values),
                     required=True,
                     nullable=False,
-                    description=field_description(ctx, prop, prop_pointer) or f"Always `{tag[1]}`.",
-                    tag=tag[1],
+                    description=field_description(ctx, prop, prop_pointer) or always,
+                    tag=values[0],
                 )
             )
             continue
@@ -214,18 +220,18 @@ def build_union(ctx: Context, node: dict[str, Any], pointer: str, members: Membe
         decl.nullable = _flat_members(ctx, members, decl.members)
         return ref
     decl.discriminator = site.tag
-    for (variant_pointer, variant), value in zip(site.variants, site.values, strict=True):
+    for (variant_pointer, variant), values in zip(site.variants, site.values, strict=True):
         t, _ = type_of(ctx, variant, variant_pointer)
         decl.members.append(t)
         if isinstance(t, ir.Ref):
-            decl.tags[value] = t.name
+            decl.tags.update(dict.fromkeys(values, t.name))
     decl.fallback = ctx.names.claim([f"Unknown{ref.name}"], f"fallback of {ref.name}")
     ctx.out.fallbacks.append(
         ir.Fallback(
             name=decl.fallback,
             union=ref.name,
             tag=site.tag,
-            known=site.values,
+            known=tuple(v for values in site.values for v in values),
             schema=schema_label(pointer),
         )
     )
