@@ -31,7 +31,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 def _documents(version: str | None, only: str | None) -> list[Document]:
     from codegen.pins import DOCUMENTS, document_pin
 
-    wanted = [d for d in DOCUMENTS if only in (None, d)]
+    wanted: list[Document] = [d for d in DOCUMENTS if only in (None, d)]
     return [d for d in wanted if document_pin(version, d) is not None]
 
 

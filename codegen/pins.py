@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from codegen.jsonish import as_object
 from codegen.paths import PINS_DIR
 from codegen.tomlfile import load_toml
 
@@ -89,17 +90,18 @@ def _file_pin(document: Document, version: str, table: dict[str, Any], where: Pa
 
 def _load(file: Path) -> Pin:
     data = load_toml(file)
-    version = data.get("api_version")
+    version = str(data.get("api_version"))
     if version != file.stem:
         # The file name is how people find a pin; a mismatch would silently pin the wrong file.
         raise PinError(f"{file}: api_version {version!r} does not match the file name")
     unknown = set(data) - {"api_version", "default", *DOCUMENTS}
     if unknown:
         raise PinError(f"{file}: unknown keys {sorted(unknown)}")
-    if not isinstance(data.get("inference"), dict):
+    inference = as_object(data.get("inference"))
+    if inference is None:
         raise PinError(f"{file}: missing the [inference] table")
-    authoring = data.get("authoring")
-    if not isinstance(authoring, dict):
+    authoring = as_object(data.get("authoring"))
+    if authoring is None:
         raise PinError(
             f'{file}: missing the [authoring] table (pin a file, or say `reuse = "<version>"` '
             'or `absent = "<reason>"`)'
@@ -110,7 +112,7 @@ def _load(file: Path) -> Pin:
     pin = Pin(
         api_version=version,
         default=bool(data.get("default", False)),
-        inference=_file_pin("inference", version, data["inference"], file),
+        inference=_file_pin("inference", version, inference, file),
         file=file,
     )
     if kinds == ["repository"]:

@@ -93,7 +93,7 @@ def _tag_of(
 
 def _unions(
     view: SpecView, warn: Callable[[str], None]
-) -> tuple[dict[str, UnionSite], dict[str, tuple[str, str]]]:
+) -> tuple[dict[str, UnionSite], dict[str, Tag]]:
     sites: dict[str, UnionSite] = {}
     tags: dict[str, Tag] = {}
     for pointer, node in view.schema_sites():
