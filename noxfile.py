@@ -49,12 +49,11 @@ def _install(session: nox.Session, *groups: str, extras: str = "") -> None:
 def _npm_ci(session: nox.Session) -> None:
     if shutil.which("npm") is None:
         session.error(
-            "npm is not on PATH: install Node.js 20.19+ (it brings npm); Prism and pyright come from npm"
+            "npm is not on PATH: install Node.js 20.19+ (it brings npm); Prism, pyright and "
+            "swagger2openapi (the authoring spec's converter) come from npm"
         )
-    if (
-        not (ROOT / "node_modules" / ".bin" / "prism").exists()
-        or not (ROOT / "node_modules" / ".bin" / "pyright").exists()
-    ):
+    tools = ("prism", "pyright", "swagger2openapi")
+    if not all((ROOT / "node_modules" / ".bin" / tool).exists() for tool in tools):
         # --ignore-scripts: the only install script in the tree is a telemetry ping.
         session.run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", external=True)
 
@@ -85,8 +84,9 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, tags=["ci"])
 def codegen(session: nox.Session) -> None:
-    """The committed models are exactly what the generator makes from the pinned spec."""
+    """The committed models are exactly what the generator makes from the pinned specs."""
     _install(session, "test")
+    _npm_ci(session)  # swagger2openapi converts the Swagger 2.0 authoring document
     _sync_specs(session)
     session.run("python", "-m", "codegen", "generate", "--check")
 
@@ -95,6 +95,7 @@ def codegen(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Unit tests (respx) and generator tests."""
     _install(session, "test", extras="[entra]")
+    _npm_ci(session)  # the generator tests convert the authoring document (swagger2openapi)
     _sync_specs(session)
     session.run("pytest", "tests/unit", "tests/codegen", *session.posargs)
 

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from codegen.paths import CACHE_DIR, MANIFEST_FILE, MIRROR_ENV, MODELS_DIR
-from codegen.pins import PinError
+from codegen.pins import Document, PinError
 from codegen.spec import SpecMissingError
+from codegen.swagger import ConversionError
 from codegen.transforms import StaleTransformError, TransformError
 
 
@@ -27,25 +28,44 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _documents(version: str | None, only: str | None) -> list[Document]:
+    from codegen.pins import DOCUMENTS, document_pin
+
+    wanted: list[Document] = [d for d in DOCUMENTS if only in (None, d)]
+    return [d for d in wanted if document_pin(version, d) is not None]
+
+
 def _cmd_check_examples(args: argparse.Namespace) -> int:
     from codegen.spec import load_examples, load_spec
     from codegen.validate import check_examples
 
-    spec = load_spec(args.api_version, transformed=not args.no_transforms)
-    examples, missing = load_examples(args.examples_from or args.api_version, spec=None)
-    violations = check_examples(spec, examples)
-    for violation in violations:
-        print(violation)
-    for ref in missing:
-        print(f"(example not available: {ref})", file=sys.stderr)
-    print(f"{len(examples)} examples, {len(violations)} violations", file=sys.stderr)
-    return 1 if violations else 0
+    total = 0
+    found = 0
+    for document in _documents(args.api_version, args.document):
+        spec = load_spec(args.api_version, transformed=not args.no_transforms, document=document)
+        examples, missing = load_examples(
+            args.examples_from or args.api_version, spec=None, document=document
+        )
+        violations = check_examples(spec, examples)
+        for violation in violations:
+            print(violation)
+        for ref in missing:
+            print(f"(example not available: {ref})", file=sys.stderr)
+        print(
+            f"{document}: {len(examples)} examples, {len(violations)} violations", file=sys.stderr
+        )
+        total += len(violations)
+        found += len(examples)
+    print(f"{found} examples, {total} violations", file=sys.stderr)
+    return 1 if total else 0
 
 
 def _cmd_mock_spec(args: argparse.Namespace) -> int:
     from codegen.spec import load_spec, mock_ready
 
-    spec = mock_ready(load_spec(args.api_version, transformed=not args.no_transforms))
+    spec = mock_ready(
+        load_spec(args.api_version, transformed=not args.no_transforms, document=args.document)
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -163,12 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api-version")
     p.add_argument("--examples-from", metavar="VERSION", help="use another version's examples")
     p.add_argument("--no-transforms", action="store_true", help="check the raw upstream spec")
+    p.add_argument("--document", choices=["inference", "authoring"], help="only this document")
     p.set_defaults(func=_cmd_check_examples)
 
     p = sub.add_parser("mock-spec", help="write the spec for a mock server (no x-ms-examples)")
     p.add_argument("--api-version")
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument("--no-transforms", action="store_true")
+    p.add_argument(
+        "--document", choices=["inference", "authoring"], default="inference", help="which document"
+    )
     p.set_defaults(func=_cmd_mock_spec)
     return parser
 
@@ -184,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     except SpecMissingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (StaleTransformError, TransformError, PinError) as exc:
+    except (StaleTransformError, TransformError, PinError, ConversionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return result

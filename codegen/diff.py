@@ -44,12 +44,17 @@ def _bodies(op: ir.Operation) -> dict[str, str]:
 
 def _responses(op: ir.Operation) -> dict[str, str]:
     found = {
-        f"{r.status} {r.content_type}": ir.describe(r.type) if r.type else "(raw)"
+        f"{r.status} {r.content_type or '(no body)'}": (ir.describe(r.type) if r.type else "(raw)")
+        + (f" headers {', '.join(r.headers)}" if r.headers else "")
         for r in op.responses
     }
     if op.error_type is not None:
         found["default"] = ir.describe(op.error_type)
     return found
+
+
+def _where(op: ir.Operation) -> str:
+    return "" if op.document == "inference" else f" [{op.document}]"
 
 
 def _dict_changes(label: str, old: dict[str, str], new: dict[str, str]) -> list[str]:
@@ -72,9 +77,27 @@ def changelog(old: ir.IR, new: ir.IR) -> str:
         out.extend(lines or ["  (none)"])
         out.append("")
 
+    old_docs = {d.name: d for d in old.documents}
+    new_docs = {d.name: d for d in new.documents}
+    lines: list[str] = []
+    for name in [*new_docs, *(n for n in old_docs if n not in new_docs)]:
+        before, after = old_docs.get(name), new_docs.get(name)
+        if after is None:
+            lines.append(f"  - {name} (none in {new.api_version}: its operations are removed)")
+        elif before is None:
+            lines.append(f"  + {name} (from {after.api_version}, sha256 {after.sha256[:12]})")
+        elif before.sha256 != after.sha256:
+            lines.append(
+                f"  ~ {name}: {before.api_version} {before.sha256[:12]} -> "
+                f"{after.api_version} {after.sha256[:12]}"
+            )
+        else:
+            lines.append(f"    {name}: unchanged (the {after.api_version} document)")
+    section("Documents", lines)
+
     added = [n for n in new.components if n not in old.components]
     removed = [n for n in old.components if n not in new.components]
-    lines: list[str] = []
+    lines = []
     for name in added:
         py = new.components[name]
         lines.append(f"  + {name} ({py})")
@@ -155,10 +178,10 @@ def changelog(old: ir.IR, new: ir.IR) -> str:
     lines = []
     for op_id in [o for o in new_ops if o not in old_ops]:
         op = new_ops[op_id]
-        lines.append(f"  + {op_id}: {op.method} {op.path}")
+        lines.append(f"  + {op_id}: {op.method} {op.path}{_where(op)}")
     for op_id in [o for o in old_ops if o not in new_ops]:
         op = old_ops[op_id]
-        lines.append(f"  - {op_id}: {op.method} {op.path}")
+        lines.append(f"  - {op_id}: {op.method} {op.path}{_where(op)}")
     for op_id in [o for o in old_ops if o in new_ops]:
         a, b = old_ops[op_id], new_ops[op_id]
         changes = []
@@ -169,6 +192,10 @@ def changelog(old: ir.IR, new: ir.IR) -> str:
         changes += _dict_changes("response", _responses(a), _responses(b))
         if a.streams != b.streams:
             changes.append(f"      ~ streams: {a.streams} -> {b.streams}")
+        for label in ("paging", "long_running", "document"):
+            before, after = getattr(a, label), getattr(b, label)
+            if before != after:
+                changes.append(f"      ~ {label}: {before} -> {after}")
         if changes:
             lines.append(f"  ~ {op_id}")
             lines.extend(changes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codegen.paths import REPO_ROOT, TRANSFORMS_DIR
-from codegen.pins import load_pins
+from codegen.pins import DOCUMENTS, document_pin, load_pins
 from codegen.transforms import Op, Transform, load
 
 DOC = REPO_ROOT / "docs" / "codegen.md"
@@ -29,11 +29,15 @@ def _op_text(op: Op) -> str:
 def transform_table() -> str:
     rows: dict[tuple[str, str], tuple[Transform, list[str]]] = {}
     for pin in load_pins():
-        for transform in load(pin.api_version):
-            key = (str(transform.source.relative_to(TRANSFORMS_DIR)), transform.name)
-            if key not in rows:
-                rows[key] = (transform, [])
-            rows[key][1].append(pin.api_version)
+        for document in DOCUMENTS:
+            source = document_pin(pin.api_version, document)
+            if source is None:
+                continue
+            for transform in load(source.api_version, document=document):
+                key = (str(transform.source.relative_to(TRANSFORMS_DIR)), transform.name)
+                if key not in rows:
+                    rows[key] = (transform, [])
+                rows[key][1].append(pin.api_version)
     lines = [
         "| Transform | File | Applies to | Reason | Evidence | Ops |",
         "|---|---|---|---|---|---|",

@@ -6,13 +6,16 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from codegen import ir
 from codegen.build import build_ir
-from codegen.emit import emit_manifest, emit_models
+from codegen.emit import emit_models
 from codegen.ir import IR
+from codegen.manifest import emit_manifest
+from codegen.merge import merge
 from codegen.params import emit_params
 from codegen.paths import CACHE_DIR, GENERATED_FILE, MANIFEST_FILE, MODELS_DIR, PARAMS_FILE
-from codegen.pins import get_pin
-from codegen.spec import SpecMissingError, load_spec, spec_path
+from codegen.pins import Document, get_pin
+from codegen.spec import SpecMissingError, load_spec, source_pin, spec_path
 from codegen.sync import sha256_file
 
 _DIFF_LINES = 60
@@ -24,16 +27,41 @@ class Generated:
     files: dict[str, str]  # file name -> source
 
 
-def generate(version: str | None = None, cache_dir: Path = CACHE_DIR) -> Generated:
-    pin = get_pin(version)
-    spec = load_spec(pin.api_version, transformed=True, cache_dir=cache_dir)
-    digest = sha256_file(spec_path(pin.api_version, cache_dir))
-    if digest != pin.sha256:
+def _document_ir(version: str, document: Document, cache_dir: Path) -> ir.IR:
+    source = source_pin(version, document)
+    path = spec_path(version, cache_dir, document)
+    spec = load_spec(version, transformed=True, cache_dir=cache_dir, document=document)
+    digest = sha256_file(path)
+    if digest != source.sha256:
         raise SpecMissingError(
-            f"{spec_path(pin.api_version, cache_dir)} has sha256 {digest}, pinned {pin.sha256}: "
-            "run `python -m codegen sync`"
+            f"{path} has sha256 {digest}, pinned {source.sha256}: run `python -m codegen sync`"
         )
-    result = build_ir(spec, pin.api_version, pin.sha256)
+    return build_ir(
+        spec, version, source.sha256, document=document, source_version=source.api_version
+    )
+
+
+def build(version: str | None = None, cache_dir: Path = CACHE_DIR) -> ir.IR:
+    """The merged IR of every document of ``version`` (see codegen.merge)."""
+    pin = get_pin(version)
+    result = _document_ir(pin.api_version, "inference", cache_dir)
+    if pin.authoring_absent is not None:
+        result.warnings.append(
+            f"{pin.api_version} declares no authoring document ({pin.file.name}): no authoring "
+            "operations are generated"
+        )
+        return result
+    authoring = _document_ir(pin.api_version, "authoring", cache_dir)
+    if pin.authoring_reuse is not None:
+        result.warnings.append(
+            f"{pin.api_version} reuses the authoring document of {pin.authoring_reuse} "
+            f"({pin.file.name})"
+        )
+    return merge(result, authoring)
+
+
+def generate(version: str | None = None, cache_dir: Path = CACHE_DIR) -> Generated:
+    result = build(version, cache_dir)
     return Generated(
         ir=result,
         files={

@@ -148,13 +148,37 @@ class Constraints:
         return ", ".join(parts)
 
 
-@dataclass
-class Default:
-    """A spec default the emitter can write: a Python expression plus the raw JSON value."""
+@dataclass(frozen=True)
+class Scalar:
+    value: bool | int | float | str | None
 
-    expr: str
+
+@dataclass(frozen=True)
+class EnumValue:
+    enum: str
+    member: str
+
+
+@dataclass(frozen=True)
+class ListValue:
+    items: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class EmptyDict:
+    pass
+
+
+Value = Scalar | EnumValue | ListValue | EmptyDict
+
+
+@dataclass(frozen=True)
+class Default:
+    """A spec default as data: the value typed for its field (an enum member, a float for a
+    float field, ...) and the raw JSON value. The emitter writes it as Python."""
+
+    value: Value
     raw: Any
-    factory: bool = False  # lists/dicts need default_factory
 
 
 @dataclass
@@ -231,6 +255,7 @@ class Parameter:
     required: bool
     type: TypeExpr
     description: str = ""
+    secret: bool = False  # a credential (a token header): never shown
 
 
 @dataclass
@@ -238,13 +263,35 @@ class RequestBody:
     type: TypeExpr
     content_type: str
     required: bool
+    file_fields: tuple[str, ...] = ()  # multipart parts that carry a file (binary)
 
 
 @dataclass
 class ResponseBody:
     status: str
-    content_type: str
+    content_type: str  # "" when the response has no body
     type: TypeExpr | None  # None for plain text / binary bodies
+    headers: tuple[str, ...] = ()  # response headers the spec declares
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a list operation pages: ``cursor`` (``has_more`` + the ``after`` query parameter, the
+    OpenAI style) or ``next_link`` (Azure's ``nextLink`` URL)."""
+
+    style: Literal["cursor", "next_link"]
+    items: str  # the response field holding the page's items
+    next: str  # "has_more" or "nextLink"
+    cursor_param: str | None = None  # the query parameter taking the last id (cursor style)
+
+
+@dataclass(frozen=True)
+class LongRunning:
+    """An Azure long-running operation (``x-ms-long-running-operation``)."""
+
+    final_state_via: str  # "operation-location", "azure-async-operation", "location", ...
+    poll_header: str  # the response header naming the status monitor
+    retry_after_header: str | None  # the polling hint header, when declared
 
 
 @dataclass
@@ -260,6 +307,18 @@ class Operation:
     responses: list[ResponseBody]
     error_type: TypeExpr | None
     streams: bool
+    document: str = "inference"  # which document of the api-version declares it
+    paging: Paging | None = None
+    long_running: LongRunning | None = None
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document an IR was built from."""
+
+    name: str  # "inference" / "authoring"
+    api_version: str  # the version whose pin holds the file (differs when reused)
+    sha256: str
 
 
 # -------------------------------------------------------------------------------------- IR
@@ -281,6 +340,7 @@ class IR:
     chat_completion_chunk: str | None = None
     completion_chunk: str | None = None
     warnings: list[str] = field(default_factory=list[str])
+    documents: list[SourceDocument] = field(default_factory=list[SourceDocument])
 
     def declarations(self) -> dict[str, Decl | Fallback]:
         found: dict[str, Decl | Fallback] = {}

@@ -29,7 +29,6 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from codegen import ir
-from codegen.build import py_str
 from codegen.emit import _constraint_text, _or, docstring, header
 from codegen.naming import pascal
 from codegen.order import dependency_order, unique
@@ -44,6 +43,7 @@ from codegen.pyfmt import (
     annotated,
     flat,
     import_from,
+    py_str,
     render,
     sub,
 )
@@ -79,6 +79,9 @@ class Plan:
     """What ``_params.py`` declares, in a stable order."""
 
     operations: list[OperationParams]
+    # JSON bodies that are a union of objects (`IngestionJobs_Create`): <Op>Params is an alias of
+    # the union's parameter type, for a method that takes the body whole.
+    union_bodies: list[tuple[str, ir.Operation, ir.TypeExpr]]
     models: list[ir.Model]  # each gets <Model>Param
     aliases: list[ir.Union | ir.Alias]  # each gets <Name>Param
     skipped: list[str]  # JSON-body operations whose body is not an object (warned about)
@@ -110,6 +113,7 @@ def request_fields(model: ir.Model, *, operation: bool) -> list[ir.Field]:
 def plan(ir_: ir.IR) -> Plan:
     decls = ir_.declarations()
     operations: list[OperationParams] = []
+    union_bodies: list[tuple[str, ir.Operation, ir.TypeExpr]] = []
     skipped: list[str] = []
     for op in ir_.operations:
         body = next((b for b in op.request_bodies if is_json(b.content_type)), None)
@@ -117,7 +121,11 @@ def plan(ir_: ir.IR) -> Plan:
             continue
         model = _resolve_model(ir_, body.type)
         if model is None:
-            skipped.append(op.operation_id)
+            decl = decls.get(ir.ref_names(body.type)[0]) if ir.ref_names(body.type) else None
+            if isinstance(decl, ir.Union) and all(isinstance(m, ir.Ref) for m in decl.members):
+                union_bodies.append((operation_params_name(op.operation_id), op, body.type))
+            else:
+                skipped.append(op.operation_id)
             continue
         operations.append(OperationParams(op, operation_params_name(op.operation_id), model))
 
@@ -141,12 +149,20 @@ def plan(ir_: ir.IR) -> Plan:
     for entry in operations:
         for f in request_fields(entry.model, operation=True):
             walk(f.type)
+    for _, _, body_type in union_bodies:
+        walk(body_type)
     # Spec order (like _generated.py), not discovery order, so the output reads the same way.
     models = [m for m in ir_.models if m.name in reached]
     aliases: list[ir.Union | ir.Alias] = [
         d for d in (*ir_.unions, *ir_.aliases) if d.name in reached
     ]
-    return Plan(operations=operations, models=models, aliases=aliases, skipped=skipped)
+    return Plan(
+        operations=operations,
+        union_bodies=union_bodies,
+        models=models,
+        aliases=aliases,
+        skipped=skipped,
+    )
 
 
 # ----------------------------------------------------------------------------------- types
@@ -309,6 +325,7 @@ def declared_names(ir_: ir.IR) -> list[str]:
     """Every public name of ``_params.py`` (sorted)."""
     p = plan(ir_)
     names = [e.name for e in p.operations]
+    names += [name for name, _, _ in p.union_bodies]
     names += [param_name(m.name) for m in p.models]
     names += [param_name(a.name) for a in p.aliases]
     return sorted(names)
@@ -345,6 +362,14 @@ def _iter_declarations(
             _TypedDict(entry.name, _operation_doc(entry), fields),
             [f.type for f in fields],
         )
+    for name, op, body_type in p.union_bodies:
+        union = ir.describe(body_type)
+        doc = (
+            f"The body of `{op.operation_id}`"
+            + (f" ({op.summary.rstrip('.')})" if op.summary else "")
+            + ", passed whole: one member of the union."
+        )
+        yield name, ir.Alias(name=union, schema="", description=doc, target=body_type), [body_type]
 
 
 def emit_params(ir_: ir.IR) -> str:
@@ -384,18 +409,17 @@ def emit_params(ir_: ir.IR) -> str:
         return re.search(rf"\b{name}\b", written) is not None
 
     w = Writer()
-    w.add(*header(ir_, "The public facade is azure_oai_preview.models."))
     w.add(
-        *docstring(
+        *header(
+            ir_,
+            "The public facade is azure_oai_preview.models.",
             f"Request parameters as TypedDicts, api-version {ir_.api_version}.\n\n"
             "The resource methods take a request body's fields as keyword arguments typed with "
             "`Unpack[<OperationId>Params]`; nested values are plain dicts (`<Model>Param`) or "
             "model instances. Only type checkers need this module (the SDK imports it under "
             "`TYPE_CHECKING`); it imports at runtime all the same.",
-            0,
         )
     )
-    w.add("")
     abc_names = [n for n in ("Mapping", "Sequence") if uses(n)]
     if abc_names:
         w.add(f"from collections.abc import {', '.join(abc_names)}")

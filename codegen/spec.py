@@ -4,47 +4,73 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from codegen.paths import CACHE_DIR, EXAMPLES_DIR, SPEC_FILE
-from codegen.pins import default_version
-
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+from codegen import swagger
+from codegen.docwalk import iter_operations
+from codegen.jsonish import as_object, object_at
+from codegen.paths import CACHE_DIR, document_files
+from codegen.pins import Document, DocumentPin, default_version, document_pin
 
 
 class SpecMissingError(Exception):
     """The spec for an api-version is not in the cache yet."""
 
 
-def spec_path(version: str, cache_dir: Path = CACHE_DIR) -> Path:
-    return cache_dir / version / SPEC_FILE
+def source_pin(version: str | None, document: Document = "inference") -> DocumentPin:
+    """The pinned file serving ``document`` for ``version``; SpecMissingError when the pin
+    declares the document absent."""
+    found = document_pin(version, document)
+    if found is None:
+        raise SpecMissingError(f"api-version {version} declares no {document} document")
+    return found
 
 
-def load_raw(version: str | None = None, cache_dir: Path = CACHE_DIR) -> dict[str, Any]:
+def spec_path(
+    version: str | None = None, cache_dir: Path = CACHE_DIR, document: Document = "inference"
+) -> Path:
+    pin = source_pin(version or default_version(), document)
+    return cache_dir / pin.api_version / document_files(document)[0]
+
+
+def load_raw(
+    version: str | None = None, cache_dir: Path = CACHE_DIR, document: Document = "inference"
+) -> dict[str, Any]:
+    """The pinned document as OpenAPI 3 (a Swagger 2.0 file converted, see codegen.swagger)."""
     version = version or default_version()
-    path = spec_path(version, cache_dir)
+    path = spec_path(version, cache_dir, document)
     if not path.is_file():
         raise SpecMissingError(
             f"{path} does not exist: run `python -m codegen sync` (optionally "
-            f"`--from DIR` with a local mirror) to fetch the pinned {version} spec first"
+            f"`--from DIR` with a local mirror) to fetch the pinned {version} {document} spec first"
         )
     with path.open(encoding="utf-8") as fh:
         spec: dict[str, Any] = json.load(fh)
+    if swagger.is_swagger2(spec):
+        return swagger.converted(path)
     return spec
 
 
 def load_spec(
-    version: str | None = None, transformed: bool = True, cache_dir: Path = CACHE_DIR
+    version: str | None = None,
+    transformed: bool = True,
+    cache_dir: Path = CACHE_DIR,
+    document: Document = "inference",
 ) -> dict[str, Any]:
-    """The spec of ``version`` (default: the default pin), with its transforms applied."""
+    """The ``document`` of ``version`` (default: the default pin), with its transforms applied.
+
+    A reused document (``reuse`` in the pin) brings the transforms of the version that pins it.
+    """
     from codegen import transforms
 
     version = version or default_version()
-    spec = load_raw(version, cache_dir)
+    spec = load_raw(version, cache_dir, document)
     if transformed:
-        spec = transforms.apply(spec, transforms.load(version))
+        source = source_pin(version, document).api_version
+        spec = transforms.apply(spec, transforms.load(source, document=document))
     return spec
 
 
@@ -63,17 +89,7 @@ def mock_ready(spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def iter_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    """(path, method, operation) in spec order."""
-    found: list[tuple[str, str, dict[str, Any]]] = []
-    for path, item in spec.get("paths", {}).items():
-        for method, operation in item.items():
-            if method in HTTP_METHODS:
-                found.append((path, method, operation))
-    return found
-
-
-ExampleKind = Literal["json", "text", "binary"]
+ExampleKind = Literal["json", "text", "binary", "empty"]
 
 
 @dataclass(frozen=True)
@@ -91,13 +107,16 @@ class Example:
     response_body: Any
     kind: ExampleKind
     notes: tuple[str, ...] = ()
+    document: str = "inference"
+    request_form: bool = False  # the body is multipart form fields (name -> value)
+    response_headers: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
 def _response_of(raw: Any) -> tuple[Any, ExampleKind | None, tuple[str, ...]]:
     """Normalise the forms the upstream example files use for a response."""
     if not isinstance(raw, dict):
         return raw, None, ()
-    raw = cast("dict[str, Any]", raw)
+    raw = {k: v for k, v in cast("dict[str, Any]", raw).items() if k != "headers"}
     if "body" in raw:
         return raw["body"], None, ()
     if set(raw) == {"type", "example"} and raw.get("type") == "string":
@@ -105,7 +124,31 @@ def _response_of(raw: Any) -> tuple[Any, ExampleKind | None, tuple[str, ...]]:
     if raw:
         # A few files put the body straight under the status code.
         return raw, None, ("response body is not wrapped in a 'body' key",)
-    return None, None, ()
+    return None, "empty", ()
+
+
+def _request_of(operation: dict[str, Any], params: dict[str, Any]) -> tuple[Any, bool, bool]:
+    """(body, has a body, is form fields): the inference examples give the body as ``body``,
+    the authoring ones under the Swagger body parameter's name, or as one parameter per
+    ``formData`` field."""
+    request = as_object(operation.get("requestBody")) or {}
+    name = operation.get("x-ms-requestBody-name", "body")
+    if name in params:
+        return params[name], True, False
+    form = object_at(object_at(object_at(request, "content"), "multipart/form-data"), "schema")
+    fields = {k: params[k] for k in object_at(form, "properties") if k in params}
+    if fields:
+        return fields, True, True
+    return None, False, False
+
+
+def _kind_of(operation: dict[str, Any], status: str, body: Any) -> ExampleKind:
+    content = operation.get("responses", {}).get(status, {}).get("content", {})
+    if "application/json" in content and not isinstance(body, str):
+        return "json"
+    if any(ct.startswith("text/") for ct in content):
+        return "text"
+    return "binary"
 
 
 def load_examples(
@@ -113,13 +156,15 @@ def load_examples(
     spec: dict[str, Any] | None = None,
     examples_dir: Path | None = None,
     cache_dir: Path = CACHE_DIR,
+    document: Document = "inference",
 ) -> tuple[list[Example], list[str]]:
-    """Examples referenced by the spec that exist locally, and the refs that do not."""
+    """Examples referenced by the document that exist locally, and the refs that do not."""
     version = version or default_version()
     if spec is None:
-        spec = load_raw(version, cache_dir)
+        spec = load_raw(version, cache_dir, document)
     if examples_dir is None:
-        examples_dir = cache_dir / version / EXAMPLES_DIR
+        source = source_pin(version, document).api_version
+        examples_dir = cache_dir / source / document_files(document)[1]
     examples: list[Example] = []
     missing: list[str] = []
     for path, method, operation in iter_operations(spec):
@@ -135,14 +180,7 @@ def load_examples(
             responses = data.get("responses", {})
             status = "200" if "200" in responses else next(iter(responses), "200")
             body, kind, notes = _response_of(responses.get(status))
-            if kind is None:
-                content = operation.get("responses", {}).get(status, {}).get("content", {})
-                if "application/json" in content and not isinstance(body, str):
-                    kind = "json"
-                elif any(ct.startswith("text/") for ct in content):
-                    kind = "text"
-                else:
-                    kind = "binary"
+            request_body, has_request_body, form = _request_of(operation, params)
             examples.append(
                 Example(
                     file=name,
@@ -150,12 +188,17 @@ def load_examples(
                     operation_id=operation["operationId"],
                     path=path,
                     method=method,
-                    request_body=params.get("body"),
-                    has_request_body="body" in params,
+                    request_body=request_body,
+                    has_request_body=has_request_body,
                     status=status,
                     response_body=body,
-                    kind=kind,
+                    kind=kind or _kind_of(operation, status, body),
                     notes=notes,
+                    document=document,
+                    request_form=form,
+                    response_headers=dict(
+                        object_at(as_object(responses.get(status)) or {}, "headers")
+                    ),
                 )
             )
     return examples, missing

@@ -15,8 +15,8 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from codegen.paths import CACHE_DIR, EXAMPLES_DIR, EXAMPLES_LISTING, MIRROR_ENV, SPEC_FILE
-from codegen.pins import Pin, load_pins
+from codegen.paths import CACHE_DIR, MIRROR_ENV, document_files
+from codegen.pins import DocumentPin, Pin, load_pins
 
 _DOWNLOAD_TIMEOUT_S = 60
 
@@ -42,9 +42,9 @@ def mirror_from_env() -> Path | None:
     return Path(value) if value else None
 
 
-def _fetch(pin: Pin, mirror: Path | None) -> tuple[bytes, str]:
+def _fetch(pin: DocumentPin, mirror: Path | None) -> tuple[bytes, str]:
     if mirror is not None:
-        source = mirror / pin.api_version / SPEC_FILE
+        source = mirror / pin.api_version / document_files(pin.document)[0]
         if not source.is_file():
             raise SyncError(f"{pin.api_version}: the mirror has no {source}")
         return source.read_bytes(), str(source)
@@ -93,9 +93,12 @@ def _make_dirs(path: Path, created: list[Path]) -> None:
         created.append(directory)
 
 
-def _sync_examples(version_dir: Path, mirror_examples: Path, created: list[Path]) -> list[str]:
+def _sync_examples(
+    version_dir: Path, mirror_examples: Path, document: str, created: list[Path]
+) -> list[str]:
     actions: list[str] = []
-    target_dir = version_dir / EXAMPLES_DIR
+    _, examples_dir, examples_listing = document_files(document)
+    target_dir = version_dir / examples_dir
     _make_dirs(target_dir, created)
     sources = sorted(p for p in mirror_examples.iterdir() if p.is_file())
     wanted = {p.name for p in sources}
@@ -115,16 +118,25 @@ def _sync_examples(version_dir: Path, mirror_examples: Path, created: list[Path]
             stale.unlink()
             actions.append(f"removed stale example {stale.name}")
     listing_data = "".join(listing).encode()
-    listing_path = version_dir / EXAMPLES_LISTING
+    listing_path = version_dir / examples_listing
     if not listing_path.is_file() or listing_path.read_bytes() != listing_data:
         _atomic_write(listing_path, listing_data, sha256_bytes(listing_data))
     return actions
 
 
 def sync_pin(pin: Pin, mirror: Path | None, cache_dir: Path = CACHE_DIR) -> list[str]:
-    """Sync one pin; returns what changed (empty when the cache was already right)."""
+    """Sync the files one pin holds; returns what changed (empty when the cache was right)."""
+    actions: list[str] = []
+    for document in pin.own():
+        actions.extend(_sync_document(document, mirror, cache_dir))
+    return actions
+
+
+def _sync_document(pin: DocumentPin, mirror: Path | None, cache_dir: Path) -> list[str]:
     version_dir = cache_dir / pin.api_version
-    target = version_dir / SPEC_FILE
+    spec_file, examples_dir, _ = document_files(pin.document)
+    target = version_dir / spec_file
+    label = "spec" if pin.document == "inference" else f"{pin.document} spec"
     actions: list[str] = []
     if not (target.is_file() and sha256_file(target) == pin.sha256):
         data, source = _fetch(pin, mirror)
@@ -133,7 +145,7 @@ def sync_pin(pin: Pin, mirror: Path | None, cache_dir: Path = CACHE_DIR) -> list
             raise SyncError(
                 f"{pin.api_version}: sha256 mismatch for {source}: pinned {pin.sha256}, "
                 f"got {actual}. The file was not written; if the new file is intended, "
-                f"update {pin.file.name}."
+                f"update [{pin.document}] in {pin.api_version}.toml."
             )
         created: list[Path] = []
         try:
@@ -143,11 +155,11 @@ def sync_pin(pin: Pin, mirror: Path | None, cache_dir: Path = CACHE_DIR) -> list
             for directory in reversed(created):
                 shutil.rmtree(directory, ignore_errors=True)
             raise
-        actions.append(f"spec from {source}")
+        actions.append(f"{label} from {source}")
     if mirror is not None:
-        mirror_examples = mirror / pin.api_version / EXAMPLES_DIR
+        mirror_examples = mirror / pin.api_version / examples_dir
         if mirror_examples.is_dir():
-            actions.extend(_sync_examples(version_dir, mirror_examples, []))
+            actions.extend(_sync_examples(version_dir, mirror_examples, pin.document, []))
     return actions
 
 
@@ -164,8 +176,15 @@ def sync(
         unknown = wanted - {pin.api_version for pin in pins}
         if unknown:
             raise SyncError(f"no pin for {', '.join(sorted(unknown))}")
+    by_version = {pin.api_version: pin for pin in load_pins()}
     for pin in pins:
         actions = sync_pin(pin, mirror, cache_dir)
+        reused = by_version[pin.authoring_reuse].authoring if pin.authoring_reuse else None
+        if reused is not None:
+            # The document this version serves but another version pins.
+            actions += [
+                f"{action} (reused)" for action in _sync_document(reused, mirror, cache_dir)
+            ]
         if actions:
             for action in actions:
                 log(f"{pin.api_version}: synced {action}")

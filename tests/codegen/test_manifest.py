@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import azure_oai_preview.models as models
-from azure_oai_preview._operation import Operation
+from azure_oai_preview._operation import LongRunning, Operation, Paging
 from azure_oai_preview.models import _manifest as manifest
 from codegen.paths import REPO_ROOT
 from codegen.spec import iter_operations, load_spec
@@ -16,13 +16,60 @@ from .conftest import DEFAULT_VERSION
 
 
 def test_manifest_lists_every_operation_in_spec_order() -> None:
-    spec = load_spec(DEFAULT_VERSION)
-    expected = [op["operationId"] for _, _, op in iter_operations(spec)]
+    inference = [op["operationId"] for _, _, op in iter_operations(load_spec(DEFAULT_VERSION))]
+    authoring = [
+        op["operationId"]
+        for _, _, op in iter_operations(load_spec(DEFAULT_VERSION, document="authoring"))
+    ]
+    expected = inference + authoring
     assert [op.operation_id for op in manifest.OPERATIONS] == expected
-    assert len(manifest.OPERATIONS) == 42
+    assert (len(inference), len(authoring), len(manifest.OPERATIONS)) == (42, 20, 62)
     assert manifest.API_VERSION == DEFAULT_VERSION
     assert set(manifest.BY_ID) == set(expected)
     assert all(isinstance(op, Operation) for op in manifest.OPERATIONS)
+    assert [op.document for op in manifest.OPERATIONS] == ["inference"] * 42 + ["authoring"] * 20
+    assert [(d.name, d.api_version) for d in manifest.DOCUMENTS] == [
+        ("inference", DEFAULT_VERSION),
+        ("authoring", DEFAULT_VERSION),
+    ]
+
+
+def test_authoring_operation_kinds() -> None:
+    by_id = manifest.BY_ID
+    upload = by_id["Files_Upload"]
+    assert upload.request_body is not None
+    assert upload.request_body.content_type == "multipart/form-data"
+    assert upload.request_body.file_fields == ("file",)
+    assert [(r.status, r.kind, r.model, r.headers) for r in upload.responses] == [
+        ("201", "json", "File", ("Location",))
+    ]
+    assert [(r.status, r.kind) for r in by_id["Files_GetContent"].responses] == [("200", "binary")]
+    assert [(r.status, r.kind, r.content_type) for r in by_id["Files_Delete"].responses] == [
+        ("204", "empty", "")
+    ]
+    # Two paging styles: OpenAI-like cursors for fine-tuning, Azure nextLink for ingestion.
+    cursor = Paging(style="cursor", items="data", next="has_more", cursor_param="after")
+    next_link = Paging(style="next_link", items="value", next="nextLink")
+    for op_id in ("FineTuning_List", "FineTuning_GetEvents", "FineTuning_GetCheckpoints"):
+        assert by_id[op_id].paging == cursor, op_id
+    for op_id in ("IngestionJobs_List", "IngestionJobRuns_List"):
+        assert by_id[op_id].paging == next_link, op_id
+    assert by_id["Files_List"].paging is None  # one page: no cursor parameter
+    assert by_id["List_Assistants"].paging == cursor
+    create = by_id["IngestionJobs_Create"]
+    assert (create.method, create.path) == ("PUT", "/ingestion/jobs/{job-id}")
+    assert create.long_running == LongRunning(
+        final_state_via="operation-location",
+        poll_header="operation-location",
+        retry_after_header="retry-after",
+    )
+    assert create.responses[0].headers == ("operation-location", "retry-after")
+    assert [(p.name, p.python_name, p.secret) for p in create.header_params] == [
+        ("mgmt-user-token", "mgmt_user_token", True),
+        ("aml-user-token", "aml_user_token", True),
+    ]
+    assert create.error_model == "AuthoringErrorResponse"
+    assert all(op.long_running is None for op in manifest.OPERATIONS if op is not create)
 
 
 def test_api_version_parameter_is_left_out() -> None:

@@ -108,6 +108,11 @@ def test_good_sync_is_idempotent_and_copies_examples(mirror: Path, tmp_path: Pat
     for line in listing:
         digest, name = line.split("  ", 1)
         assert sha256_bytes((cache / DEFAULT_VERSION / "examples" / name).read_bytes()) == digest
+    authoring = pin.authoring
+    assert authoring is not None
+    assert sha256_bytes(first[f"{DEFAULT_VERSION}/authoring.json"] or b"") == authoring.sha256
+    authoring_listing = (cache / DEFAULT_VERSION / "authoring-examples.sha256").read_text()
+    assert "put_ingestion_job_sc.json" in authoring_listing
     again: list[str] = []
     sync(mirror=mirror, cache_dir=cache, log=again.append)
     assert all(line.endswith("up to date") for line in again), again
@@ -125,3 +130,23 @@ def test_download_failure_is_a_sync_error(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(SyncError, match=r"raw\.githubusercontent\.com"):
         sync(mirror=None, versions=[DEFAULT_VERSION], cache_dir=tmp_path / "c", log=lambda _: None)
     assert not (tmp_path / "c").exists()
+
+
+def test_syncing_a_version_brings_the_authoring_document_it_reuses(
+    mirror: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    logged: list[str] = []
+    sync(mirror=mirror, versions=["2024-07-01-preview"], cache_dir=cache, log=logged.append)
+    assert (cache / DEFAULT_VERSION / "authoring.json").is_file()
+    assert not (cache / DEFAULT_VERSION / SPEC_FILE).exists()  # only what 07 serves
+    assert any("(reused)" in line for line in logged)
+
+
+def test_tampered_authoring_document_is_refused(mirror: Path, tmp_path: Path) -> None:
+    path = mirror / DEFAULT_VERSION / "authoring.json"
+    path.write_bytes(path.read_bytes().replace(b"Azure OpenAI", b"Azure 0penAI", 1))
+    with pytest.raises(SyncError, match=r"\[authoring\]"):
+        sync(
+            mirror=mirror, versions=[DEFAULT_VERSION], cache_dir=tmp_path / "c", log=lambda _: None
+        )

@@ -184,3 +184,67 @@ def test_mock_spec_cli_writes_transformed_and_raw(tmp_path: Path) -> None:
     raw = json.loads(out.read_text())
     assert "createChatCompletionStreamResponse" not in raw["components"]["schemas"]
     assert raw == mock_ready(load_raw(DEFAULT_VERSION))
+
+
+# ------------------------------------------------------------------------------ authoring
+
+
+def test_raw_authoring_examples_show_the_known_defects() -> None:
+    spec = load_raw(DEFAULT_VERSION, document="authoring")
+    examples, missing = load_examples(DEFAULT_VERSION, document="authoring")
+    assert (len(examples), missing) == (22, [])
+    seen = {(v.file, v.side, v.path) for v in check_examples(spec, examples)}
+    assert ("list_ingestion_job_runs.json", "response", "$.value[0].status") in seen
+    assert ("put_ingestion_job_sc.json", "request", "$") in seen
+
+
+def test_transformed_authoring_document_has_no_example_violations() -> None:
+    spec = load_spec(DEFAULT_VERSION, document="authoring")
+    examples, _ = load_examples(DEFAULT_VERSION, document="authoring")
+    violations = check_examples(spec, examples)
+    assert not violations, "\n".join(map(str, violations))
+
+
+def test_every_authoring_transform_is_needed() -> None:
+    """Leaving out any one transform brings back a violation or a stale/unnamed defect."""
+    declared = transforms.load(DEFAULT_VERSION, document="authoring")
+    raw = load_raw(DEFAULT_VERSION, document="authoring")
+    examples, _ = load_examples(DEFAULT_VERSION, document="authoring")
+    for skipped in declared:
+        spec = transforms.apply(raw, [t for t in declared if t is not skipped])
+        violations = check_examples(spec, examples)
+        if skipped.name == "connection-type-x-ms-enum-value":
+            names = [
+                v["value"]
+                for v in spec["components"]["schemas"]["ConnectionType"]["x-ms-enum"]["values"]
+            ]
+            assert "relativeConnection" not in names
+        elif skipped.name == "file-content-is-binary":
+            content = spec["paths"]["/files/{file-id}/content"]["get"]["responses"]["200"][
+                "content"
+            ]
+            assert "application/json" in content
+        elif skipped.name == "ingestion-job-create-long-running":
+            put = spec["paths"]["/ingestion/jobs/{job-id}"]["put"]
+            assert "headers" not in put["responses"]["200"]
+        else:
+            assert violations, f"{skipped.name} explains nothing"
+
+
+def test_transform_names_are_unique_across_documents() -> None:
+    for version in ALL_VERSIONS:
+        inference = {t.name for t in transforms.load(version)}
+        authoring = {t.name for t in transforms.load(version, document="authoring")}
+        assert not inference & authoring, version
+
+
+def test_add_discriminator_value_is_stale_when_mapped(tmp_path: Path) -> None:
+    op = '{ op = "add-discriminator-value", schema = "BaseConnection", value = "endpointMI", target = "EndpointMIConnection" }'
+    path = _write(
+        tmp_path,
+        f'[[transform]]\nname = "mapped"\nreason = "r"\nevidence = ["e"]\nops = [{op}]\n',
+    )
+    with pytest.raises(StaleTransformError, match="already maps 'endpointMI'"):
+        transforms.apply(
+            load_raw(DEFAULT_VERSION, document="authoring"), transforms.load_file(path)
+        )

@@ -11,6 +11,12 @@ operation of ``azure_oai_preview.models._manifest.OPERATIONS`` was not:
 * sent to the untransformed upstream spec from both clients (test_untransformed; there a
   request may be rejected, that is what the report is about).
 
+Coverage is counted per document of the api-version (``Operation.document``). The gate
+covers the inference document (42/42). The authoring document's operations (files,
+fine-tuning, models, ingestion jobs) have no client methods and no Prism of their own yet: they
+are listed in the summary as not yet exercised, without failing, until their contract tests
+exist (then add "authoring" to ``GATED``).
+
 Run it together with the rest of ``tests/contract``: alone it has nothing to read and
 fails. The matrix is printed in the terminal summary ("contract coverage").
 """
@@ -28,11 +34,18 @@ pytestmark = pytest.mark.contract
 FLAVOURS = ("sync", "async")
 ANSWERED_200 = ("static", "dynamic", "api-key", "bearer")
 REACHED_ONLY = ("untransformed",)
-MANIFEST = [operation.operation_id for operation in OPERATIONS]
+GATED = ("inference",)
+BY_DOCUMENT: dict[str, list[str]] = {}
+for _operation in OPERATIONS:
+    BY_DOCUMENT.setdefault(_operation.document, []).append(_operation.operation_id)
+MANIFEST = [op_id for document in GATED for op_id in BY_DOCUMENT.get(document, [])]
+PENDING = [op_id for document, ids in BY_DOCUMENT.items() if document not in GATED for op_id in ids]
 
 
 def test_the_call_table_covers_the_manifest() -> None:
     assert len(MANIFEST) == len(set(MANIFEST)) == 42
+    # The authoring document's operations are in the manifest; their calls come later.
+    assert len(BY_DOCUMENT.get("authoring", [])) in (0, 20)
     in_table = {call.operation_id for call in CALLS}
     assert sorted(set(MANIFEST) - in_table) == [], "operations without a call in _calls.CALLS"
     assert sorted(in_table - set(MANIFEST)) == [], "calls of operations the manifest lacks"
@@ -60,8 +73,18 @@ def test_every_operation_was_exercised_sync_and_async(pytestconfig: pytest.Confi
         ]
     complete = len(MANIFEST) - len({m.split(":")[0] for m in missing})
     lines.append(
-        f"{complete}/{len(MANIFEST)} operations exercised in every pass, sync (S) and async (A)"
+        f"inference: {complete}/{len(MANIFEST)} operations exercised in every pass, "
+        "sync (S) and async (A)"
     )
+    exercised = {op_id for op_id in PENDING if op_id in EXERCISED or op_id in REACHED}
+    for document, ids in BY_DOCUMENT.items():
+        if document not in GATED:
+            done = sum(op_id in exercised for op_id in ids)
+            lines.append(
+                f"{document}: {done}/{len(ids)} operations exercised (not yet gated: no "
+                f"contract tests for this document yet): "
+                + ", ".join(op_id for op_id in ids if op_id not in exercised)
+            )
     report(pytestconfig, "contract coverage", lines)
     assert not missing, (
         f"{len(missing)} operation/pass/flavour combination(s) never exercised "
