@@ -38,6 +38,7 @@ class ServiceError(Exception):
         param: str | None = None,
         type: str | None = None,
         inner_error: Mapping[str, Any] | None = None,
+        target: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -47,6 +48,7 @@ class ServiceError(Exception):
         self.param = param
         self.type = type
         self.inner_error = dict(inner_error) if inner_error is not None else None
+        self.target = target
         self.headers = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
@@ -55,6 +57,8 @@ class ServiceError(Exception):
             error["param"] = self.param
         if self.type is not None:
             error["type"] = self.type
+        if self.target is not None:
+            error["target"] = self.target  # the authoring API's field name
         if self.inner_error is not None:
             error["inner_error"] = self.inner_error
         return {"error": error}

@@ -24,7 +24,7 @@ PURPOSES = ("fine-tune", "fine-tune-results", "assistants", "assistants_output")
 
 
 def _invalid(message: str, target: str) -> ServiceError:
-    return ServiceError(400, "invalidPayload", message)
+    return ServiceError(400, "invalidPayload", message, target=target)
 
 
 def _get(world: World, call: Call) -> StoredFile:

@@ -1,0 +1,61 @@
+"""The emulator as an ASGI application (Starlette), for :mod:`._server` or any ASGI server.
+
+One catch-all route hands each request to :meth:`Emulator.handle`; latency and chunk
+delays are awaited, streams are sent chunk by chunk, and an injected broken stream stops
+without finishing the response, so the connection drops mid-body as a real one would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from ._wire import EmulatedRequest, EmulatedResponse
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+
+__all__ = ["build_app"]
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+class _StreamBroken(Exception):
+    """Raised inside a streamed body to drop the connection (an injected fault)."""
+
+
+async def _chunks(response: EmulatedResponse) -> AsyncIterator[bytes]:
+    for index, chunk in enumerate(response.chunks or []):
+        if index and response.chunk_delay:
+            await anyio.sleep(response.chunk_delay)
+        yield chunk
+    if response.broken:
+        raise _StreamBroken
+
+
+def build_app(emulator: Emulator) -> Starlette:
+    async def serve(request: Request) -> Response:
+        emulated = EmulatedRequest(
+            method=request.method,
+            path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or request.url.path,
+            query=dict(request.query_params),
+            headers={name.lower(): value for name, value in request.headers.items()},
+            body=await request.body(),
+        )
+        base_url = f"{request.url.scheme}://{request.url.netloc}"
+        response = emulator.handle(emulated, base_url)
+        if response.delay:
+            await anyio.sleep(response.delay)
+        headers = {k: v for k, v in response.headers.items() if k != "content-type"}
+        media_type = response.headers.get("content-type")
+        if response.chunks is None:
+            return Response(response.body, response.status, headers=headers, media_type=media_type)
+        return StreamingResponse(_chunks(response), response.status, headers=headers, media_type=media_type)
+
+    return Starlette(routes=[Route("/{path:path}", serve, methods=_METHODS)])
