@@ -3,8 +3,8 @@
 A stream is: a first chunk with ``prompt_filter_results`` and empty ``choices`` (empty ``id``,
 ``object``, ``model``); a chunk with the assistant ``role``; content pieces (one per word) each
 with ``content_filter_results``, or tool-call pieces (``index``, ``id`` and ``name`` first, then
-``arguments`` in fragments); the last chunk with ``finish_reason``; with
-``stream_options.include_usage`` a usage chunk; then ``[DONE]``.
+``arguments`` in fragments); the last chunk with ``finish_reason``; then ``[DONE]``. (This
+api-version has no ``stream_options``, so no usage chunk.)
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ def create_chat_completion(world: World, call: Call) -> EmulatedResponse:
     completion_id = world.ids.new("chatcmpl-", 29)
     usage = _usage(turn, generations)
     if call.stream:
-        return _stream(world, call, completion_id, prompt_filter_results, generations, usage)
+        return _stream(world, call, completion_id, prompt_filter_results, generations)
     choices: list[dict[str, Any]] = []
     for index, generation in enumerate(generations):
         choice: dict[str, Any] = {
@@ -190,7 +190,6 @@ def _stream(
     completion_id: str,
     prompt_filter_results: list[dict[str, Any]],
     generations: list[Generation],
-    usage: dict[str, int],
 ) -> EmulatedResponse:
     assert call.deployment is not None
     head = {
@@ -228,9 +227,6 @@ def _stream(
                 ],
             }
         )
-    options = call.body.get("stream_options")
-    if isinstance(options, Mapping) and options.get("include_usage"):  # pyright: ignore[reportUnknownMemberType]
-        chunks.append({**head, "choices": [], "usage": usage})
     return data_stream(chunks)
 
 

@@ -153,7 +153,6 @@ def new_step(world: World, record: RunRecord, kind: str, details: Json) -> Json:
         "failed_at": None,
         "completed_at": None,
         "metadata": {},
-        "usage": None,
     }
     record.steps[step["id"]] = step
     return step
@@ -214,14 +213,14 @@ def _write_message(world: World, record: RunRecord, generation: Generation, sink
     now = world.clock.now()
     message.update(status="completed", completed_at=now, content=text_content(text))
     emit(sink, "thread.message.completed", message)
-    _complete_step(step, now, 0, generation.completion_tokens)
+    _complete_step(step, now)
     emit(sink, "thread.run.step.completed", step)
     _finish(world, record, "completed", sink)
 
 
-def _complete_step(step: Json, now: int, prompt: int, completion: int) -> None:
+def _complete_step(step: Json, now: int) -> None:
+    # This api-version's run steps have no `usage`; the run's carries the totals.
     step.update(status="completed", completed_at=now)
-    step["usage"] = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
 def _finish(world: World, record: RunRecord, status: str, sink: Sink, failure: RunFailure | None = None) -> None:
@@ -258,7 +257,7 @@ def submit_outputs(world: World, record: RunRecord, outputs: list[Json], sink: S
         tool_call["function"]["output"] = by_id.get(tool_call["id"])
         names[tool_call["id"]] = tool_call["function"]["name"]
     now = world.clock.now()
-    _complete_step(step, now, 0, 0)
+    _complete_step(step, now)
     emit(sink, "thread.run.step.completed", step)
     record.outputs = [ToolOutput(call_id, names.get(call_id, ""), output) for call_id, output in by_id.items()]
     run["status"] = "queued"
