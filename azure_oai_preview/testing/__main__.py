@@ -56,7 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  api key:     {key}")
     print(f"  deployments: {', '.join(emulator.deployments)}")
     print("Press Ctrl+C to stop.", flush=True)
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it shut down for
+        pass
+    print("Stopped.", flush=True)
     return 0
 
 

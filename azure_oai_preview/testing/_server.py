@@ -44,6 +44,9 @@ class EmulatorServer:
         self._socket = socket.socket(family, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
+        # Listening now means connections wait in the backlog until uvicorn accepts them, so
+        # the endpoint works from the moment it is known (and printed).
+        self._socket.listen(2048)
         self.host = host
         self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(
