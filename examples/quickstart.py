@@ -106,7 +106,10 @@ def assistant_run(client: AzureOpenAI) -> None:
             run = client.threads.runs.submit_tool_outputs_and_poll(
                 run.id, thread_id=thread.id, tool_outputs=outputs, poll_interval=0.5, timeout=120
             )
-        print(f"assistant: run {run.status}", f"({run.usage.total_tokens} tokens)" if run.usage else "")
+        print(
+            f"assistant: run {run.status}",
+            f"({run.usage.total_tokens} tokens)" if run.usage else "",
+        )
         answer = client.threads.messages.list(thread.id, run_id=run.id, limit=1).data
         for part in answer[0].content if answer else []:
             if isinstance(part, MessageContentTextObject):
@@ -140,7 +143,9 @@ def main() -> None:
                 deployment="no-such-deployment", messages=[{"role": "user", "content": "hi"}]
             )
         except APIStatusError as exc:
-            print(f"error: HTTP {exc.status_code}, code={exc.code!r}, request id={exc.request_id!r}")
+            print(
+                f"error: HTTP {exc.status_code}, code={exc.code!r}, request id={exc.request_id!r}"
+            )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ api_version=...)``, curl, or an SDK in another language.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -22,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the emulator over HTTP until stopped")
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any free port)")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default 8000; 0 = any free port)"
+    )
     serve.add_argument("--api-key", default=None, help="the only api-key accepted (default: any)")
     serve.add_argument(
         "--progress",
@@ -49,17 +52,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    key = "the one given with --api-key" if args.api_key else "any non-empty api-key (or bearer token)"
+    key = (
+        "the one given with --api-key"
+        if args.api_key
+        else "any non-empty api-key (or bearer token)"
+    )
     print(f"Azure OpenAI emulator listening on {server.endpoint}")
     print(f"  endpoint:    {server.endpoint}")
     print(f"  api-version: {API_VERSION}")
     print(f"  api key:     {key}")
     print(f"  deployments: {', '.join(emulator.deployments)}")
     print("Press Ctrl+C to stop.", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C it stopped for
         server.run()
-    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it shut down for
-        pass
     print("Stopped.", flush=True)
     return 0
 

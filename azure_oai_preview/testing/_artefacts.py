@@ -136,7 +136,11 @@ def _ogg_crc(data: bytes) -> int:
         for index in range(256):
             value = index << 24
             for _ in range(8):
-                value = ((value << 1) ^ 0x04C11DB7) & 0xFFFFFFFF if value & 0x80000000 else (value << 1) & 0xFFFFFFFF
+                value = (
+                    ((value << 1) ^ 0x04C11DB7) & 0xFFFFFFFF
+                    if value & 0x80000000
+                    else (value << 1) & 0xFFFFFFFF
+                )
             _OGG_TABLE.append(value)
     crc = 0
     for byte in data:
@@ -214,7 +218,9 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A ``width`` x ``height`` PNG of one colour (1-bit palette, a few hundred bytes)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     row = b"\x00" + bytes((width + 7) // 8)
     return (

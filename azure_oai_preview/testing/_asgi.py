@@ -2,7 +2,8 @@
 
 One catch-all route hands each request to :meth:`Emulator.handle`; latency and chunk
 delays are awaited, streams are sent chunk by chunk, and an injected broken stream stops
-without finishing the response, so the connection drops mid-body as a real one would.
+without finishing the response, so the server drops the connection mid-body as a real
+one would.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from ._wire import EmulatedRequest, EmulatedResponse
 
@@ -26,8 +28,8 @@ __all__ = ["build_app"]
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
-class _StreamBroken(Exception):
-    """Raised inside a streamed body to drop the connection (an injected fault)."""
+INCOMPLETE_RESPONSE = "ASGI callable returned without completing response."
+"""What uvicorn logs when a response is left unfinished: here, always an injected fault."""
 
 
 async def _chunks(response: EmulatedResponse) -> AsyncIterator[bytes]:
@@ -35,15 +37,24 @@ async def _chunks(response: EmulatedResponse) -> AsyncIterator[bytes]:
         if index and response.chunk_delay:
             await anyio.sleep(response.chunk_delay)
         yield chunk
-    if response.broken:
-        raise _StreamBroken
+
+
+class _BrokenStream(StreamingResponse):
+    """Sends its chunks and never finishes the body: the server drops the connection."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        async for chunk in self.body_iterator:
+            data = chunk if isinstance(chunk, bytes) else chunk.encode()
+            await send({"type": "http.response.body", "body": data, "more_body": True})
 
 
 def build_app(emulator: Emulator) -> Starlette:
     async def serve(request: Request) -> Response:
         emulated = EmulatedRequest(
             method=request.method,
-            path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or request.url.path,
+            path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
+            or request.url.path,
             query=dict(request.query_params),
             headers={name.lower(): value for name, value in request.headers.items()},
             body=await request.body(),
@@ -56,6 +67,8 @@ def build_app(emulator: Emulator) -> Starlette:
         media_type = response.headers.get("content-type")
         if response.chunks is None:
             return Response(response.body, response.status, headers=headers, media_type=media_type)
-        return StreamingResponse(_chunks(response), response.status, headers=headers, media_type=media_type)
+        return StreamingResponse(
+            _chunks(response), response.status, headers=headers, media_type=media_type
+        )
 
     return Starlette(routes=[Route("/{path:path}", serve, methods=_METHODS)])

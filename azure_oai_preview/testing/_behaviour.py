@@ -130,7 +130,7 @@ def arguments_from_schema(schema: Mapping[str, Any]) -> Any:
         "boolean": False,
         "array": [],
         "null": None,
-    }.get(str(kind), None)
+    }.get(str(kind))
 
 
 def _object_from_schema(schema: Mapping[str, Any]) -> dict[str, Any]:

@@ -46,17 +46,24 @@ def _turn(call: Call) -> Turn:
     call_names: dict[str, str] = {}
     outputs: list[ToolOutput] = []
     for raw in raw_messages:
-        message: dict[str, Any] = {"role": raw.get("role"), "content": content_text(raw.get("content"))}
+        message: dict[str, Any] = {
+            "role": raw.get("role"),
+            "content": content_text(raw.get("content")),
+        }
         for key in ("name", "tool_call_id", "tool_calls", "function_call"):
             if key in raw:
                 message[key] = raw[key]
         for tool_call in cast("list[dict[str, Any]]", raw.get("tool_calls") or []):
-            call_names[str(tool_call.get("id"))] = str(tool_call.get("function", {}).get("name", ""))
+            call_names[str(tool_call.get("id"))] = str(
+                tool_call.get("function", {}).get("name", "")
+            )
         if raw.get("role") == "user":
             outputs = []
         elif raw.get("role") == "tool":
             tool_call_id = str(raw.get("tool_call_id", ""))
-            outputs.append(ToolOutput(tool_call_id, call_names.get(tool_call_id, ""), message["content"]))
+            outputs.append(
+                ToolOutput(tool_call_id, call_names.get(tool_call_id, ""), message["content"])
+            )
         elif raw.get("role") == "function":
             outputs.append(ToolOutput("", str(raw.get("name", "")), message["content"]))
         messages.append(message)
@@ -69,7 +76,9 @@ def _turn(call: Call) -> Turn:
     if not tools and body.get("functions"):
         tools = list(cast("list[dict[str, Any]]", body["functions"]))
         legacy = body.get("function_call")
-        tool_choice = {"type": "function", "function": legacy} if isinstance(legacy, dict) else legacy
+        tool_choice = (
+            {"type": "function", "function": legacy} if isinstance(legacy, dict) else legacy
+        )
     assert call.deployment is not None
     return Turn(
         kind="chat",
@@ -85,7 +94,9 @@ def _turn(call: Call) -> Turn:
 def _generations(world: World, call: Call, turn: Turn) -> list[Generation]:
     body = call.body
     response_format = body.get("response_format")
-    json_mode = isinstance(response_format, Mapping) and response_format.get("type") == "json_object"  # pyright: ignore[reportUnknownMemberType]
+    json_mode = (
+        isinstance(response_format, Mapping) and response_format.get("type") == "json_object"
+    )  # pyright: ignore[reportUnknownMemberType]
     generations: list[Generation] = []
     for _ in range(int(body.get("n") or 1)):
         generation = generate(world, turn, max_tokens=body.get("max_tokens"), json_mode=json_mode)
@@ -145,7 +156,11 @@ def _logprobs(generation: Generation, call: Call) -> dict[str, Any] | None:
 def _usage(turn: Turn, generations: list[Generation]) -> dict[str, int]:
     prompt = prompt_tokens(turn)
     completion = sum(g.completion_tokens for g in generations)
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
 
 
 def create_chat_completion(world: World, call: Call) -> EmulatedResponse:
@@ -200,7 +215,14 @@ def _stream(
         "system_fingerprint": _FINGERPRINT,
     }
     chunks: list[dict[str, Any]] = [
-        {"id": "", "object": "", "created": 0, "model": "", "prompt_filter_results": prompt_filter_results, "choices": []}
+        {
+            "id": "",
+            "object": "",
+            "created": 0,
+            "model": "",
+            "prompt_filter_results": prompt_filter_results,
+            "choices": [],
+        }
     ]
 
     def chunk(index: int, delta: dict[str, Any], **extra: Any) -> None:
@@ -213,7 +235,15 @@ def _stream(
             for piece in split_text(generation.text):
                 chunk(index, {"content": piece}, content_filter_results=generation.filter_results)
         for position, tool_call in enumerate(generation.tool_calls):
-            _tool_call_chunks(chunk, index, position, tool_call.id or "", tool_call.name, tool_call.arguments_json(), _legacy(call))
+            _tool_call_chunks(
+                chunk,
+                index,
+                position,
+                tool_call.id or "",
+                tool_call.name,
+                tool_call.arguments_json(),
+                _legacy(call),
+            )
         chunks.append(
             {
                 **head,
@@ -239,7 +269,12 @@ def _tool_call_chunks(
         for piece in pieces:
             chunk(index, {"function_call": {"arguments": piece}})
         return
-    first = {"index": position, "id": call_id, "type": "function", "function": {"name": name, "arguments": ""}}
+    first = {
+        "index": position,
+        "id": call_id,
+        "type": "function",
+        "function": {"name": name, "arguments": ""},
+    }
     chunk(index, {"tool_calls": [first]})
     for piece in pieces:
         chunk(index, {"tool_calls": [{"index": position, "function": {"arguments": piece}}]})

@@ -74,13 +74,27 @@ def create_completion(world: World, call: Call) -> EmulatedResponse:
 
     if call.stream:
         chunks: list[dict[str, Any]] = [
-            {"id": "", "object": "", "created": 0, "model": "", "prompt_filter_results": filter_results, "choices": []}
+            {
+                "id": "",
+                "object": "",
+                "created": 0,
+                "model": "",
+                "prompt_filter_results": filter_results,
+                "choices": [],
+            }
         ]
         for index, generation in choices:
             for piece in split_text(text_of(index, generation)):
                 choice = _choice(index, piece, None, generation.filter_results)
                 chunks.append({**head, "choices": [choice]})
-            chunks.append({**head, "choices": [_choice(index, "", generation.finish_reason, generation.filter_results)]})
+            chunks.append(
+                {
+                    **head,
+                    "choices": [
+                        _choice(index, "", generation.finish_reason, generation.filter_results)
+                    ],
+                }
+            )
         return data_stream(chunks)
     return json_response(
         200,
@@ -135,15 +149,22 @@ def create_embeddings(world: World, call: Call) -> EmulatedResponse:
     assert call.deployment is not None
     body = call.body
     raw = body.get("input")
-    inputs = [str(item) for item in cast("list[Any]", raw)] if isinstance(raw, list) else [str(raw or "")]
+    inputs = (
+        [str(item) for item in cast("list[Any]", raw)]
+        if isinstance(raw, list)
+        else [str(raw or "")]
+    )
     dimensions = call.deployment.dimensions
     requested = body.get("dimensions")
     if requested is not None:
         if not call.deployment.supports_dimensions:
-            raise bad_request("This model does not support specifying dimensions.", param="dimensions")
+            raise bad_request(
+                "This model does not support specifying dimensions.", param="dimensions"
+            )
         if not 1 <= requested <= call.deployment.dimensions:
             raise bad_request(
-                f"Invalid 'dimensions': expected 1 to {call.deployment.dimensions}.", param="dimensions"
+                f"Invalid 'dimensions': expected 1 to {call.deployment.dimensions}.",
+                param="dimensions",
             )
         dimensions = requested
     tokens = sum(count_tokens(text) for text in inputs)

@@ -64,9 +64,13 @@ def _check_access(world: World, request: EmulatedRequest) -> None:
     api_key = request.headers.get("api-key")
     authorization = request.headers.get("authorization", "")
     if world.api_key is not None:
-        allowed = api_key == world.api_key or authorization.startswith("Bearer ") and authorization[7:].strip() != ""
+        allowed = api_key == world.api_key or (
+            authorization.startswith("Bearer ") and authorization[7:].strip() != ""
+        )
     else:
-        allowed = bool(api_key) or authorization.startswith("Bearer ") and authorization[7:].strip() != ""
+        allowed = bool(api_key) or (
+            authorization.startswith("Bearer ") and authorization[7:].strip() != ""
+        )
     if not allowed:
         raise ServiceError(401, "401", _UNAUTHORIZED)
     if request.query.get("api-version") not in world.api_versions:
@@ -85,7 +89,9 @@ def _serve(
         _check_access(world, request)
     handler = handlers.get(route.operation_id)
     if handler is None:
-        raise ServiceError(501, "NotImplemented", f"The emulator does not serve {route.operation_id} yet.")
+        raise ServiceError(
+            501, "NotImplemented", f"The emulator does not serve {route.operation_id} yet."
+        )
     with world.lock:
         expire_due(world)
         name = params.get("deployment-id")

@@ -148,7 +148,9 @@ class Emulator:
 
     # -- the sans-IO entry point ------------------------------------------------------------
 
-    def handle(self, request: EmulatedRequest, base_url: str = DEFAULT_ENDPOINT) -> EmulatedResponse:
+    def handle(
+        self, request: EmulatedRequest, base_url: str = DEFAULT_ENDPOINT
+    ) -> EmulatedResponse:
         """Answer one request (what every transport and the server call)."""
         return dispatch(self._world, _HANDLERS, request, base_url)
 

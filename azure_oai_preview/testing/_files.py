@@ -82,9 +82,7 @@ def delete_file(world: World, call: Call) -> EmulatedResponse:
 
 def file_content(world: World, call: Call) -> EmulatedResponse:
     stored = _get(world, call)
-    return EmulatedResponse(
-        200, {"content-type": "application/octet-stream"}, body=stored.content
-    )
+    return EmulatedResponse(200, {"content-type": "application/octet-stream"}, body=stored.content)
 
 
 def _fine_tune_problem(content: bytes) -> str | None:

@@ -40,9 +40,18 @@ def _transcript(world: World, call: Call, kind: str) -> EmulatedResponse:
     upload = call.files.get("file")
     if upload is None:
         raise bad_request("The 'file' form field (a file part) is required.", param="file")
-    turn = Turn(kind="transcription" if kind == "transcribe" else "translation", deployment=call.deployment.name, messages=(), request=call.body)
+    turn = Turn(
+        kind="transcription" if kind == "transcribe" else "translation",
+        deployment=call.deployment.name,
+        messages=(),
+        request=call.body,
+    )
     answer = world.script.answer(turn)
-    text = answer.content if isinstance(answer, Reply) and answer.content is not None else f"Transcription of {upload.filename}."
+    text = (
+        answer.content
+        if isinstance(answer, Reply) and answer.content is not None
+        else f"Transcription of {upload.filename}."
+    )
     duration = _duration(upload.content)
     fmt = call.body.get("response_format", "json")
     if fmt == "text":
@@ -56,7 +65,9 @@ def _transcript(world: World, call: Call, kind: str) -> EmulatedResponse:
     words = text.split()
     body: dict[str, Any] = {
         "task": kind,
-        "language": "english" if kind == "translate" else str(call.body.get("language") or "english"),
+        "language": "english"
+        if kind == "translate"
+        else str(call.body.get("language") or "english"),
         "duration": duration,
         "text": text,
         "segments": [
@@ -84,7 +95,7 @@ def _transcript(world: World, call: Call, kind: str) -> EmulatedResponse:
 
 
 def _stamp(seconds: float, separator: str) -> str:
-    millis = int(round(seconds * 1000))
+    millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
@@ -107,7 +118,9 @@ def speech(world: World, call: Call) -> EmulatedResponse:
     body = call.body
     fmt = str(body.get("response_format") or "mp3")
     seconds = min(30.0, max(0.5, 0.06 * len(str(body["input"])) / float(body.get("speed") or 1.0)))
-    return EmulatedResponse(200, {"content-type": AUDIO_CONTENT_TYPES[fmt]}, body=silence(fmt, seconds))
+    return EmulatedResponse(
+        200, {"content-type": AUDIO_CONTENT_TYPES[fmt]}, body=silence(fmt, seconds)
+    )
 
 
 def generate_images(world: World, call: Call) -> EmulatedResponse:

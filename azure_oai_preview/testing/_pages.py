@@ -56,4 +56,6 @@ def _index(ids: list[str], cursor: Any, name: str) -> int:
     try:
         return ids.index(cursor)
     except ValueError:
-        raise bad_request(f"Invalid '{name}': no object with id '{cursor}' in this list.", name) from None
+        raise bad_request(
+            f"Invalid '{name}': no object with id '{cursor}' in this list.", name
+        ) from None

@@ -98,7 +98,9 @@ def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         if route.method != method:
             allowed = True
             continue
-        values = [value for _, value in sorted(found.groupdict().items(), key=lambda kv: int(kv[0][1:]))]
+        values = [
+            value for _, value in sorted(found.groupdict().items(), key=lambda kv: int(kv[0][1:]))
+        ]
         return route, dict(zip(names, values, strict=True))
     if allowed:
         raise LookupError(method)

@@ -23,7 +23,16 @@ from ._script import RunFailure, ToolOutput, Turn
 from ._state import Json, RunRecord
 from ._world import World
 
-__all__ = ["Sink", "cancel", "expire_due", "new_step", "progress_runs", "run_until_stable", "step_run", "submit_outputs"]
+__all__ = [
+    "Sink",
+    "cancel",
+    "expire_due",
+    "new_step",
+    "progress_runs",
+    "run_until_stable",
+    "step_run",
+    "submit_outputs",
+]
 
 Sink = list[tuple[str, Json]]
 RUN_TTL = 600
@@ -74,14 +83,23 @@ def expire_due(world: World) -> None:
     for runs in world.state.runs.values():
         for record in runs.values():
             expires_at = record.run["expires_at"]
-            if expires_at is not None and expires_at <= now and record.run["status"] not in _STABLE - {"requires_action"}:
+            if (
+                expires_at is not None
+                and expires_at <= now
+                and record.run["status"] not in _STABLE - {"requires_action"}
+            ):
                 _finish(world, record, "expired", [])
 
 
 def _turn(world: World, record: RunRecord) -> Turn:
     run = record.run
     messages = [
-        {"role": m["role"], "content": "".join(part["text"]["value"] for part in m["content"] if part["type"] == "text")}
+        {
+            "role": m["role"],
+            "content": "".join(
+                part["text"]["value"] for part in m["content"] if part["type"] == "text"
+            ),
+        }
         for m in world.state.messages[run["thread_id"]].values()
         if m["status"] == "completed"
     ]
@@ -161,7 +179,11 @@ def new_step(world: World, record: RunRecord, kind: str, details: Json) -> Json:
 def _request_tools(world: World, record: RunRecord, generation: Generation, sink: Sink) -> None:
     run = record.run
     calls = [
-        {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments_json(), "output": None}}
+        {
+            "id": c.id,
+            "type": "function",
+            "function": {"name": c.name, "arguments": c.arguments_json(), "output": None},
+        }
         for c in generation.tool_calls
     ]
     step = new_step(world, record, "tool_calls", {"type": "tool_calls", "tool_calls": calls})
@@ -170,17 +192,33 @@ def _request_tools(world: World, record: RunRecord, generation: Generation, sink
     emit(sink, "thread.run.step.in_progress", step)
     for index, tool_call in enumerate(calls):
         arguments = tool_call["function"]["arguments"]
-        first = {"index": index, "id": tool_call["id"], "type": "function", "function": {"name": tool_call["function"]["name"], "arguments": "", "output": None}}
+        first = {
+            "index": index,
+            "id": tool_call["id"],
+            "type": "function",
+            "function": {"name": tool_call["function"]["name"], "arguments": "", "output": None},
+        }
         emit(sink, "thread.run.step.delta", _step_delta(step["id"], first))
         for start in range(0, len(arguments), _ARGUMENT_PIECE):
-            piece = {"index": index, "type": "function", "function": {"arguments": arguments[start : start + _ARGUMENT_PIECE]}}
+            piece = {
+                "index": index,
+                "type": "function",
+                "function": {"arguments": arguments[start : start + _ARGUMENT_PIECE]},
+            }
             emit(sink, "thread.run.step.delta", _step_delta(step["id"], piece))
     run["status"] = "requires_action"
     run["required_action"] = {
         "type": "submit_tool_outputs",
         "submit_tool_outputs": {
             "tool_calls": [
-                {"id": c["id"], "type": "function", "function": {"name": c["function"]["name"], "arguments": c["function"]["arguments"]}}
+                {
+                    "id": c["id"],
+                    "type": "function",
+                    "function": {
+                        "name": c["function"]["name"],
+                        "arguments": c["function"]["arguments"],
+                    },
+                }
                 for c in calls
             ]
         },
@@ -198,9 +236,19 @@ def _step_delta(step_id: str, tool_call: Json) -> Json:
 
 def _write_message(world: World, record: RunRecord, generation: Generation, sink: Sink) -> None:
     run = record.run
-    message = new_message(world, run["thread_id"], "assistant", None, assistant_id=run["assistant_id"], run_id=run["id"])
+    message = new_message(
+        world,
+        run["thread_id"],
+        "assistant",
+        None,
+        assistant_id=run["assistant_id"],
+        run_id=run["id"],
+    )
     step = new_step(
-        world, record, "message_creation", {"type": "message_creation", "message_creation": {"message_id": message["id"]}}
+        world,
+        record,
+        "message_creation",
+        {"type": "message_creation", "message_creation": {"message_id": message["id"]}},
     )
     emit(sink, "thread.run.step.created", step)
     emit(sink, "thread.run.step.in_progress", step)
@@ -208,8 +256,14 @@ def _write_message(world: World, record: RunRecord, generation: Generation, sink
     emit(sink, "thread.message.in_progress", message)
     text = generation.text or ""
     for piece in split_text(text) if text else []:
-        delta = {"content": [{"index": 0, "type": "text", "text": {"value": piece, "annotations": []}}]}
-        emit(sink, "thread.message.delta", {"id": message["id"], "object": "thread.message.delta", "delta": delta})
+        delta = {
+            "content": [{"index": 0, "type": "text", "text": {"value": piece, "annotations": []}}]
+        }
+        emit(
+            sink,
+            "thread.message.delta",
+            {"id": message["id"], "object": "thread.message.delta", "delta": delta},
+        )
     now = world.clock.now()
     message.update(status="completed", completed_at=now, content=text_content(text))
     emit(sink, "thread.message.completed", message)
@@ -223,13 +277,17 @@ def _complete_step(step: Json, now: int) -> None:
     step.update(status="completed", completed_at=now)
 
 
-def _finish(world: World, record: RunRecord, status: str, sink: Sink, failure: RunFailure | None = None) -> None:
+def _finish(
+    world: World, record: RunRecord, status: str, sink: Sink, failure: RunFailure | None = None
+) -> None:
     run = record.run
     now = world.clock.now()
     run["status"] = status
     run["required_action"] = None
     run["expires_at"] = None
-    stamp = {"completed": "completed_at", "failed": "failed_at", "cancelled": "cancelled_at"}.get(status)
+    stamp = {"completed": "completed_at", "failed": "failed_at", "cancelled": "cancelled_at"}.get(
+        status
+    )
     if stamp is not None:
         run[stamp] = now
     if failure is not None:
@@ -239,7 +297,11 @@ def _finish(world: World, record: RunRecord, status: str, sink: Sink, failure: R
     for step in record.steps.values():
         if step["status"] == "in_progress" and step_status is not None:
             step["status"] = step_status
-            step_stamp = {"cancelled": "cancelled_at", "expired": "expired_at", "failed": "failed_at"}[step_status]
+            step_stamp = {
+                "cancelled": "cancelled_at",
+                "expired": "expired_at",
+                "failed": "failed_at",
+            }[step_status]
             step[step_stamp] = now
             if failure is not None:
                 step["last_error"] = {"code": failure.code, "message": failure.message}
@@ -259,7 +321,9 @@ def submit_outputs(world: World, record: RunRecord, outputs: list[Json], sink: S
     now = world.clock.now()
     _complete_step(step, now)
     emit(sink, "thread.run.step.completed", step)
-    record.outputs = [ToolOutput(call_id, names.get(call_id, ""), output) for call_id, output in by_id.items()]
+    record.outputs = [
+        ToolOutput(call_id, names.get(call_id, ""), output) for call_id, output in by_id.items()
+    ]
     run["status"] = "queued"
     run["required_action"] = None
     run["expires_at"] = now + RUN_TTL

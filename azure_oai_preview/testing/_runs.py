@@ -30,7 +30,9 @@ def _record(world: World, call: Call) -> RunRecord:
     return record
 
 
-def _answer(world: World, call: Call, record: RunRecord, sink: Sink, before: Json) -> EmulatedResponse:
+def _answer(
+    world: World, call: Call, record: RunRecord, sink: Sink, before: Json
+) -> EmulatedResponse:
     """A streamed request gets the events until the run is stable; others the run as it was."""
     if call.stream:
         run_until_stable(world, record, sink)
@@ -76,7 +78,8 @@ def _start(world: World, call: Call, thread_id: str, sink: Sink) -> RunRecord:
         "top_p": body.get("top_p", assistant.get("top_p", 1.0)),
         "max_prompt_tokens": body.get("max_prompt_tokens"),
         "max_completion_tokens": body.get("max_completion_tokens"),
-        "truncation_strategy": body.get("truncation_strategy") or {"type": "auto", "last_messages": None},
+        "truncation_strategy": body.get("truncation_strategy")
+        or {"type": "auto", "last_messages": None},
         "tool_choice": body.get("tool_choice", "auto"),
         "response_format": body.get("response_format", assistant.get("response_format", "auto")),
         "tool_resources": body.get("tool_resources") or assistant.get("tool_resources") or {},

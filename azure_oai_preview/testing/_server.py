@@ -6,6 +6,7 @@ endpoint and serves until stopped (Ctrl+C). Needs the ``testing`` extra (starlet
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -34,6 +35,18 @@ def _uvicorn() -> Any:
     return uvicorn
 
 
+class _QuietInjectedFaults(logging.Filter):
+    """Drops uvicorn's complaint about the unfinished responses of injected broken streams."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from ._asgi import INCOMPLETE_RESPONSE
+
+        return record.getMessage() != INCOMPLETE_RESPONSE
+
+
+_FILTER = _QuietInjectedFaults()
+
+
 class EmulatorServer:
     """An emulator served on ``host:port`` (``port=0``: a free port; see :attr:`endpoint`)."""
 
@@ -53,6 +66,7 @@ class EmulatorServer:
             emulator.asgi_app(), log_level="warning", lifespan="off", access_log=False
         )
         self._server: Any = uvicorn.Server(config)
+        logging.getLogger("uvicorn.error").addFilter(_FILTER)  # one instance: added once
         self._thread: threading.Thread | None = None
 
     @property

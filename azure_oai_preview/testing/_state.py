@@ -156,10 +156,14 @@ class State:
         return self._parse("VectorStoreObject", self.vector_stores.values())
 
     def vector_store_file_list(self, vector_store_id: str) -> list[VectorStoreFileObject]:
-        return self._parse("VectorStoreFileObject", self.vector_store_files[vector_store_id].values())
+        return self._parse(
+            "VectorStoreFileObject", self.vector_store_files[vector_store_id].values()
+        )
 
     def file_batch_list(self, vector_store_id: str) -> list[VectorStoreFileBatchObject]:
-        return self._parse("VectorStoreFileBatchObject", self.file_batches[vector_store_id].values())
+        return self._parse(
+            "VectorStoreFileBatchObject", self.file_batches[vector_store_id].values()
+        )
 
     def file_list(self) -> list[StoredFile]:
         """Uploaded files with their content (the ``File`` objects are plain dicts until the

@@ -79,8 +79,12 @@ class EmulatorTransport(httpx.BaseTransport):
         if response.delay:
             time.sleep(response.delay)
         if response.chunks is None:
-            return httpx.Response(response.status, headers=_headers(response), content=response.body)
-        return httpx.Response(response.status, headers=_headers(response), stream=_SyncChunks(response))
+            return httpx.Response(
+                response.status, headers=_headers(response), content=response.body
+            )
+        return httpx.Response(
+            response.status, headers=_headers(response), stream=_SyncChunks(response)
+        )
 
 
 class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
@@ -96,5 +100,9 @@ class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
         if response.delay:
             await anyio.sleep(response.delay)
         if response.chunks is None:
-            return httpx.Response(response.status, headers=_headers(response), content=response.body)
-        return httpx.Response(response.status, headers=_headers(response), stream=_AsyncChunks(response))
+            return httpx.Response(
+                response.status, headers=_headers(response), content=response.body
+            )
+        return httpx.Response(
+            response.status, headers=_headers(response), stream=_AsyncChunks(response)
+        )

@@ -22,8 +22,28 @@ from ._world import Call, World, metadata_of
 __all__ = ["HANDLERS", "SEARCHABLE_EXTENSIONS", "progress"]
 
 SEARCHABLE_EXTENSIONS = frozenset(
-    ".c .cs .cpp .doc .docx .html .java .json .md .pdf .php .pptx .py .rb .tex .txt .css .js "
-    ".sh .ts".split()
+    [
+        ".c",
+        ".cs",
+        ".cpp",
+        ".doc",
+        ".docx",
+        ".html",
+        ".java",
+        ".json",
+        ".md",
+        ".pdf",
+        ".php",
+        ".pptx",
+        ".py",
+        ".rb",
+        ".tex",
+        ".txt",
+        ".css",
+        ".js",
+        ".sh",
+        ".ts",
+    ]
 )
 _DAY = 86_400
 
@@ -60,7 +80,9 @@ def render(world: World, store: Json) -> Json:
 def _set_expiry(store: Json, expires_after: Any) -> None:
     if isinstance(expires_after, dict):
         store["expires_after"] = expires_after
-        store["expires_at"] = store["last_active_at"] + int(cast("dict[str, Any]", expires_after)["days"]) * _DAY
+        store["expires_at"] = (
+            store["last_active_at"] + int(cast("dict[str, Any]", expires_after)["days"]) * _DAY
+        )
 
 
 def _add_file(world: World, store_id: str, file_id: str) -> Json:
@@ -127,9 +149,15 @@ def modify_vector_store(world: World, call: Call) -> EmulatedResponse:
 
 def delete_vector_store(world: World, call: Call) -> EmulatedResponse:
     store = _store(world, call)
-    for table in (world.state.vector_stores, world.state.vector_store_files, world.state.file_batches):
+    for table in (
+        world.state.vector_stores,
+        world.state.vector_store_files,
+        world.state.file_batches,
+    ):
         table.pop(store["id"], None)
-    return json_response(200, {"id": store["id"], "object": "vector_store.deleted", "deleted": True})
+    return json_response(
+        200, {"id": store["id"], "object": "vector_store.deleted", "deleted": True}
+    )
 
 
 def _file(world: World, call: Call) -> Json:
@@ -168,7 +196,9 @@ def retrieve_vector_store_file(world: World, call: Call) -> EmulatedResponse:
 def delete_vector_store_file(world: World, call: Call) -> EmulatedResponse:
     item = _file(world, call)
     del world.state.vector_store_files[item["vector_store_id"]][item["id"]]
-    return json_response(200, {"id": item["id"], "object": "vector_store.file.deleted", "deleted": True})
+    return json_response(
+        200, {"id": item["id"], "object": "vector_store.file.deleted", "deleted": True}
+    )
 
 
 def _batch(world: World, call: Call) -> Json:
@@ -233,11 +263,17 @@ def _ingest(world: World, item: Json) -> bool:
         return False
     stored = world.state.files.get(item["id"])
     if stored is None:
-        item.update(status="failed", last_error={"code": "file_not_found", "message": f"File {item['id']} was not found."})
+        item.update(
+            status="failed",
+            last_error={"code": "file_not_found", "message": f"File {item['id']} was not found."},
+        )
     elif not any(stored.filename.lower().endswith(ext) for ext in SEARCHABLE_EXTENSIONS):
         item.update(
             status="failed",
-            last_error={"code": "unhandled_mime_type", "message": f"Files of the type of '{stored.filename}' are not supported for file search."},
+            last_error={
+                "code": "unhandled_mime_type",
+                "message": f"Files of the type of '{stored.filename}' are not supported for file search.",
+            },
         )
     else:
         item.update(status="completed", usage_bytes=len(stored.content))

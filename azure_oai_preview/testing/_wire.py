@@ -52,7 +52,9 @@ class EmulatedResponse:
         return b"".join(self.chunks) if self.chunks is not None else self.body
 
 
-def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> EmulatedResponse:
+def json_response(
+    status: int, payload: Any, headers: Mapping[str, str] | None = None
+) -> EmulatedResponse:
     return EmulatedResponse(
         status=status,
         headers={"content-type": "application/json", **(headers or {})},

@@ -49,7 +49,9 @@ def wav_bytes(seconds: float = 1.0) -> bytes:
     return out.getvalue()
 
 
-def upload(http: httpx.Client, name: str, content: bytes, purpose: str = "assistants") -> dict[str, Any]:
+def upload(
+    http: httpx.Client, name: str, content: bytes, purpose: str = "assistants"
+) -> dict[str, Any]:
     response = http.post("/files", data={"purpose": purpose}, files={"file": (name, content)})
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
@@ -62,7 +64,9 @@ def tour(emulator: Emulator) -> None:
     http = raw(emulator)
     messages = [{"role": "user", "content": "What is the weather? use get_weather"}]
     # inference
-    client.chat.completions.create(messages=[{"role": "user", "content": "hi"}], logprobs=True, top_logprobs=2)
+    client.chat.completions.create(
+        messages=[{"role": "user", "content": "hi"}], logprobs=True, top_logprobs=2
+    )
     tool_reply = client.chat.completions.create(messages=messages, tools=[WEATHER_TOOL])
     call = tool_reply.choices[0].message.tool_calls[0]  # type: ignore[index,union-attr]
     client.chat.completions.create(
@@ -73,7 +77,9 @@ def tour(emulator: Emulator) -> None:
         ],
         tools=[WEATHER_TOOL],
     )
-    with client.chat.completions.create(messages=messages, tools=[WEATHER_TOOL], stream=True) as stream:
+    with client.chat.completions.create(
+        messages=messages, tools=[WEATHER_TOOL], stream=True
+    ) as stream:
         list(stream)
     with client.chat.completions.create(
         messages=[{"role": "user", "content": "stream this"}],
@@ -102,7 +108,10 @@ def tour(emulator: Emulator) -> None:
     audio = ("talk.wav", wav_bytes(), "audio/wav")
     client.audio.transcriptions.create(deployment="whisper", file=audio)
     client.audio.transcriptions.create(
-        deployment="whisper", file=audio, response_format="verbose_json", timestamp_granularities=["word", "segment"]
+        deployment="whisper",
+        file=audio,
+        response_format="verbose_json",
+        timestamp_granularities=["word", "segment"],
     )
     client.audio.translations.create(deployment="whisper", file=audio, response_format="srt")
     client.audio.speech.create(deployment="tts", input="Hello there", voice="alloy")
@@ -133,8 +142,13 @@ def tour(emulator: Emulator) -> None:
     run = client.threads.runs.create(thread.id, assistant_id=assistant.id)
     run = client.threads.runs.retrieve(run.id, thread_id=thread.id)
     assert run.required_action is not None
-    outputs = [{"tool_call_id": c.id, "output": "sunny"} for c in run.required_action.submit_tool_outputs.tool_calls]
-    with client.threads.runs.submit_tool_outputs(run.id, thread_id=thread.id, tool_outputs=outputs, stream=True) as events:
+    outputs = [
+        {"tool_call_id": c.id, "output": "sunny"}
+        for c in run.required_action.submit_tool_outputs.tool_calls
+    ]
+    with client.threads.runs.submit_tool_outputs(
+        run.id, thread_id=thread.id, tool_outputs=outputs, stream=True
+    ) as events:
         list(events)
     client.threads.runs.list(thread.id)
     client.threads.runs.update(run.id, thread_id=thread.id, metadata={"k": "v"})
@@ -143,7 +157,9 @@ def tour(emulator: Emulator) -> None:
     with client.threads.runs.stream(thread.id, assistant_id=assistant.id) as events:
         list(events)
     with client.threads.create_and_run(
-        assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "hi"}]}, stream=True
+        assistant_id=assistant.id,
+        thread={"messages": [{"role": "user", "content": "hi"}]},
+        stream=True,
     ) as events:
         list(events)
     emulator.progress = "manual"
@@ -151,7 +167,9 @@ def tour(emulator: Emulator) -> None:
     client.threads.runs.cancel(other.id, thread_id=other.thread_id)
     emulator.progress = "immediate"
     # vector stores
-    store = client.vector_stores.create(name="docs", file_ids=[doc["id"]], expires_after={"anchor": "last_active_at", "days": 7})
+    store = client.vector_stores.create(
+        name="docs", file_ids=[doc["id"]], expires_after={"anchor": "last_active_at", "days": 7}
+    )
     client.vector_stores.list()
     client.vector_stores.retrieve(store.id)
     client.vector_stores.update(store.id, name="docs2")
@@ -179,7 +197,10 @@ def tour(emulator: Emulator) -> None:
     http.post("/deployments/gpt-4o/embeddings", json={"input": "x"}).read()
     http.get("/files/file-missing").read()
     emulator.filters.block_prompt("forbidden")
-    http.post("/deployments/gpt-4o/chat/completions", json={"messages": [{"role": "user", "content": "forbidden"}]}).read()
+    http.post(
+        "/deployments/gpt-4o/chat/completions",
+        json={"messages": [{"role": "user", "content": "forbidden"}]},
+    ).read()
     http.post("/deployments/dall-e-3/images/generations", json={"prompt": "forbidden"}).read()
     emulator.faults.rate_limit()
     http.post("/deployments/gpt-4o/chat/completions", json={"messages": []}).read()

@@ -24,10 +24,14 @@ def test_run_settles_after_creation_by_default(azure_openai_emulator: Emulator) 
     client = azure_openai_emulator.client()
     assistant_id, thread_id = _setup(client, "hello there")
     run = client.threads.runs.create(thread_id, assistant_id=assistant_id)
-    assert run.status == "queued" and run.usage is None and run.expires_at is not None
+    assert run.status == "queued"
+    assert run.usage is None
+    assert run.expires_at is not None
     run = client.threads.runs.retrieve(run.id, thread_id=thread_id)
     assert run.status == "completed"
-    assert run.started_at is not None and run.completed_at is not None and run.expires_at is None
+    assert run.started_at is not None
+    assert run.completed_at is not None
+    assert run.expires_at is None
     assert run.usage.total_tokens == run.usage.prompt_tokens + run.usage.completion_tokens > 0
     messages = client.threads.messages.list(thread_id, order="asc").data
     assert [m.role for m in messages] == ["user", "assistant"]
@@ -51,12 +55,19 @@ def test_function_tool_loop_requires_action_then_completes(azure_openai_emulator
     with pytest.raises(BadRequestError, match="active"):
         client.threads.messages.create(thread_id, role="user", content="meanwhile")
     run = client.threads.runs.submit_tool_outputs_and_poll(
-        run.id, thread_id=thread_id, tool_outputs=[{"tool_call_id": calls[0].id, "output": "22C"}], poll_interval=0
+        run.id,
+        thread_id=thread_id,
+        tool_outputs=[{"tool_call_id": calls[0].id, "output": "22C"}],
+        poll_interval=0,
     )
     assert run.status == "completed"
     answer = client.threads.messages.list(thread_id, limit=1).data[0]
     assert answer.content[0].text.value == "get_weather returned 22C."
-    tool_step = [s for s in client.threads.runs.steps.list(run.id, thread_id=thread_id) if s.type == "tool_calls"][0]
+    tool_step = next(
+        s
+        for s in client.threads.runs.steps.list(run.id, thread_id=thread_id)
+        if s.type == "tool_calls"
+    )
     assert tool_step.status == "completed"
     assert tool_step.step_details.tool_calls[0].function.output == "22C"
     with pytest.raises(BadRequestError, match="do not accept tool outputs"):
@@ -68,7 +79,9 @@ def test_each_read_moves_the_run_one_step(azure_openai_emulator: Emulator) -> No
     client = azure_openai_emulator.client()
     assistant_id, thread_id = _setup(client, "hi")
     run = client.threads.runs.create(thread_id, assistant_id=assistant_id)
-    seen = [run.status] + [client.threads.runs.retrieve(run.id, thread_id=thread_id).status for _ in range(3)]
+    seen = [run.status] + [
+        client.threads.runs.retrieve(run.id, thread_id=thread_id).status for _ in range(3)
+    ]
     assert seen == ["queued", "in_progress", "completed", "completed"]
 
 
@@ -84,7 +97,8 @@ def test_manual_progress_cancel_and_expiry(azure_openai_emulator: Emulator) -> N
     assert cancelling.status == "cancelling"
     azure_openai_emulator.settle()
     cancelled = client.threads.runs.retrieve(run.id, thread_id=thread_id)
-    assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
+    assert cancelled.status == "cancelled"
+    assert cancelled.cancelled_at is not None
     with pytest.raises(BadRequestError, match="Cannot cancel"):
         client.threads.runs.cancel(run.id, thread_id=thread_id)
     # a run left waiting for tool outputs expires when the clock passes expires_at
@@ -103,12 +117,14 @@ def test_scripted_failure_and_filtered_prompt_fail_the_run(azure_openai_emulator
     assistant_id, thread_id = _setup(client, "hi")
     azure_openai_emulator.script.fail_run("rate_limit_exceeded", "Slow down.")
     run = client.threads.runs.create_and_poll(thread_id, assistant_id=assistant_id, poll_interval=0)
-    assert run.status == "failed" and run.failed_at is not None
+    assert run.status == "failed"
+    assert run.failed_at is not None
     assert (run.last_error.code, run.last_error.message) == ("rate_limit_exceeded", "Slow down.")
     azure_openai_emulator.filters.block_prompt("forbidden")
     client.threads.messages.create(thread_id, role="user", content="forbidden words")
     run = client.threads.runs.create_and_poll(thread_id, assistant_id=assistant_id, poll_interval=0)
-    assert run.status == "failed" and "content management policy" in run.last_error.message
+    assert run.status == "failed"
+    assert "content management policy" in run.last_error.message
 
 
 def test_stream_sends_the_documented_events(azure_openai_emulator: Emulator) -> None:
@@ -128,30 +144,43 @@ def test_stream_sends_the_documented_events(azure_openai_emulator: Emulator) -> 
     assert set(names[5:-1]) == {"thread.run.step.delta"}
     assert names[-1] == "thread.run.requires_action"
     assert run.status == "requires_action"
-    deltas = [json.loads(d) for e, d in azure_openai_emulator.history[-1].events() if e == "thread.run.step.delta"]
-    arguments = "".join(d["delta"]["step_details"]["tool_calls"][0]["function"]["arguments"] for d in deltas)
+    deltas = [
+        json.loads(d)
+        for e, d in azure_openai_emulator.history[-1].events()
+        if e == "thread.run.step.delta"
+    ]
+    arguments = "".join(
+        d["delta"]["step_details"]["tool_calls"][0]["function"]["arguments"] for d in deltas
+    )
     assert json.loads(arguments) == json.loads(calls[0].function.arguments)
     assert azure_openai_emulator.history[-1].events()[-1] == ("done", "[DONE]")
     with client.threads.runs.submit_tool_outputs(
-        run.id, thread_id=thread_id, tool_outputs=[{"tool_call_id": calls[0].id, "output": "sunny"}], stream=True
+        run.id,
+        thread_id=thread_id,
+        tool_outputs=[{"tool_call_id": calls[0].id, "output": "sunny"}],
+        stream=True,
     ) as stream:
         text = "".join(stream.text_deltas())
         names = [e for e, _ in azure_openai_emulator.history[-1].events()]
     assert text == "get_weather returned sunny."
     assert names[:2] == ["thread.run.step.completed", "thread.run.queued"]
     assert names[-2:] == ["thread.run.completed", "done"]
-    assert "thread.message.delta" in names and "thread.message.completed" in names
+    assert "thread.message.delta" in names
+    assert "thread.message.completed" in names
 
 
 def test_create_thread_and_run_streams_the_thread_first(azure_openai_emulator: Emulator) -> None:
     client = azure_openai_emulator.client()
     assistant = client.assistants.create(model="gpt-4o")
     with client.threads.create_and_run(
-        assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "hi"}]}, stream=True
+        assistant_id=assistant.id,
+        thread={"messages": [{"role": "user", "content": "hi"}]},
+        stream=True,
     ) as stream:
         events = [e.event for e in stream]
         messages = stream.final_messages()
-    assert events[0] == "thread.created" and events[-1] == "thread.run.completed"
+    assert events[0] == "thread.created"
+    assert events[-1] == "thread.run.completed"
     assert messages[-1].content[0].text.value == 'You said: "hi"'
 
 
@@ -186,19 +215,28 @@ def test_pagination_after_before_limit_order(azure_openai_emulator: Emulator) ->
     page = client.assistants.list(limit=3)
     assert [a.id for a in page.data] == newest_first[:3]
     assert (page.first_id, page.last_id, page.has_more) == (newest_first[0], newest_first[2], True)
-    assert [a.id for a in client.assistants.list(limit=2)] == newest_first  # iterating follows cursors
+    assert [
+        a.id for a in client.assistants.list(limit=2)
+    ] == newest_first  # iterating follows cursors
     after = client.assistants.list(limit=3, after=newest_first[2])
-    assert [a.id for a in after.data] == newest_first[3:6] and after.has_more
+    assert [a.id for a in after.data] == newest_first[3:6]
+    assert after.has_more
     last = client.assistants.list(limit=3, after=newest_first[5])
-    assert [a.id for a in last.data] == newest_first[6:] and not last.has_more
+    assert [a.id for a in last.data] == newest_first[6:]
+    assert not last.has_more
     asc = client.assistants.list(order="asc", limit=100)
-    assert [a.id for a in asc.data] == ids and not asc.has_more
+    assert [a.id for a in asc.data] == ids
+    assert not asc.has_more
     before = client.assistants.list(order="asc", before=ids[5], limit=2)
-    assert [a.id for a in before.data] == ids[3:5] and before.has_more
+    assert [a.id for a in before.data] == ids[3:5]
+    assert before.has_more
     with raw(azure_openai_emulator) as http:
         assert http.get("/assistants", params={"limit": 0}).status_code == 400
         assert http.get("/assistants", params={"limit": 101}).status_code == 400
-        assert http.get("/assistants", params={"after": "asst_unknown"}).json()["error"]["param"] == "after"
+        assert (
+            http.get("/assistants", params={"after": "asst_unknown"}).json()["error"]["param"]
+            == "after"
+        )
     empty = client.threads.messages.list(client.threads.create().id)
     assert (empty.data, empty.has_more) == ([], False)
 
@@ -215,15 +253,25 @@ async def _async_tool_loop(emulator: Emulator) -> str:
     async with emulator.async_client() as client:
         assistant = await client.assistants.create(model="gpt-4o", tools=[WEATHER_TOOL])
         thread = await client.threads.create(messages=[{"role": "user", "content": "get_weather?"}])
-        run = await client.threads.runs.create_and_poll(thread.id, assistant_id=assistant.id, poll_interval=0)
+        run = await client.threads.runs.create_and_poll(
+            thread.id, assistant_id=assistant.id, poll_interval=0
+        )
         call: Any = run.required_action.submit_tool_outputs.tool_calls[0]
         stream = await client.threads.runs.submit_tool_outputs(
-            run.id, thread_id=thread.id, tool_outputs=[{"tool_call_id": call.id, "output": "ok"}], stream=True
+            run.id,
+            thread_id=thread.id,
+            tool_outputs=[{"tool_call_id": call.id, "output": "ok"}],
+            stream=True,
         )
         async with stream:
             return "".join([text async for text in stream.text_deltas()])
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
-def test_async_tool_loop_under_asyncio_and_trio(azure_openai_emulator: Emulator, backend: str) -> None:
-    assert anyio.run(_async_tool_loop, azure_openai_emulator, backend=backend) == "get_weather returned ok."
+def test_async_tool_loop_under_asyncio_and_trio(
+    azure_openai_emulator: Emulator, backend: str
+) -> None:
+    assert (
+        anyio.run(_async_tool_loop, azure_openai_emulator, backend=backend)
+        == "get_weather returned ok."
+    )

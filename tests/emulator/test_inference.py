@@ -35,7 +35,9 @@ def test_default_reply_echoes_the_last_user_message(client: AzureOpenAI) -> None
     assert filters.jailbreak.detected is False
 
 
-def test_scripted_replies_per_deployment_then_any(azure_openai_emulator: Emulator, client: AzureOpenAI) -> None:
+def test_scripted_replies_per_deployment_then_any(
+    azure_openai_emulator: Emulator, client: AzureOpenAI
+) -> None:
     azure_openai_emulator.script.reply("for mini", deployment="gpt-4o-mini")
     azure_openai_emulator.script.replies("first", "second")
     assert _say(client, "a").choices[0].message.content == "first"
@@ -46,7 +48,9 @@ def test_scripted_replies_per_deployment_then_any(azure_openai_emulator: Emulato
     assert azure_openai_emulator.script.pending() == 0
 
 
-def test_responder_sees_the_turn_and_may_pass(azure_openai_emulator: Emulator, client: AzureOpenAI) -> None:
+def test_responder_sees_the_turn_and_may_pass(
+    azure_openai_emulator: Emulator, client: AzureOpenAI
+) -> None:
     seen: list[Turn] = []
 
     def responder(turn: Turn) -> str | None:
@@ -116,7 +120,9 @@ def test_n_choices_and_logprobs(client: AzureOpenAI) -> None:
     assert "".join(tokens) == 'You said: "hi"'
 
 
-def test_scripted_failure_is_a_server_error(azure_openai_emulator: Emulator, client: AzureOpenAI) -> None:
+def test_scripted_failure_is_a_server_error(
+    azure_openai_emulator: Emulator, client: AzureOpenAI
+) -> None:
     from azure_oai_preview import InternalServerError
 
     azure_openai_emulator.script.reply(Reply.calls(ToolCall("x", "{not json")))
@@ -141,18 +147,26 @@ def test_stream_has_azures_shape(azure_openai_emulator: Emulator, client: AzureO
     assert events[-1] == (None, "[DONE]")
     chunks = _chunks(azure_openai_emulator)
     first, role, *content, last = chunks
-    assert first["choices"] == [] and first["id"] == "" and first["prompt_filter_results"]
+    assert first["choices"] == []
+    assert first["id"] == ""
+    assert first["prompt_filter_results"]
     assert role["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     assert "".join(c["choices"][0]["delta"]["content"] for c in content) == text
-    assert all(c["choices"][0]["content_filter_results"]["hate"]["severity"] == "safe" for c in content)
+    assert all(
+        c["choices"][0]["content_filter_results"]["hate"]["severity"] == "safe" for c in content
+    )
     assert all(c["choices"][0]["finish_reason"] is None for c in [role, *content])
     assert last["choices"][0]["finish_reason"] == "stop"
     assert last["choices"][0]["delta"] == {}
 
 
-def test_streamed_tool_calls_have_indexed_deltas(azure_openai_emulator: Emulator, client: AzureOpenAI) -> None:
+def test_streamed_tool_calls_have_indexed_deltas(
+    azure_openai_emulator: Emulator, client: AzureOpenAI
+) -> None:
     azure_openai_emulator.script.reply(
-        Reply.calls(ToolCall("get_weather", {"city": "Oslo"}), ToolCall("get_weather", {"city": "Rome"}))
+        Reply.calls(
+            ToolCall("get_weather", {"city": "Oslo"}), ToolCall("get_weather", {"city": "Rome"})
+        )
     )
     with _say(client, "weather?", tools=[WEATHER_TOOL], stream=True) as stream:
         final = stream.get_final_completion()
@@ -173,7 +187,9 @@ def test_legacy_completions_default_to_16_tokens(client: AzureOpenAI) -> None:
     reply = client.completions.create(deployment="gpt-35-turbo-instruct", prompt=long)
     assert reply.choices[0].finish_reason == "length"
     assert reply.choices[0].text.startswith('You said: "word')
-    two = client.completions.create(deployment="gpt-35-turbo-instruct", prompt=["a", "b"], max_tokens=50)
+    two = client.completions.create(
+        deployment="gpt-35-turbo-instruct", prompt=["a", "b"], max_tokens=50
+    )
     assert [c.text for c in two.choices] == ['You said: "a"', 'You said: "b"']
     assert [r.prompt_index for r in two.prompt_filter_results] == [0, 1]
 
@@ -195,8 +211,16 @@ def _cosine(a: list[float], b: list[float]) -> float:
 
 
 def test_embeddings_are_deterministic_unit_vectors(client: AzureOpenAI) -> None:
-    texts = ["the cat sat on the mat", "the cat sat", "quantum chromodynamics", "the cat sat on the mat"]
-    vectors = [d.embedding for d in client.embeddings.create(deployment="text-embedding-3-small", input=texts).data]
+    texts = [
+        "the cat sat on the mat",
+        "the cat sat",
+        "quantum chromodynamics",
+        "the cat sat on the mat",
+    ]
+    vectors = [
+        d.embedding
+        for d in client.embeddings.create(deployment="text-embedding-3-small", input=texts).data
+    ]
     assert [len(v) for v in vectors] == [1536] * 4
     assert all(math.isclose(_cosine(v, v), 1.0, rel_tol=1e-4) for v in vectors)
     assert vectors[0] == vectors[3]
@@ -216,7 +240,9 @@ def test_dimensions_on_a_model_without_them_is_refused(client: AzureOpenAI) -> N
 async def test_async_client_chat_and_stream(azure_openai_emulator: Emulator) -> None:
     async with azure_openai_emulator.async_client(deployment="gpt-4o") as client:
         reply = await client.chat.completions.create(messages=[{"role": "user", "content": "hi"}])
-        stream = await client.chat.completions.create(messages=[{"role": "user", "content": "yo"}], stream=True)
+        stream = await client.chat.completions.create(
+            messages=[{"role": "user", "content": "yo"}], stream=True
+        )
         async with stream:
             text = "".join([piece async for piece in stream.text_deltas()])
     assert reply.choices[0].message.content == 'You said: "hi"'

@@ -31,14 +31,21 @@ def test_transcription_formats(emulator: Emulator) -> None:
     verbose = client.audio.transcriptions.create(
         file=audio, response_format="verbose_json", timestamp_granularities=["word"], language="en"
     )
-    assert (verbose.text, verbose.duration, verbose.language) == ("Hello and welcome everyone", 2.5, "en")
+    assert (verbose.text, verbose.duration, verbose.language) == (
+        "Hello and welcome everyone",
+        2.5,
+        "en",
+    )
     assert [w.word for w in verbose.words] == ["Hello", "and", "welcome", "everyone"]
     assert verbose.words[-1].end == 2.5
     srt = client.audio.transcriptions.create(file=audio, response_format="srt")
     assert srt == "1\n00:00:00,000 --> 00:00:02,500\nTranscription of meeting.wav.\n\n"
     vtt = client.audio.translations.create(file=audio, response_format="vtt")
     assert vtt.startswith("WEBVTT\n\n00:00:00.000 --> 00:00:02.500\n")
-    assert client.audio.translations.create(file=audio, response_format="text") == "Transcription of meeting.wav.\n"
+    assert (
+        client.audio.translations.create(file=audio, response_format="text")
+        == "Transcription of meeting.wav.\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["mp3", "flac", "opus", "wav"])

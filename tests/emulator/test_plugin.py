@@ -41,7 +41,9 @@ def test_importing_stays_cheap() -> None:
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert output.stdout.strip() == "[]"
 
 
@@ -57,7 +59,9 @@ def test_in_process_use_needs_no_server_packages() -> None:
         "except ImportError as exc:\n"
         "    print(exc)\n"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     lines = output.stdout.splitlines()
     assert lines[0] == 'You said: "x"'
     assert "pip install 'azure-oai-preview[testing]'" in lines[1]

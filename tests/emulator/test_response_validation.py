@@ -110,7 +110,10 @@ def _check_inference(exchange: Exchange, converted: dict[str, Any]) -> list[str]
     if content_type.startswith("application/json"):
         return _errors(responses[str(status)]["application/json"], root, exchange.response_json())
     declared = [
-        ct for ct in (converted["paths"][operation.path][operation.method.lower()]["responses"][str(status)])
+        ct
+        for ct in (
+            converted["paths"][operation.path][operation.method.lower()]["responses"][str(status)]
+        )
     ]
     if content_type.startswith("text/plain"):
         return [] if "text/plain" in declared else [f"text body, spec declares {declared}"]
@@ -127,7 +130,9 @@ def _check_files(exchange: Exchange, definitions: dict[str, Any]) -> list[str]:
     if exchange.status >= 400:
         return _errors({"$ref": "#/definitions/ErrorResponse"}, root, exchange.response_json())
     if exchange.operation_id == "Files_Delete":
-        return [] if exchange.status == 204 and not exchange.response.body else ["delete is not 204"]
+        return (
+            [] if exchange.status == 204 and not exchange.response.body else ["delete is not 204"]
+        )
     if exchange.operation_id == "Files_GetContent":
         return []
     assert body_schema is not None
