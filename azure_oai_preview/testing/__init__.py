@@ -78,7 +78,35 @@ _EXPORTS = {
     "Progress": "_world",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AsyncEmulatorTransport",
+    "Catalogue",
+    "Clock",
+    "ContentFilters",
+    "DEFAULT_DEPLOYMENTS",
+    "DEFAULT_ENDPOINT",
+    "Deployment",
+    "DeploymentKind",
+    "EmulatedRequest",
+    "EmulatedResponse",
+    "Emulator",
+    "EmulatorServer",
+    "EmulatorTransport",
+    "Exchange",
+    "Faults",
+    "Progress",
+    "Reply",
+    "Responder",
+    "RunFailure",
+    "Script",
+    "State",
+    "StoredFile",
+    "ToolCall",
+    "ToolOutput",
+    "Turn",
+    "arguments_from_schema",
+    "default_reply",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -39,14 +39,21 @@ async def _chunks(response: EmulatedResponse) -> AsyncIterator[bytes]:
         yield chunk
 
 
-class _BrokenStream(StreamingResponse):
+class _BrokenStream(Response):
     """Sends its chunks and never finishes the body: the server drops the connection."""
 
+    def __init__(
+        self, response: EmulatedResponse, headers: dict[str, str], media_type: str | None
+    ) -> None:
+        super().__init__(None, response.status, headers=headers, media_type=media_type)
+        self._emulated = response
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        async for chunk in self.body_iterator:
-            data = chunk if isinstance(chunk, bytes) else chunk.encode()
-            await send({"type": "http.response.body", "body": data, "more_body": True})
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        async for chunk in _chunks(self._emulated):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
 
 def build_app(emulator: Emulator) -> Starlette:
@@ -67,6 +74,8 @@ def build_app(emulator: Emulator) -> Starlette:
         media_type = response.headers.get("content-type")
         if response.chunks is None:
             return Response(response.body, response.status, headers=headers, media_type=media_type)
+        if response.broken:
+            return _BrokenStream(response, headers, media_type)
         return StreamingResponse(
             _chunks(response), response.status, headers=headers, media_type=media_type
         )

@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ._jsonish import as_list, as_mapping, field_of
 from ._script import Reply, ToolCall, Turn
 
 __all__ = ["arguments_from_schema", "count_tokens", "default_reply", "split_text", "truncate"]
@@ -83,12 +84,10 @@ def _echo(turn: Turn) -> str:
 
 
 def _forced_function(choice: Any) -> str | None:
-    if isinstance(choice, Mapping) and choice.get("type") == "function":
-        function = choice.get("function")
-        if isinstance(function, Mapping):
-            name = function.get("name")
-            return name if isinstance(name, str) else None
-    return None
+    if field_of(choice, "type") != "function":
+        return None
+    name = field_of(field_of(choice, "function"), "name")
+    return name if isinstance(name, str) else None
 
 
 def _named_tools(turn: Turn) -> list[Mapping[str, Any]]:
@@ -106,45 +105,45 @@ def _named_tools(turn: Turn) -> list[Mapping[str, Any]]:
 
 
 def _call_for(tool: Mapping[str, Any]) -> ToolCall:
-    parameters = tool.get("parameters")
-    arguments = arguments_from_schema(parameters) if isinstance(parameters, Mapping) else {}
-    return ToolCall(str(tool["name"]), arguments if isinstance(arguments, dict) else {})
+    parameters = as_mapping(tool.get("parameters"))
+    arguments = as_mapping(arguments_from_schema(parameters) if parameters is not None else {})
+    return ToolCall(str(tool["name"]), dict(arguments or {}))
 
 
 def arguments_from_schema(schema: Mapping[str, Any]) -> Any:
     """A value for ``schema`` made of its defaults (see the module documentation)."""
     if "default" in schema:
         return schema["default"]
-    enum = schema.get("enum")
-    if isinstance(enum, list) and enum:
-        return enum[0]  # pyright: ignore[reportUnknownVariableType]
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)  # pyright: ignore[reportUnknownVariableType]
+    enum = as_list(schema.get("enum"))
+    if enum:
+        return enum[0]
+    kind: Any = schema.get("type")
+    kinds = as_list(kind)
+    if kinds is not None:
+        kind = next((k for k in kinds if k != "null"), None)
     if kind == "object" or (kind is None and "properties" in schema):
         return _object_from_schema(schema)
-    return {
+    empty: dict[str, Any] = {
         "string": "",
         "integer": 0,
         "number": 0,
         "boolean": False,
         "array": [],
         "null": None,
-    }.get(str(kind))
+    }
+    return empty.get(str(kind))
 
 
 def _object_from_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
-    properties = schema.get("properties")
-    if not isinstance(properties, Mapping):
+    properties = as_mapping(schema.get("properties"))
+    if properties is None:
         return {}
-    required = schema.get("required")
-    required_names = set(required) if isinstance(required, list) else set[Any]()  # pyright: ignore[reportUnknownArgumentType]
+    required = set(as_list(schema.get("required")) or [])
     result: dict[str, Any] = {}
-    for name, sub in properties.items():  # pyright: ignore[reportUnknownVariableType]
-        if not isinstance(sub, Mapping):
-            continue
-        if "default" in sub or name in required_names:
-            result[str(name)] = arguments_from_schema(sub)  # pyright: ignore[reportUnknownArgumentType]
+    for name, value in properties.items():
+        sub = as_mapping(value)
+        if sub is not None and ("default" in sub or name in required):
+            result[name] = arguments_from_schema(sub)
     return result
 
 

@@ -9,11 +9,11 @@ api-version has no ``stream_options``, so no usage chunk.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, cast
 
 from ._behaviour import split_text
 from ._generation import Generation, check_prompt, generate, prompt_tokens, run_failure_error
+from ._jsonish import as_list, as_mapping, field_of
 from ._script import RunFailure, ToolOutput, Turn
 from ._sse import data_stream
 from ._wire import EmulatedResponse, json_response
@@ -29,14 +29,8 @@ def content_text(content: Any) -> str:
     """The text of a message ``content``: a string, or the text parts of a list joined."""
     if isinstance(content, str):
         return content
-    if isinstance(content, list):
-        parts = [
-            str(part.get("text", ""))
-            for part in cast("list[Any]", content)
-            if isinstance(part, Mapping) and cast("Mapping[str, Any]", part).get("type") == "text"
-        ]
-        return "\n".join(parts)
-    return ""
+    parts = as_list(content) or []
+    return "\n".join(str(field_of(p, "text") or "") for p in parts if field_of(p, "type") == "text")
 
 
 def _turn(call: Call) -> Turn:
@@ -72,13 +66,11 @@ def _turn(call: Call) -> Turn:
         for tool in cast("list[dict[str, Any]]", body.get("tools") or [])
         if tool.get("type") == "function"
     ]
-    tool_choice = body.get("tool_choice")
+    tool_choice: Any = body.get("tool_choice")
     if not tools and body.get("functions"):
         tools = list(cast("list[dict[str, Any]]", body["functions"]))
-        legacy = body.get("function_call")
-        tool_choice = (
-            {"type": "function", "function": legacy} if isinstance(legacy, dict) else legacy
-        )
+        legacy: Any = body.get("function_call")
+        tool_choice = {"type": "function", "function": legacy} if as_mapping(legacy) else legacy
     assert call.deployment is not None
     return Turn(
         kind="chat",
@@ -93,10 +85,7 @@ def _turn(call: Call) -> Turn:
 
 def _generations(world: World, call: Call, turn: Turn) -> list[Generation]:
     body = call.body
-    response_format = body.get("response_format")
-    json_mode = (
-        isinstance(response_format, Mapping) and response_format.get("type") == "json_object"
-    )  # pyright: ignore[reportUnknownMemberType]
+    json_mode = field_of(body.get("response_format"), "type") == "json_object"
     generations: list[Generation] = []
     for _ in range(int(body.get("n") or 1)):
         generation = generate(world, turn, max_tokens=body.get("max_tokens"), json_mode=json_mode)

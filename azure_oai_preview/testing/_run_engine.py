@@ -19,6 +19,7 @@ from typing import Any, cast
 from ._assistants import new_message, text_content
 from ._behaviour import split_text
 from ._generation import Generation, generate, prompt_tokens
+from ._jsonish import field_of
 from ._script import RunFailure, ToolOutput, Turn
 from ._state import Json, RunRecord
 from ._world import World
@@ -132,8 +133,7 @@ def _model_turn(world: World, record: RunRecord, sink: Sink) -> None:
         )
         _finish(world, record, "failed", sink, failure=failure)
         return
-    response_format = run.get("response_format")
-    json_mode = isinstance(response_format, dict) and response_format.get("type") == "json_object"  # pyright: ignore[reportUnknownMemberType]
+    json_mode = field_of(run.get("response_format"), "type") == "json_object"
     generation = generate(world, turn, json_mode=json_mode)
     record.outputs = []
     if isinstance(generation, RunFailure):
@@ -178,7 +178,7 @@ def new_step(world: World, record: RunRecord, kind: str, details: Json) -> Json:
 
 def _request_tools(world: World, record: RunRecord, generation: Generation, sink: Sink) -> None:
     run = record.run
-    calls = [
+    calls: list[Json] = [
         {
             "id": c.id,
             "type": "function",
@@ -256,7 +256,7 @@ def _write_message(world: World, record: RunRecord, generation: Generation, sink
     emit(sink, "thread.message.in_progress", message)
     text = generation.text or ""
     for piece in split_text(text) if text else []:
-        delta = {
+        delta: Json = {
             "content": [{"index": 0, "type": "text", "text": {"value": piece, "annotations": []}}]
         }
         emit(

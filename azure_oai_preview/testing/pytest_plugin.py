@@ -16,7 +16,7 @@ Options for the emulator come from the ``azure_openai_emulator`` marker:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -41,6 +41,7 @@ def azure_openai_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     from ._emulator import Emulator
 
     marker = request.node.get_closest_marker(_MARKER)
-    emulator = Emulator(**(marker.kwargs if marker is not None else {}))
+    options: dict[str, Any] = dict(marker.kwargs) if marker is not None else {}
+    emulator = Emulator(**options)
     yield emulator
     emulator.reset()
