@@ -9,7 +9,6 @@ one would.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
 
 import anyio
 from starlette.applications import Starlette
@@ -18,10 +17,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from ._wire import EmulatedRequest, EmulatedResponse
-
-if TYPE_CHECKING:
-    from ._emulator import Emulator
+from ._wire import EmulatedRequest, EmulatedResponse, Servable
 
 __all__ = ["build_app"]
 
@@ -56,7 +52,7 @@ class _BrokenStream(Response):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
 
-def build_app(emulator: Emulator) -> Starlette:
+def build_app(emulator: Servable) -> Starlette:
     async def serve(request: Request) -> Response:
         emulated = EmulatedRequest(
             method=request.method,

@@ -10,10 +10,10 @@ from __future__ import annotations
 import copy
 from typing import Any, cast
 
-from ._errors import bad_request, not_found
+from ._errors import bad_request, lookup, not_found
 from ._pages import page
 from ._state import Json
-from ._wire import EmulatedResponse, json_response
+from ._wire import EmulatedResponse, deleted, json_response
 from ._world import Call, World, metadata_of
 
 __all__ = [
@@ -48,17 +48,11 @@ def _ok(payload: Any) -> EmulatedResponse:
 
 
 def get_assistant(world: World, assistant_id: str) -> Json:
-    assistant = world.state.assistants.get(assistant_id)
-    if assistant is None:
-        raise not_found("assistant", assistant_id)
-    return assistant
+    return lookup(world.state.assistants, assistant_id, "assistant")
 
 
 def get_thread(world: World, thread_id: str) -> Json:
-    thread = world.state.threads.get(thread_id)
-    if thread is None:
-        raise not_found("thread", thread_id)
-    return thread
+    return lookup(world.state.threads, thread_id, "thread")
 
 
 def active_run(world: World, thread_id: str) -> str | None:
@@ -120,7 +114,7 @@ def delete_assistant(world: World, call: Call) -> EmulatedResponse:
     assistant_id = call.path_params["assistant_id"]
     get_assistant(world, assistant_id)
     del world.state.assistants[assistant_id]
-    return _ok({"id": assistant_id, "object": "assistant.deleted", "deleted": True})
+    return deleted(assistant_id, "assistant")
 
 
 # -- threads ------------------------------------------------------------------------------
@@ -164,7 +158,7 @@ def delete_thread(world: World, call: Call) -> EmulatedResponse:
     get_thread(world, thread_id)
     for store in (world.state.threads, world.state.messages, world.state.runs):
         store.pop(thread_id, None)
-    return _ok({"id": thread_id, "object": "thread.deleted", "deleted": True})
+    return deleted(thread_id, "thread")
 
 
 # -- messages -----------------------------------------------------------------------------
@@ -220,13 +214,8 @@ def add_message(world: World, thread_id: str, body: dict[str, Any]) -> Json:
 
 
 def _message(world: World, call: Call) -> Json:
-    thread_id = call.path_params["thread_id"]
-    get_thread(world, thread_id)
-    message_id = call.path_params["message_id"]
-    message = world.state.messages[thread_id].get(message_id)
-    if message is None:
-        raise not_found("message", message_id)
-    return message
+    thread_id = get_thread(world, call.path_params["thread_id"])["id"]
+    return lookup(world.state.messages[thread_id], call.path_params["message_id"], "message")
 
 
 def create_message(world: World, call: Call) -> EmulatedResponse:

@@ -9,10 +9,11 @@ declares them as non-nullable strings.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "ServiceError",
+    "lookup",
     "bad_request",
     "conflict",
     "deployment_not_found",
@@ -72,6 +73,17 @@ def not_found(kind: str, object_id: str) -> ServiceError:
     return ServiceError(
         404, "not_found", f"No {kind} found with id '{object_id}'.", type="invalid_request_error"
     )
+
+
+T = TypeVar("T")
+
+
+def lookup(table: Mapping[str, T], key: str, kind: str) -> T:
+    """``table[key]``, or the service's 404 naming the ``kind`` of object."""
+    item = table.get(key)
+    if item is None:
+        raise not_found(kind, key)
+    return item
 
 
 def conflict(message: str) -> ServiceError:

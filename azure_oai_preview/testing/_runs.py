@@ -7,7 +7,7 @@ import copy
 from typing import Any, cast
 
 from ._assistants import active_run, add_message, get_assistant, get_thread, new_thread
-from ._errors import bad_request, not_found
+from ._errors import bad_request, lookup
 from ._pages import page
 from ._run_engine import RUN_TTL, Sink, cancel, emit, run_until_stable, step_run, submit_outputs
 from ._sse import assistant_stream
@@ -21,13 +21,8 @@ _CANCELLABLE = frozenset({"queued", "in_progress", "requires_action"})
 
 
 def _record(world: World, call: Call) -> RunRecord:
-    thread_id = call.path_params["thread_id"]
-    get_thread(world, thread_id)
-    run_id = call.path_params["run_id"]
-    record = world.state.runs[thread_id].get(run_id)
-    if record is None:
-        raise not_found("run", run_id)
-    return record
+    thread_id = get_thread(world, call.path_params["thread_id"])["id"]
+    return lookup(world.state.runs[thread_id], call.path_params["run_id"], "run")
 
 
 def _answer(
@@ -164,10 +159,7 @@ def list_run_steps(world: World, call: Call) -> EmulatedResponse:
 
 def retrieve_run_step(world: World, call: Call) -> EmulatedResponse:
     record = _record(world, call)
-    step = record.steps.get(call.path_params["step_id"])
-    if step is None:
-        raise not_found("run step", call.path_params["step_id"])
-    return json_response(200, step)
+    return json_response(200, lookup(record.steps, call.path_params["step_id"], "run step"))
 
 
 HANDLERS = {

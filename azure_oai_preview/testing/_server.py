@@ -13,11 +13,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from typing_extensions import Self
 
-    from ._emulator import Emulator
+    from ._wire import Servable
+
 
 __all__ = ["EmulatorServer"]
 
@@ -50,7 +49,7 @@ _FILTER = _QuietInjectedFaults()
 class EmulatorServer:
     """An emulator served on ``host:port`` (``port=0``: a free port; see :attr:`endpoint`)."""
 
-    def __init__(self, emulator: Emulator, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, emulator: Servable, *, host: str = "127.0.0.1", port: int = 0) -> None:
         uvicorn = _uvicorn()
         self.emulator = emulator
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -102,12 +101,7 @@ class EmulatorServer:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def __repr__(self) -> str:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import copy
 from typing import Any, cast
 
-from ._errors import bad_request, not_found
+from ._errors import bad_request, lookup, not_found
 from ._pages import page
 from ._state import Json
-from ._wire import EmulatedResponse, json_response
+from ._wire import EmulatedResponse, deleted, json_response
 from ._world import Call, World, metadata_of
 
 __all__ = ["HANDLERS", "SEARCHABLE_EXTENSIONS", "progress"]
@@ -49,11 +49,7 @@ _DAY = 86_400
 
 
 def _store(world: World, call: Call) -> Json:
-    store_id = call.path_params["vector_store_id"]
-    store = world.state.vector_stores.get(store_id)
-    if store is None:
-        raise not_found("vector store", store_id)
-    return store
+    return lookup(world.state.vector_stores, call.path_params["vector_store_id"], "vector store")
 
 
 def _counts(files: list[Json]) -> dict[str, int]:
@@ -155,18 +151,12 @@ def delete_vector_store(world: World, call: Call) -> EmulatedResponse:
         world.state.file_batches,
     ):
         table.pop(store["id"], None)
-    return json_response(
-        200, {"id": store["id"], "object": "vector_store.deleted", "deleted": True}
-    )
+    return deleted(store["id"], "vector_store")
 
 
 def _file(world: World, call: Call) -> Json:
-    store = _store(world, call)
-    file_id = call.path_params["file_id"]
-    item = world.state.vector_store_files[store["id"]].get(file_id)
-    if item is None:
-        raise not_found("vector store file", file_id)
-    return item
+    files = world.state.vector_store_files[_store(world, call)["id"]]
+    return lookup(files, call.path_params["file_id"], "vector store file")
 
 
 def create_vector_store_file(world: World, call: Call) -> EmulatedResponse:
@@ -196,18 +186,12 @@ def retrieve_vector_store_file(world: World, call: Call) -> EmulatedResponse:
 def delete_vector_store_file(world: World, call: Call) -> EmulatedResponse:
     item = _file(world, call)
     del world.state.vector_store_files[item["vector_store_id"]][item["id"]]
-    return json_response(
-        200, {"id": item["id"], "object": "vector_store.file.deleted", "deleted": True}
-    )
+    return deleted(item["id"], "vector_store.file")
 
 
 def _batch(world: World, call: Call) -> Json:
-    store = _store(world, call)
-    batch_id = call.path_params["batch_id"]
-    batch = world.state.file_batches[store["id"]].get(batch_id)
-    if batch is None:
-        raise not_found("vector store file batch", batch_id)
-    return batch
+    batches = world.state.file_batches[_store(world, call)["id"]]
+    return lookup(batches, call.path_params["batch_id"], "vector store file batch")
 
 
 def _render_batch(world: World, batch: Json) -> Json:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["EmulatedRequest", "EmulatedResponse", "json_response"]
+__all__ = ["EmulatedRequest", "EmulatedResponse", "Servable", "deleted", "json_response"]
 
 
 @dataclass(frozen=True)
@@ -60,3 +60,16 @@ def json_response(
         headers={"content-type": "application/json", **(headers or {})},
         body=json.dumps(payload, separators=(",", ":")).encode(),
     )
+
+
+def deleted(object_id: str, kind: str) -> EmulatedResponse:
+    """The deletion status of an assistants-API object (``{kind}.deleted``)."""
+    return json_response(200, {"id": object_id, "object": f"{kind}.deleted", "deleted": True})
+
+
+class Servable(Protocol):
+    """What the ASGI app and the server need of an emulator."""
+
+    def handle(self, request: EmulatedRequest, base_url: str = ...) -> EmulatedResponse: ...
+
+    def asgi_app(self) -> Any: ...
