@@ -112,8 +112,8 @@ def contract(session: nox.Session) -> None:
 @nox.session(python=PYTHON, tags=["ci"])
 def docs(session: nox.Session) -> None:
     """Build the API reference (pdoc) next to the guide; fails on broken docstrings."""
-    _install(session)
-    session.install("pdoc>=14")
+    _install(session, extras="[testing]")
+    session.install("pdoc>=14", "pytest>=8")  # pdoc imports the emulator's server and plugin
     out = ROOT / "site"
     shutil.rmtree(out, ignore_errors=True)
     session.run("python", "docs/build.py", str(out))

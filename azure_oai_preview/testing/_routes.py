@@ -43,9 +43,41 @@ AUTHORING_ROUTES: tuple[Route, ...] = (
     Route("Files_Get", "GET", "/files/{file-id}"),
     Route("Files_Delete", "DELETE", "/files/{file-id}"),
     Route("Files_GetContent", "GET", "/files/{file-id}/content"),
+    Route("Files_Import", "POST", "/files/import", body_content_type="application/json"),
+    Route(
+        "FineTuning_List", "GET", "/fine_tuning/jobs", query=(("after", "str"), ("limit", "int"))
+    ),
+    Route("FineTuning_Create", "POST", "/fine_tuning/jobs", body_content_type="application/json"),
+    Route("FineTuning_Get", "GET", "/fine_tuning/jobs/{fine-tuning-job-id}"),
+    Route("FineTuning_Delete", "DELETE", "/fine_tuning/jobs/{fine-tuning-job-id}"),
+    Route(
+        "FineTuning_GetEvents",
+        "GET",
+        "/fine_tuning/jobs/{fine-tuning-job-id}/events",
+        query=(("after", "str"), ("limit", "int")),
+    ),
+    Route(
+        "FineTuning_GetCheckpoints",
+        "GET",
+        "/fine_tuning/jobs/{fine-tuning-job-id}/checkpoints",
+        query=(("after", "str"), ("limit", "int")),
+    ),
+    Route("FineTuning_Cancel", "POST", "/fine_tuning/jobs/{fine-tuning-job-id}/cancel"),
+    Route("Models_List", "GET", "/models"),
+    Route("Models_Get", "GET", "/models/{model-id}"),
+    Route("IngestionJobs_List", "GET", "/ingestion/jobs"),
+    Route(
+        "IngestionJobs_Create",
+        "PUT",
+        "/ingestion/jobs/{job-id}",
+        body_content_type="application/json",
+    ),
+    Route("IngestionJobs_Get", "GET", "/ingestion/jobs/{job-id}"),
+    Route("IngestionJobRuns_List", "GET", "/ingestion/jobs/{job-id}/runs"),
+    Route("IngestionJobRuns_Get", "GET", "/ingestion/jobs/{job-id}/runs/{run-id}"),
 )
-"""Authoring operations served ahead of their generated models. Fine-tuning jobs, models and
-ingestion jobs go here too (or come from the authoring manifest once it is generated)."""
+"""The authoring document's operations, declared here until its manifest is generated. Only
+the files operations have handlers yet; the others answer 501 naming the operation."""
 
 EMULATOR_ROUTES: tuple[Route, ...] = (
     Route("Emulator_GetImage", "GET", "/emulator/images/{image-id}", public=True),

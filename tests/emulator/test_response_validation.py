@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from azure_oai_preview.models._manifest import BY_ID
+from azure_oai_preview.models._manifest import API_VERSION, BY_ID
 from azure_oai_preview.testing import Emulator, Exchange
-from azure_oai_preview.testing._routes import AUTHORING_ROUTES
+from azure_oai_preview.testing._files import HANDLERS as FILE_HANDLERS
 from codegen.paths import CACHE_DIR, REPO_ROOT
 from codegen.spec import load_spec
 from codegen.validate import to_json_schema
@@ -51,7 +51,7 @@ def converted() -> dict[str, Any]:
 
 
 def _authoring_definitions() -> dict[str, Any]:
-    version = BY_ID["Create_Assistant"] and "2024-05-01-preview"
+    version = API_VERSION
     for candidate in (
         CACHE_DIR / version / "authoring.json",
         REPO_ROOT.parent / "shared" / "specs" / version / "authoring.json",
@@ -143,7 +143,7 @@ def test_every_response_validates(converted: dict[str, Any]) -> None:
     emulator = Emulator()
     tour(emulator)
     definitions = _authoring_definitions()
-    authoring = {route.operation_id for route in AUTHORING_ROUTES}
+    authoring = set(FILE_HANDLERS)
     problems: list[str] = []
     served: set[str] = set()
     for exchange in emulator.history:
