@@ -29,22 +29,23 @@ _UNAUTHORIZED = (
 def dispatch(
     world: World, handlers: Mapping[str, Handler], request: EmulatedRequest, base_url: str
 ) -> EmulatedResponse:
-    request_id = world.ids.request_id()
-    operation_id: str | None = None
-    try:
-        route, params = _route(request)
-        operation_id = route.operation_id
-        response = _serve(world, handlers, route, params, request, base_url)
-    except ServiceError as error:
-        response = json_response(error.status, error.body(), error.headers)
-    response.headers.setdefault("apim-request-id", request_id)
-    response.headers.setdefault("x-request-id", request_id)
-    response.headers.setdefault("x-ms-region", "Emulator")
-    response.delay = world.faults.latency
-    response.chunk_delay = world.faults.chunk_delay
+    # One request at a time: in-process clients may share an emulator across threads.
     with world.lock:
+        request_id = world.ids.request_id()
+        operation_id: str | None = None
+        try:
+            route, params = _route(request)
+            operation_id = route.operation_id
+            response = _serve(world, handlers, route, params, request, base_url)
+        except ServiceError as error:
+            response = json_response(error.status, error.body(), error.headers)
+        response.headers.setdefault("apim-request-id", request_id)
+        response.headers.setdefault("x-request-id", request_id)
+        response.headers.setdefault("x-ms-region", "Emulator")
+        response.delay = world.faults.latency
+        response.chunk_delay = world.faults.chunk_delay
         world.history.append(Exchange(operation_id, request, response))
-    return response
+        return response
 
 
 def _route(request: EmulatedRequest) -> tuple[Route, dict[str, str]]:
@@ -62,16 +63,10 @@ def _route(request: EmulatedRequest) -> tuple[Route, dict[str, str]]:
 
 def _check_access(world: World, request: EmulatedRequest) -> None:
     api_key = request.headers.get("api-key")
-    authorization = request.headers.get("authorization", "")
-    if world.api_key is not None:
-        allowed = api_key == world.api_key or (
-            authorization.startswith("Bearer ") and authorization[7:].strip() != ""
-        )
-    else:
-        allowed = bool(api_key) or (
-            authorization.startswith("Bearer ") and authorization[7:].strip() != ""
-        )
-    if not allowed:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    bearer = scheme.lower() == "bearer" and token.strip() != ""  # any token: nothing to verify
+    key_ok = bool(api_key) if world.api_key is None else api_key == world.api_key
+    if not (key_ok or bearer):
         raise ServiceError(401, "401", _UNAUTHORIZED)
     if request.query.get("api-version") not in world.api_versions:
         raise resource_not_found()

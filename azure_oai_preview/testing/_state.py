@@ -141,13 +141,15 @@ class State:
 
     def run(self, run_id: str) -> RunObject:
         """The run with this id, on whichever thread (KeyError if there is none)."""
-        record = self.find_run(run_id)
+        with self._lock:
+            record = self.find_run(run_id)
         if record is None:
             raise KeyError(run_id)
         return self._parse("RunObject", [record.run])[0]
 
     def run_step_list(self, run_id: str) -> list[RunStepObject]:
-        record = self.find_run(run_id)
+        with self._lock:
+            record = self.find_run(run_id)
         if record is None:
             raise KeyError(run_id)
         return self._parse("RunStepObject", record.steps.values())
