@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 from urllib.parse import unquote
 
-from .._exceptions import InvalidRequestError
+from .. import InvalidRequestError
 from .._strict import validate_request
 from ._errors import ServiceError, bad_request
 from ._routes import Route

@@ -89,7 +89,8 @@ class Turn:
     ``messages`` is the conversation in chat form: dicts with ``role`` and ``content`` (text;
     content parts are joined), plus ``tool_calls`` on assistant messages. ``tools`` are the
     function tools on offer (``name``, ``description``, ``parameters``). ``tool_outputs`` are the
-    tool results that arrived after the last user message. ``request`` is the raw request body.
+    tool results that arrived after the last user message. ``request`` is the raw request body
+    (for a run: the run's ``run_id`` and ``assistant_id``).
     """
 
     kind: TurnKind
