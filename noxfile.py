@@ -1,7 +1,7 @@
 """Developer and CI sessions.
 
     nox -t ci            everything CI runs: lint, typecheck, codegen check, tests, contract, docs
-    nox -s quickstart    the README quickstart against a local spec-driven mock server
+    nox -s quickstart    the README quickstart, against the emulator unless an endpoint is set
     nox -s bench         benchmarks against openai-python (not part of CI)
 
 Spec files are data: each session that needs them syncs the pinned files into
@@ -74,7 +74,8 @@ def typecheck(session: nox.Session) -> None:
     a ``pyright: ignore`` that must stay necessary, so a parameter that stops being typed
     fails the check.
     """
-    _install(session, extras="[entra]")
+    _install(session, extras="[entra,testing]")
+    session.install("pytest>=8")  # the emulator's pytest plugin is type-checked too
     _npm_ci(session)
     pyright = str(ROOT / "node_modules" / ".bin" / "pyright")
     python = session.virtualenv.location + "/bin/python"
@@ -93,11 +94,11 @@ def codegen(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, tags=["ci"])
 def tests(session: nox.Session) -> None:
-    """Unit tests (respx) and generator tests."""
-    _install(session, "test", extras="[entra]")
+    """Unit tests (respx), generator tests and the emulator's tests."""
+    _install(session, "test", extras="[entra,testing]")
     _npm_ci(session)  # the generator tests convert the authoring document (swagger2openapi)
     _sync_specs(session)
-    session.run("pytest", "tests/unit", "tests/codegen", *session.posargs)
+    session.run("pytest", "tests/unit", "tests/codegen", "tests/emulator", *session.posargs)
 
 
 @nox.session(python=PYTHON, tags=["ci"])
@@ -112,8 +113,8 @@ def contract(session: nox.Session) -> None:
 @nox.session(python=PYTHON, tags=["ci"])
 def docs(session: nox.Session) -> None:
     """Build the API reference (pdoc) next to the guide; fails on broken docstrings."""
-    _install(session)
-    session.install("pdoc>=14")
+    _install(session, extras="[testing]")
+    session.install("pdoc>=14", "pytest>=8")  # pdoc imports the emulator's server and plugin
     out = ROOT / "site"
     shutil.rmtree(out, ignore_errors=True)
     session.run("python", "docs/build.py", str(out))
@@ -128,11 +129,10 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def quickstart(session: nox.Session) -> None:
-    """Run examples/quickstart.py: against Azure if AZURE_OPENAI_ENDPOINT is set, else a local mock."""
-    _install(session, "test", extras="[entra]")
+    """Run examples/quickstart.py: against Azure if AZURE_OPENAI_ENDPOINT is set, else the emulator."""
     if os.environ.get("AZURE_OPENAI_ENDPOINT"):
+        _install(session, extras="[entra]")
         session.run("python", "examples/quickstart.py")
         return
-    _npm_ci(session)
-    _sync_specs(session)
-    session.run("python", "examples/run_against_mock.py", "examples/quickstart.py")
+    _install(session, extras="[testing]")
+    session.run("python", "examples/run_on_emulator.py", "examples/quickstart.py")

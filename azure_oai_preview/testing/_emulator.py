@@ -1,0 +1,226 @@
+"""The :class:`Emulator`: one in-memory Azure OpenAI resource, and the ways into it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..models._manifest import API_VERSION
+from . import _assistants, _chat, _completions, _files, _media, _runs, _vector_stores
+from ._catalogue import DEFAULT_DEPLOYMENTS, Catalogue, Deployment
+from ._dispatch import Handler, dispatch
+from ._faults import Faults
+from ._filters import ContentFilters
+from ._ids import Clock
+from ._run_engine import progress_runs
+from ._script import Script
+from ._state import State
+from ._wire import EmulatedRequest, EmulatedResponse
+from ._world import Exchange, Progress, World
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .._client import AsyncAzureOpenAI, AzureOpenAI
+    from ._server import EmulatorServer
+
+__all__ = ["DEFAULT_ENDPOINT", "Emulator"]
+
+DEFAULT_ENDPOINT = "https://emulator.invalid"
+"""The endpoint of in-process clients (``.invalid`` never resolves: nothing can leak out)."""
+DEFAULT_API_KEY = "emulator-key"
+
+_HANDLERS: dict[str, Handler] = {
+    **_chat.HANDLERS,
+    **_completions.HANDLERS,
+    **_media.HANDLERS,
+    **_assistants.HANDLERS,
+    **_runs.HANDLERS,
+    **_vector_stores.HANDLERS,
+    **_files.HANDLERS,
+}
+
+
+class Emulator:
+    """An in-memory, stateful Azure OpenAI resource of api-version ``2024-05-01-preview``.
+
+    Three ways in: :meth:`client` / :meth:`async_client` (in-process, through an httpx
+    transport), the ``azure_openai_emulator`` pytest fixture, and :meth:`serve` (a real HTTP
+    server on 127.0.0.1). Parameters:
+
+    - ``deployments``: the catalogue (default :data:`DEFAULT_DEPLOYMENTS`: gpt-4o,
+      gpt-4o-mini, gpt-35-turbo-instruct, text-embedding-3-small/-large, text-embedding-ada-002,
+      whisper, tts, dall-e-3); requests for other deployments get 404 ``DeploymentNotFound``.
+    - ``progress``: when runs and ingestion move on (:data:`Progress`; default ``immediate``).
+    - ``api_key``: the only key accepted (default: any non-empty ``api-key``; any bearer token).
+    - ``api_versions``: the ``api-version`` values served (default: the pinned one); others 404.
+    - ``seed``: seeds the ids; ``start_time``: the clock's start (default: now, in seconds).
+    """
+
+    def __init__(
+        self,
+        *,
+        deployments: Iterable[Deployment] | None = None,
+        progress: Progress = "immediate",
+        api_key: str | None = None,
+        api_versions: Sequence[str] = (API_VERSION,),
+        seed: int = 0,
+        start_time: int | None = None,
+    ) -> None:
+        if progress not in ("immediate", "on_read", "manual"):
+            raise ValueError("progress must be 'immediate', 'on_read' or 'manual'")
+        self._world = World(
+            deployments=tuple(DEFAULT_DEPLOYMENTS if deployments is None else deployments),
+            progress=progress,
+            api_versions=api_versions,
+            api_key=api_key,
+            seed=seed,
+            start_time=start_time,
+            progressors=(progress_runs, _vector_stores.progress, _files.progress),
+        )
+
+    # -- what tests configure and inspect ---------------------------------------------------
+
+    @property
+    def deployments(self) -> Catalogue:
+        """The deployment catalogue (``add``/``remove`` while running)."""
+        return self._world.catalogue
+
+    @property
+    def script(self) -> Script:
+        """Scripted replies, tool calls, run failures and responders."""
+        return self._world.script
+
+    @property
+    def filters(self) -> ContentFilters:
+        """Content filter rules."""
+        return self._world.filters
+
+    @property
+    def faults(self) -> Faults:
+        """Injected 429s, 5xx, broken streams and latency."""
+        return self._world.faults
+
+    @property
+    def state(self) -> State:
+        """Everything the resource holds, readable as the generated models."""
+        return self._world.state
+
+    @property
+    def clock(self) -> Clock:
+        """The clock behind every timestamp; ``clock.advance(seconds)`` to expire things."""
+        return self._world.clock
+
+    @property
+    def history(self) -> list[Exchange]:
+        """Every request answered, oldest first (requests, responses, operation ids)."""
+        with self._world.lock:
+            return list(self._world.history)
+
+    @property
+    def progress(self) -> Progress:
+        return self._world.progress
+
+    @progress.setter
+    def progress(self, value: Progress) -> None:
+        self._world.progress = value
+
+    def advance(self, times: int = 1) -> int:
+        """Move every pending run, vector-store file, batch and upload ``times`` steps.
+
+        Returns how many moves were made (0: nothing was pending).
+        """
+        return sum(self._world.advance() for _ in range(times))
+
+    def settle(self) -> None:
+        """Advance until nothing moves (runs stop at ``requires_action`` or when finished)."""
+        self._world.settle()
+
+    def reset(self) -> None:
+        """Forget all objects, scripts, filters, faults and history (the catalogue stays)."""
+        world = self._world
+        with world.lock:
+            world.state.clear()
+            world.script.clear()
+            world.filters.clear()
+            world.faults.clear()
+            world.history.clear()
+
+    # -- the sans-IO entry point ------------------------------------------------------------
+
+    def handle(
+        self, request: EmulatedRequest, base_url: str = DEFAULT_ENDPOINT
+    ) -> EmulatedResponse:
+        """Answer one request (what every transport and the server call)."""
+        return dispatch(self._world, _HANDLERS, request, base_url)
+
+    # -- way 1: in-process ------------------------------------------------------------------
+
+    def transport(self) -> httpx.BaseTransport:
+        """An httpx transport answering from this emulator: ``httpx.Client(transport=...)``."""
+        from ._transport import EmulatorTransport
+
+        return EmulatorTransport(self.handle)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        """The async transport (asyncio and trio)."""
+        from ._transport import AsyncEmulatorTransport
+
+        return AsyncEmulatorTransport(self.handle)
+
+    def client(self, **options: Any) -> AzureOpenAI:
+        """An :class:`~azure_oai_preview.AzureOpenAI` wired to this emulator, in-process.
+
+        ``options`` go to the constructor (``deployment="gpt-4o"``, ``max_retries=0``...);
+        the endpoint, api key and ``http_client`` are set unless given.
+        """
+        import httpx
+
+        from .. import AzureOpenAI
+
+        settings = self._client_settings(options)
+        settings.setdefault("http_client", httpx.Client(transport=self.transport()))
+        return AzureOpenAI(**settings)
+
+    def async_client(self, **options: Any) -> AsyncAzureOpenAI:
+        """An :class:`~azure_oai_preview.AsyncAzureOpenAI` wired to this emulator, in-process."""
+        import httpx
+
+        from .. import AsyncAzureOpenAI
+
+        settings = self._client_settings(options)
+        settings.setdefault("http_client", httpx.AsyncClient(transport=self.async_transport()))
+        return AsyncAzureOpenAI(**settings)
+
+    def _client_settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        settings = dict(options)
+        settings.setdefault("endpoint", DEFAULT_ENDPOINT)
+        if not {"api_key", "credential", "azure_ad_token_provider"} & settings.keys():
+            settings["api_key"] = self._world.api_key or DEFAULT_API_KEY
+        return settings
+
+    # -- way 3: a real server ---------------------------------------------------------------
+
+    def asgi_app(self) -> Any:
+        """This emulator as an ASGI application (Starlette; needs the ``testing`` extra)."""
+        from ._asgi import build_app
+
+        return build_app(self)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
+        """Serve this emulator over HTTP in a background thread (uvicorn; ``testing`` extra).
+
+        Returns a started :class:`EmulatorServer` (``.endpoint``, ``.stop()``; a context
+        manager). ``port=0`` picks a free port.
+        """
+        from ._server import EmulatorServer
+
+        server = EmulatorServer(self, host=host, port=port)
+        server.start()
+        return server
+
+    def __repr__(self) -> str:
+        return (
+            f"<Emulator deployments={list(self.deployments)!r} progress={self.progress!r} "
+            f"requests={len(self._world.history)}>"
+        )

@@ -1,0 +1,179 @@
+"""Everything the emulated resource holds, and a typed read API over it for tests.
+
+Objects are kept in their wire form (the JSON the service sends), in creation order,
+which is also the order the list operations page through. Tests read them back as the
+generated models (``emulator.state.runs(thread_id)`` gives ``RunObject``\\ s), the same types
+the client returns.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._script import ToolOutput
+
+if TYPE_CHECKING:
+    from ..models import (
+        AssistantObject,
+        MessageObject,
+        RunObject,
+        RunStepObject,
+        ThreadObject,
+        VectorStoreFileBatchObject,
+        VectorStoreFileObject,
+        VectorStoreObject,
+    )
+
+__all__ = ["RunRecord", "State", "StoredFile"]
+
+Json = dict[str, Any]
+ModelT = TypeVar("ModelT")
+
+
+@dataclass
+class RunRecord:
+    """A run and what only the emulator knows about it."""
+
+    run: Json
+    steps: dict[str, Json] = field(default_factory=dict[str, Json])
+    tool_step_id: str | None = None
+    """The ``tool_calls`` step waiting for (or holding) the latest tool outputs."""
+    outputs: list[ToolOutput] = field(default_factory=list[ToolOutput])
+    """Tool outputs submitted and not yet answered by the model."""
+    usage: dict[str, int] = field(
+        default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+    )
+    """Tokens used so far (sent as the run's ``usage`` once it ends)."""
+
+
+@dataclass
+class StoredFile:
+    """An uploaded file: its ``File`` object (authoring API) and its content."""
+
+    object: Json
+    content: bytes
+
+    @property
+    def id(self) -> str:
+        return str(self.object["id"])
+
+    @property
+    def filename(self) -> str:
+        return str(self.object["filename"])
+
+    @property
+    def purpose(self) -> str:
+        return str(self.object["purpose"])
+
+    @property
+    def status(self) -> str:
+        return str(self.object["status"])
+
+
+class State:
+    """The emulated resource's objects; reachable as ``emulator.state``.
+
+    The typed accessors return copies parsed into :mod:`azure_oai_preview.models` (changing
+    them changes nothing in the emulator). Lists are in creation order.
+    """
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self._lock = lock
+        self.assistants: dict[str, Json] = {}
+        self.threads: dict[str, Json] = {}
+        self.messages: dict[str, dict[str, Json]] = {}
+        self.runs: dict[str, dict[str, RunRecord]] = {}
+        self.vector_stores: dict[str, Json] = {}
+        self.vector_store_files: dict[str, dict[str, Json]] = {}
+        self.file_batches: dict[str, dict[str, Json]] = {}
+        self.batch_files: dict[str, list[str]] = {}
+        self.files: dict[str, StoredFile] = {}
+        self.images: dict[str, bytes] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            for store in (
+                self.assistants,
+                self.threads,
+                self.messages,
+                self.runs,
+                self.vector_stores,
+                self.vector_store_files,
+                self.file_batches,
+                self.batch_files,
+                self.files,
+                self.images,
+            ):
+                store.clear()
+
+    def find_run(self, run_id: str) -> RunRecord | None:
+        for runs in self.runs.values():
+            if run_id in runs:
+                return runs[run_id]
+        return None
+
+    # -- the typed read API --------------------------------------------------------------
+
+    def _parse(self, model_name: str, items: Iterable[Json]) -> list[Any]:
+        from .. import models
+
+        model: Any = getattr(models, model_name)
+        with self._lock:
+            snapshot = [copy.deepcopy(item) for item in items]
+        return [model.model_validate(item) for item in snapshot]
+
+    def assistant_list(self) -> list[AssistantObject]:
+        return self._parse("AssistantObject", self.assistants.values())
+
+    def thread_list(self) -> list[ThreadObject]:
+        return self._parse("ThreadObject", self.threads.values())
+
+    def message_list(self, thread_id: str) -> list[MessageObject]:
+        """The thread's messages, oldest first (KeyError for an unknown thread)."""
+        return self._parse("MessageObject", self.messages[thread_id].values())
+
+    def run_list(self, thread_id: str) -> list[RunObject]:
+        return self._parse("RunObject", (r.run for r in self.runs[thread_id].values()))
+
+    def run(self, run_id: str) -> RunObject:
+        """The run with this id, on whichever thread (KeyError if there is none)."""
+        with self._lock:
+            record = self.find_run(run_id)
+        if record is None:
+            raise KeyError(run_id)
+        return self._parse("RunObject", [record.run])[0]
+
+    def run_step_list(self, run_id: str) -> list[RunStepObject]:
+        with self._lock:
+            record = self.find_run(run_id)
+        if record is None:
+            raise KeyError(run_id)
+        return self._parse("RunStepObject", record.steps.values())
+
+    def vector_store_list(self) -> list[VectorStoreObject]:
+        return self._parse("VectorStoreObject", self.vector_stores.values())
+
+    def vector_store_file_list(self, vector_store_id: str) -> list[VectorStoreFileObject]:
+        return self._parse(
+            "VectorStoreFileObject", self.vector_store_files[vector_store_id].values()
+        )
+
+    def file_batch_list(self, vector_store_id: str) -> list[VectorStoreFileBatchObject]:
+        return self._parse(
+            "VectorStoreFileBatchObject", self.file_batches[vector_store_id].values()
+        )
+
+    def file_list(self) -> list[StoredFile]:
+        """Uploaded files with their content (the ``File`` objects are plain dicts until the
+        authoring models are generated)."""
+        with self._lock:
+            return [StoredFile(copy.deepcopy(f.object), f.content) for f in self.files.values()]
+
+    def file(self, file_id: str) -> StoredFile:
+        with self._lock:
+            stored = self.files[file_id]
+            return StoredFile(copy.deepcopy(stored.object), stored.content)

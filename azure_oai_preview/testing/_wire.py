@@ -1,0 +1,75 @@
+"""The emulator's own request and response values: no HTTP library, no sockets.
+
+Every way in (the httpx transports, the ASGI app) converts to and from these, so the
+behaviour behind them is written once and stays sans-IO.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+__all__ = ["EmulatedRequest", "EmulatedResponse", "Servable", "deleted", "json_response"]
+
+
+@dataclass(frozen=True)
+class EmulatedRequest:
+    """One HTTP request as the emulator sees it.
+
+    ``path`` is the URL path (``/openai/threads``); ``query`` holds each query parameter's
+    last value; header names are lower case.
+    """
+
+    method: str
+    path: str
+    query: Mapping[str, str] = field(default_factory=dict[str, str])
+    headers: Mapping[str, str] = field(default_factory=dict[str, str])
+    body: bytes = b""
+
+
+@dataclass
+class EmulatedResponse:
+    """One HTTP response.
+
+    A streamed response has ``chunks`` (sent one by one, ``chunk_delay`` seconds apart)
+    instead of ``body``. ``delay`` is the latency to wait before answering.
+    """
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict[str, str])
+    body: bytes = b""
+    chunks: list[bytes] | None = None
+    delay: float = 0.0
+    chunk_delay: float = 0.0
+    broken: bool = False
+    """The connection drops after the last chunk (an injected broken stream)."""
+
+    @property
+    def content(self) -> bytes:
+        """The whole body (a stream's chunks joined)."""
+        return b"".join(self.chunks) if self.chunks is not None else self.body
+
+
+def json_response(
+    status: int, payload: Any, headers: Mapping[str, str] | None = None
+) -> EmulatedResponse:
+    return EmulatedResponse(
+        status=status,
+        headers={"content-type": "application/json", **(headers or {})},
+        body=json.dumps(payload, separators=(",", ":")).encode(),
+    )
+
+
+def deleted(object_id: str, kind: str) -> EmulatedResponse:
+    """The deletion status of an assistants-API object (``{kind}.deleted``)."""
+    return json_response(200, {"id": object_id, "object": f"{kind}.deleted", "deleted": True})
+
+
+class Servable(Protocol):
+    """What the ASGI app and the server need of an emulator."""
+
+    def handle(self, request: EmulatedRequest, base_url: str = ...) -> EmulatedResponse: ...
+
+    def asgi_app(self) -> Any: ...
