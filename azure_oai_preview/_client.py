@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from ._auth import AsyncTokenCredentialLike, TokenCredentialLike
-    from ._transport import AsyncCore, ClientConfig, SyncCore
+    from ._config import ClientConfig
+    from ._transport import AsyncCore, SyncCore
     from .resources.assistants import Assistants
     from .resources.audio import Audio
     from .resources.chat import Chat
@@ -79,8 +80,8 @@ def _build_config(
 ) -> ClientConfig:
     import httpx
 
+    from ._config import ClientConfig
     from ._retry import RetryPolicy
-    from ._transport import ClientConfig
 
     endpoint = endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
     if not endpoint:
@@ -108,8 +109,6 @@ def _build_config(
     if path.endswith("/openai"):
         path = path[: -len("/openai")]
     base_url = url.copy_with(path=path + "/openai", query=None, fragment=None)
-    if max_retries < 0:
-        raise ValueError("max_retries must be >= 0")
     return ClientConfig(
         base_url=base_url,
         api_version=api_version or os.environ.get("OPENAI_API_VERSION") or _default_api_version(),
@@ -165,8 +164,8 @@ def _options_changes(
     api_version: str | None,
     default_headers: Mapping[str, str] | None,
 ) -> ClientConfig:
+    from ._config import with_config
     from ._retry import RetryPolicy
-    from ._transport import with_config
 
     changes: dict[str, Any] = {}
     if timeout is not _NOT_GIVEN:

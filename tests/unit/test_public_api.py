@@ -17,7 +17,7 @@ PUBLIC = sorted(set(azure_oai_preview.__all__))
 
 def test_all_matches_the_lazy_exports() -> None:
     assert len(azure_oai_preview.__all__) == len(PUBLIC), "duplicates in __all__"
-    assert set(azure_oai_preview.__all__) == set(azure_oai_preview._EXPORTS) | {"__version__"}
+    assert set(azure_oai_preview.__all__) == set(azure_oai_preview._export_map()) | {"__version__"}
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -27,7 +27,7 @@ def test_every_public_name_imports(name: str) -> None:
     if name == "__version__":
         assert isinstance(value, str)
         return
-    module = importlib.import_module(azure_oai_preview._EXPORTS[name], "azure_oai_preview")
+    module = importlib.import_module(azure_oai_preview._export_map()[name], "azure_oai_preview")
     assert value is (module if name == "models" else getattr(module, name))
     namespace: dict[str, object] = {}
     exec(f"from azure_oai_preview import {name}", namespace)
