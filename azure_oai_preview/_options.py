@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from typing_extensions import TypedDict
 
 from ._call import UNSET, Body, Call, CallOptions, form_value
 from ._exceptions import InvalidRequestError
