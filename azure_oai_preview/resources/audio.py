@@ -37,10 +37,6 @@ __all__ = ["Audio", "Speech", "Transcriptions", "Translations"]
 
 _TEXT_FORMATS = ("text", "srt", "vtt")
 
-TextFormat = Literal["text", "srt", "vtt"]
-AnyFormat = Literal["json", "verbose_json", "text", "srt", "vtt"]
-Granularity = Literal["word", "segment"]
-
 
 def _audio_call(
     operation_id: str,
@@ -104,7 +100,7 @@ class Transcriptions(Resource[M]):
         prompt: str | None = None,
         temperature: float | None = None,
         language: str | None = None,
-        timestamp_granularities: list[Granularity] | None = None,
+        timestamp_granularities: list[Literal["word", "segment"]] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[AudioVerboseResponse, AudioVerboseResponse]: ...
     @overload
@@ -113,7 +109,7 @@ class Transcriptions(Resource[M]):
         *,
         file: FileInput,
         deployment: str | None = None,
-        response_format: TextFormat,
+        response_format: Literal["text", "srt", "vtt"],
         prompt: str | None = None,
         temperature: float | None = None,
         language: str | None = None,
@@ -124,11 +120,11 @@ class Transcriptions(Resource[M]):
         *,
         file: FileInput,
         deployment: str | None = None,
-        response_format: AnyFormat | None = None,
+        response_format: Literal["json", "verbose_json", "text", "srt", "vtt"] | None = None,
         prompt: str | None = None,
         temperature: float | None = None,
         language: str | None = None,
-        timestamp_granularities: list[Granularity] | None = None,
+        timestamp_granularities: list[Literal["word", "segment"]] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[Any, Any]:
         """Transcribe audio into the input language (``Transcriptions_Create``).
@@ -186,7 +182,7 @@ class Translations(Resource[M]):
         *,
         file: FileInput,
         deployment: str | None = None,
-        response_format: TextFormat,
+        response_format: Literal["text", "srt", "vtt"],
         prompt: str | None = None,
         temperature: float | None = None,
         **options: Unpack[RequestOptions],
@@ -196,7 +192,7 @@ class Translations(Resource[M]):
         *,
         file: FileInput,
         deployment: str | None = None,
-        response_format: AnyFormat | None = None,
+        response_format: Literal["json", "verbose_json", "text", "srt", "vtt"] | None = None,
         prompt: str | None = None,
         temperature: float | None = None,
         **options: Unpack[RequestOptions],
