@@ -1,14 +1,16 @@
 """One resource class serves the sync client, the async client and their raw-response views.
 
-A resource method is a real ``def`` in its resource class, whose keyword arguments are the
-method's parameters and whose body *builds* what to send - a :class:`~._call.Call` (or, for a
-polling helper, a :data:`~._polling.Flow` of calls):
+A resource method is a real ``def`` in its resource class, decorated with how it runs. Its
+keyword arguments are the method's parameters, its docstring the method's, and its body
+*builds* what to send - a :class:`~._call.Call` (or, for a polling helper, a
+:data:`~._polling.Flow` of calls)::
 
     class Embeddings(Resource[M]):
         @method
-        def create(self, *, deployment=None, **params: Unpack[...]) -> Call[Embeddings..., ...]:
-            \"\"\"Embed ``input`` ...\"\"\"
-            return ...
+        def create(
+            self, *, deployment: str | None = None, **params: Unpack[EmbeddingsCreateArgs]
+        ) -> Call[EmbeddingsCreateResponse, EmbeddingsCreateResponse]:
+            ...  # docstring, then: return json_call("embeddings_create", ...)
 
 :class:`Method` is the one descriptor behind every such method. It holds the builder and an
 :class:`Execution` - how a built value is run: one call (:data:`CALL`), a polling flow

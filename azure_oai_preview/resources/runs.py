@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         SubmitToolOutputsToRunArgs,
     )
 
-__all__ = ["Runs", "Steps", "opens_stream", "poll_from", "run_call"]
+__all__ = ["Runs", "Steps", "opens_stream", "run_call", "run_then_poll"]
 
 P = ParamSpec("P")
 S = TypeVar("S")
@@ -106,6 +106,29 @@ def poll_from(
         )
 
     return poll
+
+
+def run_then_poll(
+    operation_id: str,
+    request: str,
+    params: Mapping[str, Any],
+    *,
+    poll_interval: float,
+    timeout: float | None,
+    thread_id: str | None,
+    **ids: str,
+) -> Flow[RunObject]:
+    """Start (or resume) a run with one request, then poll it until it settles.
+
+    ``params`` holds the request's fields and the polling helper's per-request options:
+    ``extra_body`` goes with this request only, the rest with every request.
+    """
+    fields, first, each = take_poll_options(params)
+    path = {**ids, "thread_id": thread_id} if thread_id is not None else ids
+    start = run_call(
+        operation_id, request, {**fields, **first}, stream=None, event_handler=None, **path
+    )
+    return then_poll(start, poll_from(thread_id, poll_interval, timeout, each))
 
 
 class _OpenStream(Execution):
@@ -386,16 +409,14 @@ class Runs(Resource[M]):
     ) -> Flow[RunObject]:
         """Start a run and wait until it settles (see :meth:`Runs.poll`; ``extra_body`` goes
         with the create request)."""
-        fields, first, each = take_poll_options(params)
-        create = run_call(
+        return run_then_poll(
             "Create_Run",
             "CreateRunRequest",
-            {**fields, **first},
-            stream=None,
-            event_handler=None,
+            params,
+            poll_interval=poll_interval,
+            timeout=timeout,
             thread_id=thread_id,
         )
-        return then_poll(create, poll_from(thread_id, poll_interval, timeout, each))
 
     @polling
     def submit_tool_outputs_and_poll(
@@ -408,17 +429,15 @@ class Runs(Resource[M]):
         **params: Unpack[SubmitToolOutputsAndPollArgs],
     ) -> Flow[RunObject]:
         """Answer the function calls, then wait until the run settles again."""
-        fields, first, each = take_poll_options(params)
-        submit = run_call(
+        return run_then_poll(
             "Submit_Tool_Outputs_To_Run",
             "SubmitToolOutputsRunRequest",
-            {**fields, **first},
-            stream=None,
-            event_handler=None,
+            params,
+            poll_interval=poll_interval,
+            timeout=timeout,
             thread_id=thread_id,
             run_id=run_id,
         )
-        return then_poll(submit, poll_from(thread_id, poll_interval, timeout, each))
 
     @cached_property
     def steps(self) -> Steps[M]:

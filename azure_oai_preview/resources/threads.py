@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from typing_extensions import Unpack
 
 from .._call import Call
-from .._options import RequestOptions, take_poll_options
-from .._polling import DEFAULT_POLL_INTERVAL, Flow, then_poll
+from .._options import RequestOptions
+from .._polling import DEFAULT_POLL_INTERVAL, Flow
 from .._resource import (
     M,
     Resource,
@@ -23,7 +23,7 @@ from .._resource import (
 )
 from ._crud import body_call, plain_call
 from .messages import Messages
-from .runs import EventHandler, Runs, poll_from, run_call
+from .runs import EventHandler, Runs, run_call, run_then_poll
 
 if TYPE_CHECKING:
     from .._assistant_stream import AssistantStream, AsyncAssistantStream
@@ -117,15 +117,14 @@ class Threads(Resource[M]):
         **params: Unpack[CreateThreadAndRunPollArgs],
     ) -> Flow[RunObject]:
         """Create a thread, start a run and wait until it settles (see ``runs.poll``)."""
-        fields, first, each = take_poll_options(params)
-        create = run_call(
+        return run_then_poll(
             "Create_Thread_And_Run",
             "CreateThreadAndRunRequest",
-            {**fields, **first},
-            stream=None,
-            event_handler=None,
+            params,
+            poll_interval=poll_interval,
+            timeout=timeout,
+            thread_id=None,
         )
-        return then_poll(create, poll_from(None, poll_interval, timeout, each))
 
     @cached_property
     def messages(self) -> Messages[M]:

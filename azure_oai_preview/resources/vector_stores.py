@@ -62,6 +62,37 @@ def _until_processed(
     return poll
 
 
+Getter = Callable[[str, Mapping[str, Any]], Callable[[str], Call[Any, Any]]]
+"""``(vector_store_id, options) -> (object id -> its retrieve call)``."""
+
+
+def _poll(
+    get: Getter,
+    vector_store_id: str,
+    object_id: str,
+    options: Mapping[str, Any],
+    poll_interval: float,
+    timeout: float | None,
+) -> Flow[Any]:
+    _, _, each = take_poll_options(options)
+    return _until_processed(get(vector_store_id, each), poll_interval, timeout)(object_id)
+
+
+def _create_and_poll(
+    get: Getter,
+    create: tuple[str, str, str],
+    vector_store_id: str,
+    params: Mapping[str, Any],
+    poll_interval: float,
+    timeout: float | None,
+) -> Flow[Any]:
+    """Send the ``create`` operation ``(operation id, request model, response model)``, then
+    poll what it made; ``extra_body`` goes with the create request only."""
+    fields, first, each = take_poll_options(params)
+    call = body_call(*create, {**fields, **first}, vector_store_id=vector_store_id)
+    return then_poll(call, _until_processed(get(vector_store_id, each), poll_interval, timeout))
+
+
 def _get_file(
     vector_store_id: str, options: Mapping[str, Any]
 ) -> Callable[[str], Call[VectorStoreFileObject, VectorStoreFileObject]]:
@@ -165,8 +196,7 @@ class VectorStoreFiles(Resource[M]):
         Raises :class:`~azure_oai_preview.PollTimeoutError` after ``timeout`` seconds (None: no
         limit). The per-request options apply to each retrieval.
         """
-        _, _, each = take_poll_options(options)
-        return _until_processed(_get_file(vector_store_id, each), poll_interval, timeout)(file_id)
+        return _poll(_get_file, vector_store_id, file_id, options, poll_interval, timeout)
 
     @polling
     def create_and_poll(
@@ -178,17 +208,12 @@ class VectorStoreFiles(Resource[M]):
         **params: Unpack[CreateVectorStoreFileAndPollArgs],
     ) -> Flow[VectorStoreFileObject]:
         """Attach a file, then poll until it is processed (see :meth:`VectorStoreFiles.poll`)."""
-        fields, first, each = take_poll_options(params)
-        create = body_call(
+        create = (
             "Create_Vector_Store_File",
             "CreateVectorStoreFileRequest",
             "VectorStoreFileObject",
-            {**fields, **first},
-            vector_store_id=vector_store_id,
         )
-        return then_poll(
-            create, _until_processed(_get_file(vector_store_id, each), poll_interval, timeout)
-        )
+        return _create_and_poll(_get_file, create, vector_store_id, params, poll_interval, timeout)
 
 
 class VectorStoreFileBatches(Resource[M]):
@@ -262,8 +287,7 @@ class VectorStoreFileBatches(Resource[M]):
         **options: Unpack[PollOptions],
     ) -> Flow[VectorStoreFileBatchObject]:
         """Retrieve the batch every ``poll_interval`` seconds until it is no longer ``in_progress``."""
-        _, _, each = take_poll_options(options)
-        return _until_processed(_get_batch(vector_store_id, each), poll_interval, timeout)(batch_id)
+        return _poll(_get_batch, vector_store_id, batch_id, options, poll_interval, timeout)
 
     @polling
     def create_and_poll(
@@ -275,17 +299,12 @@ class VectorStoreFileBatches(Resource[M]):
         **params: Unpack[CreateVectorStoreFileBatchAndPollArgs],
     ) -> Flow[VectorStoreFileBatchObject]:
         """Create a file batch, then poll until all its files are processed."""
-        fields, first, each = take_poll_options(params)
-        create = body_call(
+        create = (
             "Create_Vector_Store_File_Batch",
             "CreateVectorStoreFileBatchRequest",
             "VectorStoreFileBatchObject",
-            {**fields, **first},
-            vector_store_id=vector_store_id,
         )
-        return then_poll(
-            create, _until_processed(_get_batch(vector_store_id, each), poll_interval, timeout)
-        )
+        return _create_and_poll(_get_batch, create, vector_store_id, params, poll_interval, timeout)
 
 
 class VectorStores(Resource[M]):

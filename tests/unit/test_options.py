@@ -386,6 +386,14 @@ def _poll_routes(mock_api: respx.MockRouter) -> tuple[respx.Route, respx.Route]:
     return create, retrieve
 
 
+POLL_OPTIONS: dict[str, Any] = {
+    "request_timeout": 4.0,
+    "extra_headers": {"x-trace": "poll"},
+    "extra_query": {"trace": "on"},
+    "extra_body": {"truncation_hint": "newest"},
+}
+
+
 def _check_poll_requests(create: respx.Route, retrieve: respx.Route) -> None:
     first = create.calls.last.request
     assert request_json(first) == {"assistant_id": "asst_abc123", "truncation_hint": "newest"}
@@ -420,13 +428,7 @@ async def test_polling_helpers_apply_the_options_to_each_request_async(
 ) -> None:
     create, retrieve = _poll_routes(mock_api)
     run = await async_client.threads.runs.create_and_poll(
-        THREAD,
-        assistant_id="asst_abc123",
-        poll_interval=0,
-        request_timeout=4.0,
-        extra_headers={"x-trace": "poll"},
-        extra_query={"trace": "on"},
-        extra_body={"truncation_hint": "newest"},
+        THREAD, assistant_id="asst_abc123", poll_interval=0, **POLL_OPTIONS
     )
     assert run.status == "completed"
     _check_poll_requests(create, retrieve)
