@@ -151,12 +151,15 @@ def _build_request(
     config: ClientConfig, http: httpx.Client | httpx.AsyncClient, call: Call[Any, Any]
 ) -> httpx.Request:
     url = config.url_for(call)
-    headers = {
-        "accept": call.accept,
-        "user-agent": _USER_AGENT,
-        "x-ms-client-request-id": str(uuid.uuid4()),
-        **config.default_headers,
-    }
+    headers = httpx.Headers(
+        {
+            "accept": call.accept,
+            "user-agent": _USER_AGENT,
+            "x-ms-client-request-id": str(uuid.uuid4()),
+        }
+    )
+    # Case-insensitive updates: a default or per-call header replaces the one set before it.
+    headers.update(config.default_headers)
     body = call.body
     if body is not None and body.content_type:
         headers["content-type"] = body.content_type

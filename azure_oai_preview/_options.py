@@ -71,9 +71,8 @@ class PollBodyOptions(PollOptions, total=False):
 
 OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 """The keyword names every operation method reserves for its options."""
-POLL_OPTION_NAMES = frozenset(PollBodyOptions.__annotations__) | frozenset(
-    PollOptions.__annotations__
-)
+POLL_OPTION_NAMES = frozenset(PollBodyOptions.__annotations__)
+"""The keyword names the polling helpers reserve (a TypedDict's annotations include its bases')."""
 
 _CREDENTIAL_HEADERS = frozenset({"api-key", "authorization"})
 
@@ -103,7 +102,7 @@ def take_poll_options(
     return fields, first, later
 
 
-def with_options(call: CallT, options: Mapping[str, Any]) -> CallT:
+def apply_options(call: CallT, options: Mapping[str, Any]) -> CallT:
     """``call`` with the per-call options applied (the ``options`` keys of :class:`RequestOptions`).
 
     ``extra_query`` joins the query and ``extra_body`` the body here, after both passed the
@@ -170,4 +169,21 @@ def _merged_body(
 
 
 def _json_bytes(value: Mapping[str, Any]) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    # pydantic-core's encoder, for the dates, enums... extra fields may hold.
+    from pydantic_core import to_json
+
+    return to_json(_plain(value))
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with model instances as the fields they were given (like the checked body)."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        items: Mapping[Any, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        return {key: _plain(item) for key, item in items.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]  # pyright: ignore[reportUnknownVariableType]
+    return value

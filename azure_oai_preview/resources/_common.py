@@ -9,7 +9,7 @@ from .._call import Body, Call, JsonReader, ResultReader
 from .._exceptions import InvalidRequestError
 from .._models import OpenModel
 from .._operation import Operation
-from .._options import take_options, with_options
+from .._options import apply_options, take_options
 from .._strict import validate_request
 
 __all__ = [
@@ -80,7 +80,7 @@ def json_call(
         stream=streaming,
         accept=EVENT_STREAM if streaming else "application/json",
     )
-    return with_options(call, options)
+    return apply_options(call, options)
 
 
 def query_of(operation: Operation, **params: Any) -> dict[str, Any]:

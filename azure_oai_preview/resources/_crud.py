@@ -12,7 +12,7 @@ from typing import Any
 
 from .._call import Call, JsonReader, ResultReader
 from .._exceptions import InvalidRequestError
-from .._options import with_options
+from .._options import apply_options
 from .._pagination import PageReader
 from ._common import json_call, model, operation_named, query_of
 
@@ -41,7 +41,7 @@ def plain_call(
         path_params=_path(operation_id, ids),
         reader=JsonReader(model(response)),
     )
-    return with_options(call, options)
+    return apply_options(call, options)
 
 
 def body_call(
@@ -76,4 +76,4 @@ def list_call(
         query=query_of(operation, **query),
         reader=PageReader[Any](model(listing)),
     )
-    return with_options(call, options)
+    return apply_options(call, options)

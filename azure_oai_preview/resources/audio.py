@@ -11,7 +11,7 @@ from typing_extensions import Unpack
 from .._binary import AsyncBinaryResponse, BinaryReader, BinaryResponse
 from .._call import Body, Call, JsonReader, TextReader, form_value
 from .._files import FileInput, to_httpx_file
-from .._options import RequestOptions, with_options
+from .._options import RequestOptions, apply_options
 from .._resource import (
     M,
     Resource,
@@ -72,7 +72,7 @@ def _audio_call(
         call = Call(
             operation=operation, path_params=path, body=body, reader=JsonReader(model(answer))
         )
-    return with_options(call, options)
+    return apply_options(call, options)
 
 
 class Transcriptions(Resource[M]):
@@ -245,7 +245,7 @@ class Speech(Resource[M]):
             stream=True,
             accept="application/octet-stream, audio/*",
         )
-        return with_options(call, options)
+        return apply_options(call, options)
 
 
 class Audio(Resource[M]):

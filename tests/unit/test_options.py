@@ -142,6 +142,14 @@ def test_extra_headers_are_sent_and_win_over_the_clients(mock_api: respx.MockRou
     assert headers["api-key"] == API_KEY
 
 
+def test_an_extra_header_replaces_a_builtin_one_whatever_its_case(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    route = mock_api.post(CHAT).respond(200, json=chat_completion())
+    client.chat.completions.create(messages=USER_MESSAGES, extra_headers={"User-Agent": "my-app/2"})
+    assert route.calls.last.request.headers.get_list("user-agent") == ["my-app/2"]
+
+
 @pytest.mark.parametrize("name", ["api-key", "Authorization", "API-KEY", "authorization"])
 def test_extra_headers_cannot_carry_credentials(
     client: AzureOpenAI, mock_api: respx.MockRouter, name: str
@@ -501,3 +509,20 @@ def test_options_do_not_leak_into_the_checked_body(
     )
     body = json.loads(route.calls.last.request.content)
     assert body == {"messages": USER_MESSAGES}
+
+
+def test_extra_body_may_hold_model_instances(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    from azure_oai_preview.models import TruncationObject, TruncationType
+
+    route = mock_api.post(f"/threads/{THREAD}/runs").respond(200, json=run_body())
+    client.threads.runs.create(
+        THREAD,
+        assistant_id="asst_abc123",
+        extra_body={"truncation_strategy": TruncationObject(type=TruncationType.AUTO)},
+    )
+    assert request_json(route.calls.last.request) == {
+        "assistant_id": "asst_abc123",
+        "truncation_strategy": {"type": "auto"},
+    }
