@@ -72,7 +72,8 @@ def typecheck(session: nox.Session) -> None:
 
     ``tests/typing`` calls the SDK with right and wrong arguments; each wrong call carries
     a ``pyright: ignore`` that must stay necessary, so a parameter that stops being typed
-    fails the check.
+    fails the check. Then ``tests/typing/hover_check.py`` asks pyright's language server what
+    an editor shows when hovering client methods (signature and docstring).
     """
     _install(session, extras="[entra,testing]")
     session.install("pytest>=8")  # the emulator's pytest plugin is type-checked too
@@ -81,6 +82,8 @@ def typecheck(session: nox.Session) -> None:
     python = session.virtualenv.location + "/bin/python"
     session.run(pyright, "--pythonpath", python, external=True)
     session.run(pyright, "--pythonpath", python, "tests/typing", external=True)
+    langserver = str(ROOT / "node_modules" / ".bin" / "pyright-langserver")
+    session.run("python", "tests/typing/hover_check.py", langserver, python)
 
 
 @nox.session(python=PYTHON, tags=["ci"])

@@ -51,8 +51,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
-    from ._call import Call
-    from ._transport import AsyncCore, SyncCore
+    from ._call import AsyncExecutor, Call, SyncExecutor
     from .models import (
         MessageContentImageFileObjectImageFile,
         MessageContentTextObjectText,
@@ -1229,7 +1228,7 @@ class AssistantStreamReader:
         self.event_handler = event_handler
 
     def read_sync(
-        self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, core: SyncExecutor, call: Call[Any, Any]
     ) -> AssistantStream:
         handler = self.event_handler
         if error := _wrong_handler(handler, for_async=False):
@@ -1240,7 +1239,7 @@ class AssistantStreamReader:
         return AssistantStream(response, handler)
 
     async def read_async(
-        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, core: AsyncExecutor, call: Call[Any, Any]
     ) -> AsyncAssistantStream:
         handler = self.event_handler
         if error := _wrong_handler(handler, for_async=True):

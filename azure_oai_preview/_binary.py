@@ -13,10 +13,9 @@ from ._closing import AsyncClosesOnExit, ClosesOnExit
 from ._exceptions import IncompleteStreamError, request_id_of
 
 if TYPE_CHECKING:
-    from ._call import Call
-    from ._transport import AsyncCore, SyncCore
+    from ._call import AsyncExecutor, Call, SyncExecutor
 
-__all__ = ["AsyncBinaryResponse", "BinaryReader", "BinaryResponse"]
+__all__ = ["AsyncBinaryResponse", "BinaryResponse"]
 
 
 class _BinaryInfo:
@@ -118,11 +117,11 @@ class BinaryReader:
     __slots__ = ()
 
     def read_sync(
-        self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, executor: SyncExecutor, call: Call[Any, Any], /
     ) -> BinaryResponse:
         return BinaryResponse(response)
 
     async def read_async(
-        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, executor: AsyncExecutor, call: Call[Any, Any], /
     ) -> AsyncBinaryResponse:
         return AsyncBinaryResponse(response)

@@ -1,16 +1,20 @@
 """What a client method asks for, independent of sync or async.
 
-A request builder (see ``resources/``) validates the caller's arguments and returns a
-:class:`Call`: which spec operation, its path and query parameters, the encoded body, and
-a :class:`ResultReader` that turns the ``httpx.Response`` into what the method returns.
-The sync and async clients execute the very same ``Call``; only the reader has a sync
-and an async side, for results that keep talking to the service (streams, pages).
+A request builder (a resource method's body, see ``resources/``) validates the caller's
+arguments and returns a :class:`Call`: which spec operation, its path and query parameters,
+the encoded body, the per-call options, and a :class:`ResultReader` that turns the
+``httpx.Response`` into what the method returns. The sync and async clients execute the very
+same ``Call``; only the reader has a sync and an async side, for results that keep talking to
+the service (streams, pages). Those get the client's executor through the small protocols
+declared here (:class:`SyncExecutor`, :class:`AsyncExecutor`), so nothing that reads results
+depends on the transport that produced them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
@@ -21,23 +25,76 @@ from ._exceptions import APIResponseValidationError, excerpt
 
 if TYPE_CHECKING:
     from ._operation import Operation
-    from ._transport import AsyncCore, SyncCore
 
-__all__ = ["Call", "JsonReader", "ResultReader", "TextReader"]
+__all__ = [
+    "AsyncExecutor",
+    "Body",
+    "Call",
+    "CallOptions",
+    "JsonReader",
+    "ResultReader",
+    "SyncExecutor",
+    "TextReader",
+]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 AT_co = TypeVar("AT_co", covariant=True)
 
 
-class ResultReader(Protocol[T_co, AT_co]):
-    """Turns the response of a call into the method's result, for each client flavour."""
+class SyncExecutor(Protocol):
+    """Executes further calls for a result that fetches more (the sync client's core)."""
 
-    def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> T_co: ...
+    def execute(self, call: Call[T, Any], /) -> T: ...
+
+
+class AsyncExecutor(Protocol):
+    """The async client's side of :class:`SyncExecutor`."""
+
+    async def execute(self, call: Call[Any, T], /) -> T: ...
+
+
+class ResultReader(Protocol[T_co, AT_co]):
+    """Turns the response of a call into the method's result, for each client flavour.
+
+    ``executor`` is a plain (not raw-response) executor of the same client, for results
+    that make more calls: the pages of a listing, say.
+    """
+
+    def read_sync(
+        self, response: httpx.Response, executor: SyncExecutor, call: Call[Any, Any], /
+    ) -> T_co: ...
 
     async def read_async(
-        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, executor: AsyncExecutor, call: Call[Any, Any], /
     ) -> AT_co: ...
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<client default>"
+
+
+UNSET: Any = _Unset()
+"""A per-call option that was not given: the client's setting applies."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallOptions:
+    """The per-call options the exchange applies (``extra_query`` and ``extra_body`` are
+    already part of the call's query and body).
+
+    ``timeout`` is an ``httpx.Timeout``, None for no timeout, or :data:`UNSET` for the
+    client's; ``max_retries`` None means the client's; ``headers`` are sent on top of the
+    client's default headers (the credential headers are set after them).
+    """
+
+    timeout: Any = UNSET
+    max_retries: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict[str, str])
+
+
+NO_OPTIONS = CallOptions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +107,25 @@ class Body:
     content_type: str | None = None
 
 
+def form_value(value: Any) -> Any:
+    """A JSON-ready value as a multipart form field: text, or a list of texts (repeated field)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return [form_value(item) for item in value]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return value if isinstance(value, str) else str(value)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Call(Generic[T_co, AT_co]):
     """One operation to perform: the request to send and how to read its answer.
 
     ``T_co`` is what the sync client returns, ``AT_co`` what the async client's coroutine
-    returns; they differ only for results that fetch more (pages) or stream.
+    returns; they differ only for results that fetch more (pages) or stream. ``stream``
+    says the body is read by the result, not before it is built (event streams, binary
+    downloads), so a call is never retried once its answer has started to arrive.
     """
 
     operation: Operation
@@ -65,19 +135,12 @@ class Call(Generic[T_co, AT_co]):
     body: Body | None = None
     stream: bool = False
     accept: str = "application/json"
+    options: CallOptions = NO_OPTIONS
 
     def with_query(self, **changes: Any) -> Call[T_co, AT_co]:
         """The same call with query parameters changed (None removes one); used by pages."""
         query = {**self.query, **changes}
-        return Call(
-            operation=self.operation,
-            reader=self.reader,
-            path_params=self.path_params,
-            query={k: v for k, v in query.items() if v is not None},
-            body=self.body,
-            stream=self.stream,
-            accept=self.accept,
-        )
+        return replace(self, query={k: v for k, v in query.items() if v is not None})
 
 
 def parse_json_response(response: httpx.Response, tp: Any) -> Any:
@@ -128,11 +191,13 @@ class JsonReader(Generic[T]):
     def __init__(self, tp: type[T] | Any) -> None:
         self.tp = tp
 
-    def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> T:
+    def read_sync(
+        self, response: httpx.Response, executor: SyncExecutor, call: Call[Any, Any], /
+    ) -> T:
         return parse_json_response(response, self.tp)
 
     async def read_async(
-        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, executor: AsyncExecutor, call: Call[Any, Any], /
     ) -> T:
         return parse_json_response(response, self.tp)
 
@@ -142,10 +207,12 @@ class TextReader:
 
     __slots__ = ()
 
-    def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> str:
+    def read_sync(
+        self, response: httpx.Response, executor: SyncExecutor, call: Call[Any, Any], /
+    ) -> str:
         return response.text
 
     async def read_async(
-        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, executor: AsyncExecutor, call: Call[Any, Any], /
     ) -> str:
         return response.text

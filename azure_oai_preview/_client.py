@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self
 
+    from ._config import ClientConfig
     from ._credentials import AsyncTokenCredentialLike, TokenCredentialLike
-    from ._transport import AsyncCore, ClientConfig, SyncCore
+    from ._transport import AsyncCore, SyncCore
     from .resources.assistants import Assistants
     from .resources.audio import Audio
     from .resources.chat import Chat
@@ -81,12 +82,10 @@ def _build_config(
     azure_endpoint: str | None = None,
     azure_deployment: str | None = None,
 ) -> ClientConfig:
+    from ._config import ClientConfig
     from ._retry import RetryPolicy
-    from ._transport import ClientConfig
 
     base_url = _base_url(endpoint, azure_endpoint, allow_insecure_http)
-    if max_retries < 0:
-        raise ValueError("max_retries must be >= 0")
     return ClientConfig(
         base_url=base_url,
         api_version=_api_version(api_version),
@@ -247,8 +246,8 @@ def _options_changes(
     api_version: str | None,
     default_headers: Mapping[str, str] | None,
 ) -> ClientConfig:
+    from ._config import with_config
     from ._retry import RetryPolicy
-    from ._transport import with_config
 
     changes: dict[str, Any] = {}
     if timeout is not _NOT_GIVEN:

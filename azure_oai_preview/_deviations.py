@@ -22,7 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ._json import json_object
 from ._models import OpenModel
 
-__all__ = ["Deviation", "deviations", "parse_json", "parse_python"]
+__all__ = ["MISSING", "Deviation", "deviations"]
 
 _log = logging.getLogger("azure_oai_preview")
 

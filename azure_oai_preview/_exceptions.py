@@ -8,11 +8,15 @@ service wrote) is quoted.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import json
+from typing import TYPE_CHECKING, Any, cast
 
-import httpx
+from ._json import json_object, str_field
 
 if TYPE_CHECKING:
+    # Annotations only: importing the errors must stay cheap (the public facade lists them).
+    import httpx
+
     from .models import (
         ContentFilterPromptResults,
         DalleErrorResponse,
@@ -39,6 +43,7 @@ __all__ = [
     "InvalidRequestError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PollTimeoutError",
     "RateLimitError",
     "UnprocessableEntityError",
 ]
@@ -299,3 +304,114 @@ class APIVersionWarning(UserWarning):
     ``extra_body``) and come back as extra fields. Issued once per process and version.
     Silence it with ``warnings.filterwarnings("ignore", category=APIVersionWarning)``.
     """
+
+
+class PollTimeoutError(AzureOpenAIError, TimeoutError):
+    """Polling gave up: the object had not settled when ``timeout`` ran out.
+
+    The object is not cancelled - it may still finish. ``last`` is what the final
+    retrieval returned (a ``RunObject`` for runs), so you can keep polling or cancel it.
+    """
+
+    def __init__(self, last: Any, timeout: float) -> None:
+        self.last = last
+        self.timeout = timeout
+        kind = getattr(last, "object", None) or type(last).__name__
+        status = getattr(last, "status", None)
+        super().__init__(
+            f"{kind} {getattr(last, 'id', '?')} was still {str(status)!r} after {timeout:g}s of polling; "
+            "it keeps going on the service - poll again, raise timeout=, or cancel it"
+        )
+
+
+# -- mapping failures to errors ------------------------------------------------------------------
+
+
+def connection_error(exc: BaseException, request: httpx.Request) -> APIConnectionError:
+    """The error for a request that failed in transport (after any retries)."""
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"request timed out ({type(exc).__name__}); raise timeout= or retry", request=request
+        )
+    return APIConnectionError(f"connection failed: {type(exc).__name__}: {exc}", request=request)
+
+
+def status_error(response: httpx.Response, error_model: str | None = None) -> APIStatusError:
+    """Map an error response to the matching typed error, with Azure's code and message.
+
+    ``error_model`` names the operation's error schema (``ErrorResponse``, or
+    ``DalleErrorResponse`` for images); its content-filter results type the
+    :class:`ContentFilterError`. The service writes ``innererror`` and
+    ``content_filter_result`` where the spec says ``inner_error`` and
+    ``content_filter_results``; both spellings are understood.
+    """
+    # Imported here, not at the top: the models are the heaviest import of the package and
+    # sit below everything else, so the errors module must not pull them in up front.
+    from . import models
+    from ._deviations import parse_python
+
+    try:
+        payload: object = json.loads(response.content) if response.content else None
+    except ValueError:
+        payload = None
+    body = None
+    code = message = None
+    outer = json_object(payload)
+    error = json_object(outer.get("error")) if outer is not None else None
+    if error is not None:
+        dalle = error_model == "DalleErrorResponse"
+        body = parse_python(models.DalleErrorResponse if dalle else models.ErrorResponse, payload)
+        code = str_field(error, "code")
+        message = str_field(error, "message")
+        inner = json_object(error.get("inner_error") or error.get("innererror"))
+        if response.status_code == 400 and (
+            code == "content_filter" or str_field(inner, "code") == "ResponsibleAIPolicyViolation"
+        ):
+            results = (
+                json_object(
+                    inner.get("content_filter_results") or inner.get("content_filter_result")
+                )
+                if inner
+                else None
+            )
+            results_type = models.DalleFilterResults if dalle else models.ContentFilterPromptResults
+            typed = parse_python(results_type, results) if results is not None else None
+            return ContentFilterError(
+                response=response,
+                body=body,
+                code=code,
+                message=message,
+                content_filter_results=typed,
+            )
+    elif outer is not None:
+        # Not Azure OpenAI's {"error": {...}}: API Management answers some failures (rate
+        # limits, bad keys) with its own {"statusCode": 429, "message": "..."}.
+        code = str_field(outer, "code")
+        message = (
+            str_field(outer, "message") or str_field(outer, "error") or _problem_message(outer)
+        )
+    return status_error_class(response.status_code)(
+        response=response, body=body, code=code, message=message
+    )
+
+
+def _problem_message(problem: dict[str, Any]) -> str | None:
+    """The message of RFC 7807 problem details (``title``, ``detail``), as gateways and
+    validators send them, with the messages of any ``validation`` findings appended."""
+    parts = [text for key in ("title", "detail") if (text := str_field(problem, key))]
+    findings = problem.get("validation")
+    if isinstance(findings, list):
+        for finding in cast("list[object]", findings):
+            item = json_object(finding)
+            text = str_field(item, "message")
+            if item is not None and text:
+                location = item.get("location")
+                where = (
+                    ".".join(str(p) for p in cast("list[object]", location))
+                    if isinstance(location, list)
+                    else None
+                )
+                parts.append(f"{where}: {text}" if where else text)
+    return "; ".join(dict.fromkeys(parts)) or None

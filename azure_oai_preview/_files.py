@@ -15,7 +15,7 @@ import os
 from pathlib import PurePath
 from typing import IO, Any, TypeAlias, Union
 
-__all__ = ["FileContent", "FileInput", "to_httpx_file"]
+__all__ = ["FileInput"]
 
 FileContent: TypeAlias = Union[bytes, IO[bytes], "os.PathLike[str]"]
 FileInput: TypeAlias = Union[

@@ -24,9 +24,9 @@ from ._call import Call, parse_json_response
 if TYPE_CHECKING:
     import httpx
 
-    from ._transport import AsyncCore, SyncCore
+    from ._call import AsyncExecutor, SyncExecutor
 
-__all__ = ["AsyncCursorPage", "CursorPage", "PageReader"]
+__all__ = ["AsyncCursorPage", "CursorPage"]
 
 ItemT = TypeVar("ItemT")
 
@@ -180,17 +180,17 @@ class _PageView(Generic[ItemT]):
 class CursorPage(_PageView[ItemT]):
     """A page of a list operation; iterate it to walk every item across pages."""
 
-    def __init__(self, core: SyncCore, call: Call[Any, Any], listing: Any) -> None:
-        self._core = core
+    def __init__(self, executor: SyncExecutor, call: Call[Any, Any], listing: Any) -> None:
+        self._executor = executor
         self._cursor = _Cursor(call, listing)
 
     def next_page(self) -> CursorPage[ItemT] | None:
         call = self._cursor.next_call()
-        return None if call is None else self._core.execute(call)
+        return None if call is None else self._executor.execute(call)
 
     def previous_page(self) -> CursorPage[ItemT] | None:
         call = self._cursor.previous_call()
-        return None if call is None else self._core.execute(call)
+        return None if call is None else self._executor.execute(call)
 
     def iter_pages(self) -> Iterator[CursorPage[ItemT]]:
         """This page and the following ones, fetched as you go."""
@@ -201,7 +201,7 @@ class CursorPage(_PageView[ItemT]):
         while page is not None:
             yield page
             call = walk.onward_call(page._cursor)
-            page = None if call is None else self._core.execute(call)
+            page = None if call is None else self._executor.execute(call)
 
     def __iter__(self) -> Iterator[ItemT]:
         walk = _Walk()
@@ -212,17 +212,17 @@ class CursorPage(_PageView[ItemT]):
 class AsyncCursorPage(_PageView[ItemT]):
     """The async twin of :class:`CursorPage`: ``async for item in await client.x.list()``."""
 
-    def __init__(self, core: AsyncCore, call: Call[Any, Any], listing: Any) -> None:
-        self._core = core
+    def __init__(self, executor: AsyncExecutor, call: Call[Any, Any], listing: Any) -> None:
+        self._executor = executor
         self._cursor = _Cursor(call, listing)
 
     async def next_page(self) -> AsyncCursorPage[ItemT] | None:
         call = self._cursor.next_call()
-        return None if call is None else await self._core.execute(call)
+        return None if call is None else await self._executor.execute(call)
 
     async def previous_page(self) -> AsyncCursorPage[ItemT] | None:
         call = self._cursor.previous_call()
-        return None if call is None else await self._core.execute(call)
+        return None if call is None else await self._executor.execute(call)
 
     async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[ItemT]]:
         """This page and the following ones, fetched as you go."""
@@ -234,7 +234,7 @@ class AsyncCursorPage(_PageView[ItemT]):
         while page is not None:
             yield page
             call = walk.onward_call(page._cursor)
-            page = None if call is None else await self._core.execute(call)
+            page = None if call is None else await self._executor.execute(call)
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
         walk = _Walk()
@@ -252,16 +252,13 @@ class PageReader(Generic[ItemT]):
         self.listing_type = listing_type
 
     def read_sync(
-        self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, executor: SyncExecutor, call: Call[Any, Any], /
     ) -> CursorPage[ItemT]:
-        # Later pages are plain pages even when this one was fetched through with_raw_response.
-        return CursorPage(
-            core.derive(raw=False), call, parse_json_response(response, self.listing_type)
-        )
+        # The executor is a plain one: later pages are plain pages even when this one was
+        # fetched through with_raw_response.
+        return CursorPage(executor, call, parse_json_response(response, self.listing_type))
 
     async def read_async(
-        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, executor: AsyncExecutor, call: Call[Any, Any], /
     ) -> AsyncCursorPage[ItemT]:
-        return AsyncCursorPage(
-            core.derive(raw=False), call, parse_json_response(response, self.listing_type)
-        )
+        return AsyncCursorPage(executor, call, parse_json_response(response, self.listing_type))

@@ -1,11 +1,11 @@
 """Waiting for a run (or anything else with a status) to settle, without streaming.
 
 A poll is written once, as a *flow*: a generator that yields what it needs done next - a
-:class:`~._call.Call` to execute, or a :class:`Sleep` - and receives each call's result. It
-never does I/O itself, like the core's request exchange. :func:`drive_sync` and
-:func:`drive_async` are the two small loops that perform the steps with ``core.execute`` and
-``time.sleep``, or ``await core.execute`` and ``anyio.sleep``; :class:`flow_operation` makes
-a flow a resource method the way :class:`~._resource.operation` does for single calls.
+:class:`~._call.Call` to execute, or a :class:`~._steps.Sleep` - and receives each call's
+result. It never does I/O itself, like the request exchange. :func:`drive_sync` and
+:func:`drive_async` are the two small loops that perform the steps with an executor's
+``execute`` and ``time.sleep``, or ``await execute`` and ``anyio.sleep``; the
+:data:`~._resource.POLL` execution makes a flow builder a resource method.
 
 So ``runs.create_and_poll``, ``runs.poll`` and ``threads.create_and_run_poll`` share one
 polling rule (:func:`poll_until`), for both clients.
@@ -13,36 +13,28 @@ polling rule (:func:`poll_until`), for both clients.
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Callable, Coroutine, Generator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
-from typing_extensions import ParamSpec, Self
 
-from ._call import Call
-from ._exceptions import AzureOpenAIError
+from ._exceptions import PollTimeoutError
+from ._steps import Sleep
 
 if TYPE_CHECKING:
-    from ._resource import AsyncMode, AsyncRawMode, Resource, SyncMode, SyncRawMode
-    from ._transport import AsyncCore, SyncCore
+    from ._call import AsyncExecutor, Call, SyncExecutor
 
 __all__ = [
     "RUN_SETTLED_STATUSES",
     "Flow",
-    "PollTimeoutError",
-    "Sleep",
     "drive_async",
     "drive_sync",
-    "flow_operation",
     "poll_until",
     "run_settled",
     "then_poll",
 ]
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 DEFAULT_POLL_INTERVAL = 1.0
@@ -54,33 +46,8 @@ RUN_SETTLED_STATUSES = frozenset(
 """Run statuses after which polling stops: the run is over, or waits for tool outputs."""
 
 
-@dataclass(frozen=True, slots=True)
-class Sleep:
-    """A step of a flow: wait this many seconds before the next one."""
-
-    seconds: float
-
-
 Flow = Generator["Call[Any, Any] | Sleep", Any, T]
 """A sans-IO procedure: yields calls to execute (receiving their results) and sleeps."""
-
-
-class PollTimeoutError(AzureOpenAIError, TimeoutError):
-    """Polling gave up: the object had not settled when ``timeout`` ran out.
-
-    The object is not cancelled - it may still finish. ``last`` is what the final
-    retrieval returned (a ``RunObject`` for runs), so you can keep polling or cancel it.
-    """
-
-    def __init__(self, last: Any, timeout: float) -> None:
-        self.last = last
-        self.timeout = timeout
-        kind = getattr(last, "object", None) or type(last).__name__
-        status = getattr(last, "status", None)
-        super().__init__(
-            f"{kind} {getattr(last, 'id', '?')} was still {str(status)!r} after {timeout:g}s of polling; "
-            "it keeps going on the service - poll again, raise timeout=, or cancel it"
-        )
 
 
 def _now() -> float:
@@ -137,7 +104,7 @@ def then_poll(first: Call[Any, Any], poll: Callable[[Any], Flow[T]]) -> Flow[T]:
     return (yield from poll(result))
 
 
-def drive_sync(core: SyncCore, flow: Flow[T]) -> T:
+def drive_sync(executor: SyncExecutor, flow: Flow[T]) -> T:
     """Perform a flow with the sync client."""
     outcome: Any = None
     while True:
@@ -149,10 +116,10 @@ def drive_sync(core: SyncCore, flow: Flow[T]) -> T:
             time.sleep(step.seconds)
             outcome = None
         else:
-            outcome = core.execute(step)
+            outcome = executor.execute(step)
 
 
-async def drive_async(core: AsyncCore, flow: Flow[T]) -> T:
+async def drive_async(executor: AsyncExecutor, flow: Flow[T]) -> T:
     """Perform a flow with the async client (asyncio or trio)."""
     outcome: Any = None
     while True:
@@ -164,58 +131,4 @@ async def drive_async(core: AsyncCore, flow: Flow[T]) -> T:
             await anyio.sleep(step.seconds)
             outcome = None
         else:
-            outcome = await core.execute(step)
-
-
-def _bind(core: SyncCore | AsyncCore, make_flow: Callable[..., Flow[Any]]) -> Callable[..., Any]:
-    from ._transport import AsyncCore
-
-    # The steps of a flow need parsed results, so a raw-response view polls with a plain
-    # core too and returns the plain result.
-    plain = core.derive(raw=False)
-    if isinstance(plain, AsyncCore):
-        async_core = plain
-
-        async def call_async(*args: Any, **kwargs: Any) -> Any:
-            return await drive_async(async_core, make_flow(*args, **kwargs))
-
-        return functools.update_wrapper(call_async, make_flow)
-
-    sync_core = plain
-
-    def call_sync(*args: Any, **kwargs: Any) -> Any:
-        return drive_sync(sync_core, make_flow(*args, **kwargs))
-
-    return functools.update_wrapper(call_sync, make_flow)
-
-
-class flow_operation(Generic[P, T]):
-    """Declares a resource method from a flow function (see the module doc).
-
-    The method returns ``T`` on sync resources and a coroutine of ``T`` on async ones; on
-    the raw-response views too (a poll is many responses, so there is no single one to show).
-    """
-
-    __slots__ = ("make_flow",)
-
-    def __init__(self, make_flow: Callable[P, Flow[T]]) -> None:
-        self.make_flow = make_flow
-
-    @overload
-    def __get__(self, instance: None, owner: Any) -> Self: ...
-    @overload
-    def __get__(self, instance: Resource[SyncMode], owner: Any) -> Callable[P, T]: ...
-    @overload
-    def __get__(
-        self, instance: Resource[AsyncMode], owner: Any
-    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
-    @overload
-    def __get__(self, instance: Resource[SyncRawMode], owner: Any) -> Callable[P, T]: ...
-    @overload
-    def __get__(
-        self, instance: Resource[AsyncRawMode], owner: Any
-    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
-    def __get__(self, instance: Resource[Any] | None, owner: Any) -> Any:
-        if instance is None:
-            return self
-        return _bind(instance._core, self.make_flow)
+            outcome = await executor.execute(step)

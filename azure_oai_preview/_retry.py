@@ -72,6 +72,29 @@ class RetryPolicy:
         if not self.max_server_delay > 0:
             raise ValueError(f"max_server_delay must be > 0, got {self.max_server_delay}")
 
+    def retry_after(
+        self,
+        attempt: int,
+        failure: BaseException | httpx.Response,
+        *,
+        response_started: bool = False,
+    ) -> float | None:
+        """The one retry decision: seconds to wait before retry ``attempt + 1``, or None to give up.
+
+        ``failure`` is what went wrong: the exception httpx raised (``response_started``
+        says whether a response had begun, see :meth:`should_retry_exception`), or an error
+        response, whose retry hints are honoured (see :meth:`delay`).
+        """
+        if attempt >= self.max_retries:
+            return None
+        if isinstance(failure, BaseException):
+            if not self.should_retry_exception(failure, response_started=response_started):
+                return None
+            return self.delay(attempt, None)
+        if not self.should_retry_status(failure.status_code):
+            return None
+        return self.delay(attempt, failure.headers)
+
     def retries_left(self, attempt: int) -> int:
         """How many more retries are allowed after ``attempt`` retries were made."""
         return max(0, self.max_retries - attempt)

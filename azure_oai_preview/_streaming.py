@@ -30,10 +30,9 @@ from ._exceptions import (
 from ._json import json_object, str_field
 
 if TYPE_CHECKING:
-    from ._call import Call
-    from ._transport import AsyncCore, SyncCore
+    from ._call import AsyncExecutor, Call, SyncExecutor
 
-__all__ = ["AsyncStream", "ChunkDecoder", "Stream", "StreamReader"]
+__all__ = ["AsyncStream", "Stream"]
 
 E = TypeVar("E", bound=BaseModel)
 StreamT = TypeVar("StreamT", bound="Stream[Any]")
@@ -235,12 +234,14 @@ class StreamReader(Generic[StreamT, AsyncStreamT]):
         self.async_stream_type = async_stream_type
         self.chunk_type = chunk_type
 
-    def read_sync(self, response: httpx.Response, core: SyncCore, call: Call[Any, Any]) -> StreamT:
+    def read_sync(
+        self, response: httpx.Response, executor: SyncExecutor, call: Call[Any, Any], /
+    ) -> StreamT:
         ensure_event_stream(response)
         return self.stream_type(response, self.chunk_type)
 
     async def read_async(
-        self, response: httpx.Response, core: AsyncCore, call: Call[Any, Any]
+        self, response: httpx.Response, executor: AsyncExecutor, call: Call[Any, Any], /
     ) -> AsyncStreamT:
         await aensure_event_stream(response)
         return self.async_stream_type(response, self.chunk_type)

@@ -51,6 +51,12 @@ from codegen.pyfmt import (
 PARAM_SUFFIX = "Param"
 OPERATION_SUFFIX = "Params"
 EXCLUDED_KEYS = frozenset({"stream"})  # chosen by the method overloads, never a keyword
+RESERVED_KEYWORDS = frozenset(
+    {"timeout", "max_retries", "extra_headers", "extra_query", "extra_body", "request_timeout"}
+)
+"""Keywords every SDK operation method takes for its per-call options
+(``azure_oai_preview._options``); a request field or parameter of the same name could not be
+passed as a keyword, so generation refuses the spec (see :func:`check_reserved_keywords`)."""
 
 
 def param_name(declaration: str) -> str:
@@ -331,6 +337,39 @@ def declared_names(ir_: ir.IR) -> list[str]:
     return sorted(names)
 
 
+def check_reserved_keywords(ir_: ir.IR) -> None:
+    """Refuse a spec whose request fields or parameters are named like a per-call option.
+
+    The SDK's methods take a body's fields, and path and query parameters, as keyword
+    arguments next to ``timeout``, ``extra_body``... (:data:`RESERVED_KEYWORDS`). A clash
+    would make the spec's field unreachable as a keyword (it can still be sent with
+    ``extra_body``/``extra_query``), so it must be resolved on purpose: rename it with a spec
+    transform, or give the resource method its own spelling.
+    """
+    clashes: list[str] = []
+    for op in ir_.operations:
+        clashes += [
+            f"{op.operation_id}: {p.location} parameter {p.name!r}"
+            for p in op.parameters
+            if p.py_name in RESERVED_KEYWORDS or p.name in RESERVED_KEYWORDS
+        ]
+        for body in op.request_bodies:
+            model = _resolve_model(ir_, body.type)
+            fields = request_fields(model, operation=True) if model is not None else []
+            clashes += [
+                f"{op.operation_id}: {body.content_type} field {f.wire_name!r}"
+                for f in fields
+                if f.wire_name in RESERVED_KEYWORDS
+            ]
+    if clashes:
+        raise ValueError(
+            "request fields or parameters named like the SDK's per-call options "
+            f"({', '.join(sorted(RESERVED_KEYWORDS))}): "
+            + "; ".join(dict.fromkeys(clashes))
+            + ". Rename them with a spec transform (specs/transforms/) or in the resource method."
+        )
+
+
 def _check_names(ir_: ir.IR, names: list[str]) -> None:
     generated = set(ir_.declarations())
     clashes = sorted(n for n in names if n in generated)
@@ -373,6 +412,7 @@ def _iter_declarations(
 
 
 def emit_params(ir_: ir.IR) -> str:
+    check_reserved_keywords(ir_)
     p = plan(ir_)
     for op_id in p.skipped:
         ir_.warnings.append(f"{op_id}: the JSON body is not an object; no keyword parameters")

@@ -1,23 +1,41 @@
-"""Helpers the request builders share: operations from the manifest, bodies, queries."""
+"""Helpers the request builders share: operations from the manifest, bodies, queries, calls."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from .._call import Body
+from .._call import Body, Call, JsonReader, ResultReader
 from .._exceptions import InvalidRequestError
 from .._models import OpenModel
 from .._operation import Operation
+from .._options import apply_options, take_options
 from .._strict import validate_request
 
-__all__ = ["json_body", "operation_named", "query_of"]
+__all__ = [
+    "EVENT_STREAM",
+    "json_body",
+    "json_call",
+    "model",
+    "operation_named",
+    "query_of",
+]
+
+EVENT_STREAM = "text/event-stream, application/json"
+"""The ``accept`` header of a call that asks for a stream."""
 
 
 def operation_named(operation_id: str) -> Operation:
     from ..models._manifest import BY_ID
 
     return BY_ID[operation_id]
+
+
+def model(name: str) -> Any:
+    """A generated model by name, imported on first use (keeps ``import`` cheap)."""
+    from .. import models
+
+    return getattr(models, name)
 
 
 def json_body(operation: Operation, model: type[OpenModel], params: Mapping[str, Any]) -> Body:
@@ -32,6 +50,37 @@ def json_body(operation: Operation, model: type[OpenModel], params: Mapping[str,
         content=instance.model_dump_json(exclude_unset=True).encode(),
         content_type="application/json",
     )
+
+
+def json_call(
+    operation_id: str,
+    request: str,
+    response: str,
+    params: Mapping[str, Any],
+    *,
+    path: Mapping[str, str | None],
+    stream_reader: ResultReader[Any, Any] | None = None,
+) -> Call[Any, Any]:
+    """A call with a JSON body checked strictly against the ``request`` model.
+
+    ``params`` are the method's keyword arguments: the body's fields and the per-call
+    options. Without ``stream_reader`` the answer is the ``response`` model; with one, the
+    call asks for a stream (``"stream": true``) and that reader opens it - the one place a
+    method's ``stream=`` argument takes effect.
+    """
+    fields, options = take_options(params)
+    operation = operation_named(operation_id)
+    streaming = stream_reader is not None
+    body = json_body(operation, model(request), {**fields, "stream": True} if streaming else fields)
+    call = Call(
+        operation=operation,
+        path_params=path,
+        body=body,
+        reader=stream_reader if stream_reader is not None else JsonReader(model(response)),
+        stream=streaming,
+        accept=EVENT_STREAM if streaming else "application/json",
+    )
+    return apply_options(call, options)
 
 
 def query_of(operation: Operation, **params: Any) -> dict[str, Any]:

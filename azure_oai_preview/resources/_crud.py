@@ -1,7 +1,7 @@
 """Request builders shared by the assistants, threads and vector store resources.
 
-Those 35 operations come in four shapes - get/delete/cancel by id, create/modify with a JSON
-body, list with cursors, and run streams - so each resource module only states *which*
+Those 35 operations come in a few shapes - get/delete/cancel by id, create/modify with a JSON
+body (or a run stream), list with cursors - so each resource method only states *which*
 operation, ids, models and parameters; the shapes live here once.
 """
 
@@ -10,19 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._call import Call, JsonReader
+from .._call import Call, JsonReader, ResultReader
 from .._exceptions import InvalidRequestError
+from .._options import apply_options
 from .._pagination import PageReader
-from ._common import json_body, operation_named, query_of
+from ._common import json_call, model, operation_named, query_of
 
-__all__ = ["body_call", "list_call", "model", "plain_call"]
-
-
-def model(name: str) -> Any:
-    """A generated model by name, imported on first use (keeps ``import`` cheap)."""
-    from .. import models
-
-    return getattr(models, name)
+__all__ = ["body_call", "list_call", "plain_call"]
 
 
 def _path(operation_id: str, ids: Mapping[str, str]) -> dict[str, str | None]:
@@ -38,37 +32,48 @@ def _path(operation_id: str, ids: Mapping[str, str]) -> dict[str, str | None]:
     return dict(ids)
 
 
-def plain_call(operation_id: str, response: str, **ids: str) -> Call[Any, Any]:
+def plain_call(
+    operation_id: str, response: str, options: Mapping[str, Any], **ids: str
+) -> Call[Any, Any]:
     """A bodiless call (get, delete, cancel) answered by the ``response`` model."""
-    return Call(
+    call = Call(
         operation=operation_named(operation_id),
         path_params=_path(operation_id, ids),
         reader=JsonReader(model(response)),
     )
+    return apply_options(call, options)
 
 
 def body_call(
-    operation_id: str, request: str, response: str, params: Mapping[str, Any], **ids: str
+    operation_id: str,
+    request: str,
+    response: str,
+    params: Mapping[str, Any],
+    *,
+    stream_reader: ResultReader[Any, Any] | None = None,
+    **ids: str,
 ) -> Call[Any, Any]:
-    """A call with a JSON body validated strictly against the ``request`` model."""
-    operation = operation_named(operation_id)
+    """A call with a JSON body validated strictly against the ``request`` model (see
+    :func:`~._common.json_call` for ``params`` and ``stream_reader``)."""
     path = _path(operation_id, ids)
-    return Call(
-        operation=operation,
-        path_params=path,
-        body=json_body(operation, model(request), params),
-        reader=JsonReader(model(response)),
+    return json_call(
+        operation_id, request, response, params, path=path, stream_reader=stream_reader
     )
 
 
 def list_call(
-    operation_id: str, listing: str, query: Mapping[str, Any], **ids: str
+    operation_id: str,
+    listing: str,
+    query: Mapping[str, Any],
+    options: Mapping[str, Any],
+    **ids: str,
 ) -> Call[Any, Any]:
     """A list call; its result is a cursor page that carries ``query`` over to other pages."""
     operation = operation_named(operation_id)
-    return Call(
+    call = Call(
         operation=operation,
         path_params=_path(operation_id, ids),
         query=query_of(operation, **query),
         reader=PageReader[Any](model(listing)),
     )
+    return apply_options(call, options)

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from typing_extensions import Unpack
 
 from .._binary import AsyncBinaryResponse, BinaryReader, BinaryResponse
-from .._call import Body, Call, JsonReader, TextReader
+from .._call import Body, Call, JsonReader, TextReader, form_value
 from .._files import FileInput, to_httpx_file
-from .._models import OpenModel
-from .._resource import M, Resource, operation, three_way_operation
+from .._options import RequestOptions, apply_options
+from .._resource import (
+    M,
+    Resource,
+    async_raw_view,
+    async_view,
+    method,
+    overloaded,
+    raw_view,
+    sync_view,
+)
 from .._strict import validate_request
-from ._common import json_body, operation_named
+from ._common import json_body, model, operation_named
 
 if TYPE_CHECKING:
     from ..models import (
@@ -26,199 +38,219 @@ __all__ = ["Audio", "Speech", "Transcriptions", "Translations"]
 _TEXT_FORMATS = ("text", "srt", "vtt")
 
 
-def _multipart(
-    operation_id: str, model_name: str, file: FileInput, fields: dict[str, Any]
-) -> tuple[Any, Body]:
-    """Validate the non-file fields against the request model; the file goes as a stream."""
-    from .. import models
-
-    op = operation_named(operation_id)
-    model: type[OpenModel] = getattr(models, model_name)
-    present = {k: v for k, v in fields.items() if v is not None}
-    # The model's binary field wants bytes; the real file is streamed separately.
-    instance = validate_request(operation_id, model, {**present, "file": b""})
-    wire = instance.model_dump(mode="json", exclude_unset=True)
-    wire.pop("file", None)
-    data: dict[str, Any] = {
-        key: (value if isinstance(value, list) else _form_value(value))
-        for key, value in wire.items()
-    }
-    return op, Body(data=data, files=[("file", to_httpx_file(file))])
-
-
-def _form_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _audio_call(
     operation_id: str,
-    model_name: str,
+    request: str,
     deployment: str | None,
     file: FileInput,
-    fields: dict[str, Any],
+    fields: Mapping[str, Any],
+    options: Mapping[str, Any],
 ) -> Call[Any, Any]:
-    from .. import models
-
-    fields = {k: v for k, v in fields.items() if k not in ("file", "deployment")}
-    op, body = _multipart(operation_id, model_name, file, fields)
+    """A multipart upload: the fields are checked against the ``request`` model, the file
+    is streamed, and ``response_format`` decides how the answer is read."""
     fmt = fields.get("response_format")
     fmt = getattr(fmt, "value", fmt)
+    present = {k: v for k, v in fields.items() if v is not None}
+    # The model's binary field wants bytes; the real file is streamed separately.
+    instance = validate_request(operation_id, model(request), {**present, "file": b""})
+    wire = instance.model_dump(mode="json", exclude_unset=True)
+    wire.pop("file", None)
+    data = {key: form_value(value) for key, value in wire.items()}
+    body = Body(data=data, files=[("file", to_httpx_file(file))])
+    path: dict[str, str | None] = {"deployment-id": deployment}
+    operation = operation_named(operation_id)
     if fmt in _TEXT_FORMATS:
-        return Call(
-            operation=op,
-            path_params={"deployment-id": deployment},
+        call: Call[Any, Any] = Call(
+            operation=operation,
+            path_params=path,
             body=body,
             reader=TextReader(),
             accept="text/plain",
         )
-    tp = models.AudioVerboseResponse if fmt == "verbose_json" else models.AudioResponse
-    return Call(
-        operation=op, path_params={"deployment-id": deployment}, body=body, reader=JsonReader(tp)
-    )
-
-
-def _select_format(kwargs: dict[str, Any]) -> int:
-    fmt = kwargs.get("response_format")
-    fmt = getattr(fmt, "value", fmt)
-    return 1 if fmt == "verbose_json" else 2 if fmt in _TEXT_FORMATS else 0
-
-
-def transcribe(
-    *,
-    file: FileInput,
-    deployment: str | None = None,
-    response_format: Literal["json"] | None = None,
-    prompt: str | None = None,
-    temperature: float | None = None,
-    language: str | None = None,
-) -> Call[AudioResponse, AudioResponse]:
-    """Transcribe audio into the input language (``Transcriptions_Create``).
-
-    ``file`` is a path, bytes, a binary file object or ``(filename, content[, content_type])``;
-    it is streamed, not read whole. ``response_format``: ``"json"`` (default) gives an
-    ``AudioResponse``, ``"verbose_json"`` an ``AudioVerboseResponse`` (with segments and,
-    with ``timestamp_granularities``, words), ``"text"``/``"srt"``/``"vtt"`` a ``str``.
-    """
-    return _audio_call(
-        "Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, locals()
-    )
-
-
-def transcribe_verbose(
-    *,
-    file: FileInput,
-    deployment: str | None = None,
-    response_format: Literal["verbose_json"],
-    prompt: str | None = None,
-    temperature: float | None = None,
-    language: str | None = None,
-    timestamp_granularities: list[Literal["word", "segment"]] | None = None,
-) -> Call[AudioVerboseResponse, AudioVerboseResponse]:
-    fields = {**locals(), "timestamp_granularities[]": timestamp_granularities}
-    fields.pop("timestamp_granularities")
-    return _audio_call(
-        "Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, fields
-    )
-
-
-def transcribe_text(
-    *,
-    file: FileInput,
-    deployment: str | None = None,
-    response_format: Literal["text", "srt", "vtt"],
-    prompt: str | None = None,
-    temperature: float | None = None,
-    language: str | None = None,
-) -> Call[str, str]:
-    return _audio_call(
-        "Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, locals()
-    )
-
-
-def translate(
-    *,
-    file: FileInput,
-    deployment: str | None = None,
-    response_format: Literal["json"] | None = None,
-    prompt: str | None = None,
-    temperature: float | None = None,
-) -> Call[AudioResponse, AudioResponse]:
-    """Translate audio into English (``Translations_Create``); formats as for transcriptions."""
-    return _audio_call(
-        "Translations_Create", "CreateTranslationRequest", deployment, file, locals()
-    )
-
-
-def translate_verbose(
-    *,
-    file: FileInput,
-    deployment: str | None = None,
-    response_format: Literal["verbose_json"],
-    prompt: str | None = None,
-    temperature: float | None = None,
-) -> Call[AudioVerboseResponse, AudioVerboseResponse]:
-    return _audio_call(
-        "Translations_Create", "CreateTranslationRequest", deployment, file, locals()
-    )
-
-
-def translate_text(
-    *,
-    file: FileInput,
-    deployment: str | None = None,
-    response_format: Literal["text", "srt", "vtt"],
-    prompt: str | None = None,
-    temperature: float | None = None,
-) -> Call[str, str]:
-    return _audio_call(
-        "Translations_Create", "CreateTranslationRequest", deployment, file, locals()
-    )
-
-
-def speak(
-    *,
-    input: str,
-    voice: CreateSpeechRequestVoice | Literal["alloy", "echo", "fable", "onyx", "nova", "shimmer"],
-    deployment: str | None = None,
-    response_format: CreateSpeechRequestResponseFormat
-    | Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
-    | None = None,
-    speed: float | None = None,
-) -> Call[BinaryResponse, AsyncBinaryResponse]:
-    """Synthesize speech (``Speech_Create``); the audio is streamed.
-
-    Returns a :class:`BinaryResponse`: ``.read()`` for bytes, ``.iter_bytes()`` for
-    chunks, ``.write_to_file(path)`` to stream it to disk.
-    """
-    from .. import models
-
-    op = operation_named("Speech_Create")
-    fields = {"input": input, "voice": voice, "response_format": response_format, "speed": speed}
-    return Call(
-        operation=op,
-        path_params={"deployment-id": deployment},
-        body=json_body(op, models.CreateSpeechRequest, fields),
-        reader=BinaryReader(),
-        stream=True,
-        accept="application/octet-stream, audio/*",
-    )
+    else:
+        answer = "AudioVerboseResponse" if fmt == "verbose_json" else "AudioResponse"
+        call = Call(
+            operation=operation, path_params=path, body=body, reader=JsonReader(model(answer))
+        )
+    return apply_options(call, options)
 
 
 class Transcriptions(Resource[M]):
-    create = three_way_operation(_select_format, transcribe, transcribe_verbose, transcribe_text)
+    """``client.audio.transcriptions``: speech to text in the spoken language."""
+
+    @overload
+    def _create(
+        self,
+        *,
+        file: FileInput,
+        deployment: str | None = None,
+        response_format: Literal["json"] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        language: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[AudioResponse, AudioResponse]: ...
+    @overload
+    def _create(
+        self,
+        *,
+        file: FileInput,
+        deployment: str | None = None,
+        response_format: Literal["verbose_json"],
+        prompt: str | None = None,
+        temperature: float | None = None,
+        language: str | None = None,
+        timestamp_granularities: list[Literal["word", "segment"]] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[AudioVerboseResponse, AudioVerboseResponse]: ...
+    @overload
+    def _create(
+        self,
+        *,
+        file: FileInput,
+        deployment: str | None = None,
+        response_format: Literal["text", "srt", "vtt"],
+        prompt: str | None = None,
+        temperature: float | None = None,
+        language: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[str, str]: ...
+    def _create(
+        self,
+        *,
+        file: FileInput,
+        deployment: str | None = None,
+        response_format: Literal["json", "verbose_json", "text", "srt", "vtt"] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        language: str | None = None,
+        timestamp_granularities: list[Literal["word", "segment"]] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Any, Any]:
+        """Transcribe audio into the input language (``Transcriptions_Create``).
+
+        ``file`` is a path, bytes, a binary file object or ``(filename, content[, content_type])``;
+        it is streamed, not read whole. ``response_format``: ``"json"`` (default) gives an
+        ``AudioResponse``, ``"verbose_json"`` an ``AudioVerboseResponse`` (with segments and,
+        with ``timestamp_granularities``, words), ``"text"``/``"srt"``/``"vtt"`` a ``str``.
+        ``extra_body`` entries are sent as extra form fields.
+        """
+        fields = {
+            "response_format": response_format,
+            "prompt": prompt,
+            "temperature": temperature,
+            "language": language,
+            "timestamp_granularities[]": timestamp_granularities,
+        }
+        return _audio_call(
+            "Transcriptions_Create", "CreateTranscriptionRequest", deployment, file, fields, options
+        )
+
+    create = overloaded(
+        sync_view(_create), async_view(_create), raw_view(_create), async_raw_view(_create)
+    )
 
 
 class Translations(Resource[M]):
-    create = three_way_operation(_select_format, translate, translate_verbose, translate_text)
+    """``client.audio.translations``: speech to English text."""
+
+    @overload
+    def _create(
+        self,
+        *,
+        file: FileInput,
+        deployment: str | None = None,
+        response_format: Literal["json"] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[AudioResponse, AudioResponse]: ...
+    @overload
+    def _create(
+        self,
+        *,
+        file: FileInput,
+        deployment: str | None = None,
+        response_format: Literal["verbose_json"],
+        prompt: str | None = None,
+        temperature: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[AudioVerboseResponse, AudioVerboseResponse]: ...
+    @overload
+    def _create(
+        self,
+        *,
+        file: FileInput,
+        deployment: str | None = None,
+        response_format: Literal["text", "srt", "vtt"],
+        prompt: str | None = None,
+        temperature: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[str, str]: ...
+    def _create(
+        self,
+        *,
+        file: FileInput,
+        deployment: str | None = None,
+        response_format: Literal["json", "verbose_json", "text", "srt", "vtt"] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Any, Any]:
+        """Translate audio into English (``Translations_Create``); formats as for transcriptions."""
+        fields = {"response_format": response_format, "prompt": prompt, "temperature": temperature}
+        return _audio_call(
+            "Translations_Create", "CreateTranslationRequest", deployment, file, fields, options
+        )
+
+    create = overloaded(
+        sync_view(_create), async_view(_create), raw_view(_create), async_raw_view(_create)
+    )
 
 
 class Speech(Resource[M]):
-    create = operation(speak)
+    """``client.audio.speech``: text to speech."""
+
+    @method
+    def create(
+        self,
+        *,
+        input: str,
+        voice: CreateSpeechRequestVoice
+        | Literal["alloy", "echo", "fable", "onyx", "nova", "shimmer"],
+        deployment: str | None = None,
+        response_format: CreateSpeechRequestResponseFormat
+        | Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
+        | None = None,
+        speed: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[BinaryResponse, AsyncBinaryResponse]:
+        """Synthesize speech (``Speech_Create``); the audio is streamed.
+
+        Returns a :class:`BinaryResponse`: ``.read()`` for bytes, ``.iter_bytes()`` for
+        chunks, ``.write_to_file(path)`` to stream it to disk.
+        """
+        op = operation_named("Speech_Create")
+        fields = {
+            "input": input,
+            "voice": voice,
+            "response_format": response_format,
+            "speed": speed,
+        }
+        call: Call[BinaryResponse, AsyncBinaryResponse] = Call(
+            operation=op,
+            path_params={"deployment-id": deployment},
+            body=json_body(op, model("CreateSpeechRequest"), fields),
+            reader=BinaryReader(),
+            stream=True,
+            accept="application/octet-stream, audio/*",
+        )
+        return apply_options(call, options)
 
 
 class Audio(Resource[M]):
+    """``client.audio``: the namespace of the audio resources."""
+
     @cached_property
     def transcriptions(self) -> Transcriptions[M]:
         return Transcriptions(self._core)

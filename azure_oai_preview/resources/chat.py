@@ -3,85 +3,92 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from typing_extensions import Unpack
 
-from .._call import Call, JsonReader
+from .._call import Call
 from .._chat_stream import AsyncChatCompletionStream, ChatCompletionStream
-from .._resource import M, Resource, streaming_operation
+from .._resource import (
+    M,
+    Resource,
+    async_raw_view,
+    async_view,
+    overloaded,
+    raw_view,
+    sync_view,
+)
 from .._streaming import StreamReader
-from ._common import json_body, operation_named
+from ._common import json_call, model
 
 if TYPE_CHECKING:
     from ..models import CreateChatCompletionResponse
-    from ..models._params import ChatCompletionsCreateParams
+    from ._args import ChatCompletionsCreateArgs
 
 __all__ = ["Chat", "ChatCompletions"]
 
 
-def _call(
-    deployment: str | None, stream: bool, params: ChatCompletionsCreateParams
-) -> Call[object, object]:
-    from .. import models
-
-    operation = operation_named("ChatCompletions_Create")
-    body = json_body(
-        operation, models.CreateChatCompletionRequest, {**params, "stream": stream or None}
-    )
-    if stream:
-        reader = StreamReader(
-            ChatCompletionStream,
-            AsyncChatCompletionStream,
-            models.CreateChatCompletionStreamResponse,
-        )
-        return Call(
-            operation=operation,
-            path_params={"deployment-id": deployment},
-            body=body,
-            reader=reader,
-            stream=True,
-            accept="text/event-stream, application/json",
-        )
-    reader_json = JsonReader(models.CreateChatCompletionResponse)
-    return Call(
-        operation=operation,
-        path_params={"deployment-id": deployment},
-        body=body,
-        reader=reader_json,
-    )
-
-
-def create(
-    *,
-    deployment: str | None = None,
-    stream: Literal[False] | None = None,
-    **params: Unpack[ChatCompletionsCreateParams],
-) -> Call[CreateChatCompletionResponse, CreateChatCompletionResponse]:
-    """Create a chat completion (``ChatCompletions_Create``).
-
-    ``deployment`` defaults to the client's. ``messages`` is required; ``data_sources``
-    configures On Your Data (Azure Search, Azure ML index, Cosmos DB, Elasticsearch,
-    Pinecone). With ``stream=True`` the result is a :class:`ChatCompletionStream`.
-    """
-    return _call(deployment, False, params)  # type: ignore[return-value]
-
-
-def create_stream(
-    *,
-    deployment: str | None = None,
-    stream: Literal[True],
-    **params: Unpack[ChatCompletionsCreateParams],
-) -> Call[ChatCompletionStream, AsyncChatCompletionStream]:
-    """Create a chat completion and stream it chunk by chunk."""
-    return _call(deployment, True, params)  # type: ignore[return-value]
-
-
 class ChatCompletions(Resource[M]):
-    create = streaming_operation(create, create_stream)
+    """``client.chat.completions``: the chat completions of a deployment."""
+
+    @overload
+    def _create(
+        self,
+        *,
+        deployment: str | None = None,
+        stream: Literal[False] | None = None,
+        **params: Unpack[ChatCompletionsCreateArgs],
+    ) -> Call[CreateChatCompletionResponse, CreateChatCompletionResponse]: ...
+    @overload
+    def _create(
+        self,
+        *,
+        deployment: str | None = None,
+        stream: Literal[True],
+        **params: Unpack[ChatCompletionsCreateArgs],
+    ) -> Call[ChatCompletionStream, AsyncChatCompletionStream]: ...
+    def _create(
+        self,
+        *,
+        deployment: str | None = None,
+        stream: bool | None = None,
+        **params: Unpack[ChatCompletionsCreateArgs],
+    ) -> Call[Any, Any]:
+        """Create a chat completion (``ChatCompletions_Create``).
+
+        ``deployment`` defaults to the client's. ``messages`` is required; ``data_sources``
+        configures On Your Data (Azure Search, Azure ML index, Cosmos DB, Elasticsearch,
+        Pinecone). With ``stream=True`` the result is a :class:`ChatCompletionStream` of
+        ``CreateChatCompletionStreamResponse`` chunks (``AsyncChatCompletionStream`` on the
+        async client). Takes the per-call options (``timeout``, ``max_retries``,
+        ``extra_headers``, ``extra_query``, ``extra_body``) too.
+        """
+        chunks = (
+            StreamReader(
+                ChatCompletionStream,
+                AsyncChatCompletionStream,
+                model("CreateChatCompletionStreamResponse"),
+            )
+            if stream
+            else None
+        )
+        return json_call(
+            "ChatCompletions_Create",
+            "CreateChatCompletionRequest",
+            "CreateChatCompletionResponse",
+            params,
+            path={"deployment-id": deployment},
+            stream_reader=chunks,
+        )
+
+    create = overloaded(
+        sync_view(_create), async_view(_create), raw_view(_create), async_raw_view(_create)
+    )
 
 
 class Chat(Resource[M]):
+    """``client.chat``: the namespace of :class:`ChatCompletions`."""
+
     @cached_property
     def completions(self) -> ChatCompletions[M]:
         return ChatCompletions(self._core)

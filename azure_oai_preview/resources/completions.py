@@ -2,70 +2,75 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from typing_extensions import Unpack
 
-from .._call import Call, JsonReader
-from .._resource import M, Resource, streaming_operation
+from .._call import Call
+from .._resource import (
+    M,
+    Resource,
+    async_raw_view,
+    async_view,
+    overloaded,
+    raw_view,
+    sync_view,
+)
 from .._streaming import AsyncStream, Stream, StreamReader
-from ._common import json_body, operation_named
+from ._common import json_call, model
 
 if TYPE_CHECKING:
     from ..models import CompletionsCreateResponse
-    from ..models._params import CompletionsCreateParams
+    from ._args import CompletionsCreateArgs
 
 __all__ = ["Completions"]
 
 
-def _call(
-    deployment: str | None, stream: bool, params: CompletionsCreateParams
-) -> Call[object, object]:
-    from .. import models
-
-    operation = operation_named("Completions_Create")
-    body = json_body(
-        operation, models.CompletionsCreateRequest, {**params, "stream": stream or None}
-    )
-    if stream:
-        reader: StreamReader[Stream[Any], AsyncStream[Any]] = StreamReader(
-            Stream, AsyncStream, models.CompletionsCreateResponse
-        )
-        return Call(
-            operation=operation,
-            path_params={"deployment-id": deployment},
-            body=body,
-            reader=reader,
-            stream=True,
-            accept="text/event-stream, application/json",
-        )
-    return Call(
-        operation=operation,
-        path_params={"deployment-id": deployment},
-        body=body,
-        reader=JsonReader(models.CompletionsCreateResponse),
-    )
-
-
-def create(
-    *,
-    deployment: str | None = None,
-    stream: Literal[False] | None = None,
-    **params: Unpack[CompletionsCreateParams],
-) -> Call[CompletionsCreateResponse, CompletionsCreateResponse]:
-    """Create a text completion (``Completions_Create``); ``stream=True`` streams it."""
-    return _call(deployment, False, params)  # type: ignore[return-value]
-
-
-def create_stream(
-    *,
-    deployment: str | None = None,
-    stream: Literal[True],
-    **params: Unpack[CompletionsCreateParams],
-) -> Call[Stream[CompletionsCreateResponse], AsyncStream[CompletionsCreateResponse]]:
-    """Create a text completion and stream it chunk by chunk."""
-    return _call(deployment, True, params)  # type: ignore[return-value]
-
-
 class Completions(Resource[M]):
-    create = streaming_operation(create, create_stream)
+    """``client.completions``: text completions of a deployment."""
+
+    @overload
+    def _create(
+        self,
+        *,
+        deployment: str | None = None,
+        stream: Literal[False] | None = None,
+        **params: Unpack[CompletionsCreateArgs],
+    ) -> Call[CompletionsCreateResponse, CompletionsCreateResponse]: ...
+    @overload
+    def _create(
+        self,
+        *,
+        deployment: str | None = None,
+        stream: Literal[True],
+        **params: Unpack[CompletionsCreateArgs],
+    ) -> Call[Stream[CompletionsCreateResponse], AsyncStream[CompletionsCreateResponse]]: ...
+    def _create(
+        self,
+        *,
+        deployment: str | None = None,
+        stream: bool | None = None,
+        **params: Unpack[CompletionsCreateArgs],
+    ) -> Call[Any, Any]:
+        """Create a text completion (``Completions_Create``); ``stream=True`` streams it.
+
+        The stream's chunks are ``CompletionsCreateResponse`` objects. Takes the per-call
+        options (``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
+        ``extra_body``) too.
+        """
+        response = "CompletionsCreateResponse"
+        chunks: StreamReader[Stream[Any], AsyncStream[Any]] | None = (
+            StreamReader(Stream, AsyncStream, model(response)) if stream else None
+        )
+        return json_call(
+            "Completions_Create",
+            "CompletionsCreateRequest",
+            response,
+            params,
+            path={"deployment-id": deployment},
+            stream_reader=chunks,
+        )
+
+    create = overloaded(
+        sync_view(_create), async_view(_create), raw_view(_create), async_raw_view(_create)
+    )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cached_property, partial
+from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from typing_extensions import Unpack
 
 from .._call import Call
-from .._polling import DEFAULT_POLL_INTERVAL, Flow, flow_operation, poll_until, then_poll
-from .._resource import M, Resource, operation
+from .._options import PollOptions, RequestOptions, take_poll_options
+from .._polling import DEFAULT_POLL_INTERVAL, Flow, poll_until, then_poll
+from .._resource import M, Resource, method, polling
 from ._crud import body_call, list_call, plain_call
 
 if TYPE_CHECKING:
@@ -22,11 +23,13 @@ if TYPE_CHECKING:
         VectorStoreFileObject,
         VectorStoreObject,
     )
-    from ..models._params import (
-        CreateVectorStoreFileBatchParams,
-        CreateVectorStoreFileParams,
-        CreateVectorStoreParams,
-        ModifyVectorStoreParams,
+    from ._args import (
+        CreateVectorStoreArgs,
+        CreateVectorStoreFileAndPollArgs,
+        CreateVectorStoreFileArgs,
+        CreateVectorStoreFileBatchAndPollArgs,
+        CreateVectorStoreFileBatchArgs,
+        ModifyVectorStoreArgs,
     )
 
 __all__ = ["VectorStoreFileBatches", "VectorStoreFiles", "VectorStores"]
@@ -59,262 +62,310 @@ def _until_processed(
     return poll
 
 
-# -- vector stores ------------------------------------------------------------------------------
+Getter = Callable[[str, Mapping[str, Any]], Callable[[str], Call[Any, Any]]]
+"""``(vector_store_id, options) -> (object id -> its retrieve call)``."""
 
 
-def create_vector_store(
-    **params: Unpack[CreateVectorStoreParams],
-) -> Call[VectorStoreObject, VectorStoreObject]:
-    """Create a vector store (``Create_Vector_Store``), optionally with ``file_ids`` to index."""
-    return body_call("Create_Vector_Store", "CreateVectorStoreRequest", "VectorStoreObject", params)
-
-
-def list_vector_stores(
-    *,
-    limit: int | None = None,
-    order: Literal["asc", "desc"] | None = None,
-    after: str | None = None,
-    before: str | None = None,
-) -> Call[CursorPage[VectorStoreObject], AsyncCursorPage[VectorStoreObject]]:
-    """List vector stores (``List_Vector_Stores``); iterate the page to walk all of them."""
-    query = {"limit": limit, "order": order, "after": after, "before": before}
-    return list_call("List_Vector_Stores", "ListVectorStoresResponse", query)
-
-
-def retrieve_vector_store(vector_store_id: str) -> Call[VectorStoreObject, VectorStoreObject]:
-    """Retrieve a vector store (``Get_Vector_Store``)."""
-    return plain_call("Get_Vector_Store", "VectorStoreObject", vector_store_id=vector_store_id)
-
-
-def update_vector_store(
-    vector_store_id: str, **params: Unpack[ModifyVectorStoreParams]
-) -> Call[VectorStoreObject, VectorStoreObject]:
-    """Modify a vector store's name, expiration policy or metadata (``Modify_Vector_Store``)."""
-    return body_call(
-        "Modify_Vector_Store",
-        "UpdateVectorStoreRequest",
-        "VectorStoreObject",
-        params,
-        vector_store_id=vector_store_id,
-    )
-
-
-def delete_vector_store(
+def _poll(
+    get: Getter,
     vector_store_id: str,
-) -> Call[DeleteVectorStoreResponse, DeleteVectorStoreResponse]:
-    """Delete a vector store (``Delete_Vector_Store``); the files themselves are kept."""
-    return plain_call(
-        "Delete_Vector_Store", "DeleteVectorStoreResponse", vector_store_id=vector_store_id
-    )
+    object_id: str,
+    options: Mapping[str, Any],
+    poll_interval: float,
+    timeout: float | None,
+) -> Flow[Any]:
+    _, _, each = take_poll_options(options)
+    return _until_processed(get(vector_store_id, each), poll_interval, timeout)(object_id)
 
 
-# -- files ----------------------------------------------------------------------------------------
-
-
-def create_vector_store_file(
-    vector_store_id: str, **params: Unpack[CreateVectorStoreFileParams]
-) -> Call[VectorStoreFileObject, VectorStoreFileObject]:
-    """Attach an uploaded file to a vector store (``Create_Vector_Store_File``)."""
-    return body_call(
-        "Create_Vector_Store_File",
-        "CreateVectorStoreFileRequest",
-        "VectorStoreFileObject",
-        params,
-        vector_store_id=vector_store_id,
-    )
-
-
-def list_vector_store_files(
+def _create_and_poll(
+    get: Getter,
+    create: tuple[str, str, str],
     vector_store_id: str,
-    *,
-    limit: int | None = None,
-    order: Literal["asc", "desc"] | None = None,
-    after: str | None = None,
-    before: str | None = None,
-    filter: FileStatusFilter | None = None,
-) -> Call[CursorPage[VectorStoreFileObject], AsyncCursorPage[VectorStoreFileObject]]:
-    """List a vector store's files (``List_Vector_Store_Files``), optionally only those in one ``filter`` status."""
-    query = {"limit": limit, "order": order, "after": after, "before": before, "filter": filter}
-    return list_call(
-        "List_Vector_Store_Files",
-        "ListVectorStoreFilesResponse",
-        query,
-        vector_store_id=vector_store_id,
-    )
+    params: Mapping[str, Any],
+    poll_interval: float,
+    timeout: float | None,
+) -> Flow[Any]:
+    """Send the ``create`` operation ``(operation id, request model, response model)``, then
+    poll what it made; ``extra_body`` goes with the create request only."""
+    fields, first, each = take_poll_options(params)
+    call = body_call(*create, {**fields, **first}, vector_store_id=vector_store_id)
+    return then_poll(call, _until_processed(get(vector_store_id, each), poll_interval, timeout))
 
 
-def retrieve_vector_store_file(
-    file_id: str, *, vector_store_id: str
-) -> Call[VectorStoreFileObject, VectorStoreFileObject]:
-    """Retrieve a vector store file (``Get_Vector_Store_File``)."""
-    return plain_call(
-        "Get_Vector_Store_File",
-        "VectorStoreFileObject",
-        vector_store_id=vector_store_id,
-        file_id=file_id,
-    )
+def _get_file(
+    vector_store_id: str, options: Mapping[str, Any]
+) -> Callable[[str], Call[VectorStoreFileObject, VectorStoreFileObject]]:
+    def retrieve(file_id: str) -> Call[VectorStoreFileObject, VectorStoreFileObject]:
+        return plain_call(
+            "Get_Vector_Store_File",
+            "VectorStoreFileObject",
+            options,
+            vector_store_id=vector_store_id,
+            file_id=file_id,
+        )
+
+    return retrieve
 
 
-def delete_vector_store_file(
-    file_id: str, *, vector_store_id: str
-) -> Call[DeleteVectorStoreFileResponse, DeleteVectorStoreFileResponse]:
-    """Remove a file from a vector store (``Delete_Vector_Store_File``); the file itself is kept."""
-    return plain_call(
-        "Delete_Vector_Store_File",
-        "DeleteVectorStoreFileResponse",
-        vector_store_id=vector_store_id,
-        file_id=file_id,
-    )
+def _get_batch(
+    vector_store_id: str, options: Mapping[str, Any]
+) -> Callable[[str], Call[VectorStoreFileBatchObject, VectorStoreFileBatchObject]]:
+    def retrieve(batch_id: str) -> Call[VectorStoreFileBatchObject, VectorStoreFileBatchObject]:
+        return plain_call(
+            "Get_Vector_Store_File_Batch",
+            "VectorStoreFileBatchObject",
+            options,
+            vector_store_id=vector_store_id,
+            batch_id=batch_id,
+        )
 
-
-def poll_vector_store_file(
-    file_id: str,
-    *,
-    vector_store_id: str,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    timeout: float | None = None,
-) -> Flow[VectorStoreFileObject]:
-    """Retrieve the file every ``poll_interval`` seconds until it is no longer ``in_progress``.
-
-    Raises :class:`~azure_oai_preview.PollTimeoutError` after ``timeout`` seconds (None: no limit).
-    """
-    retrieve = partial(retrieve_vector_store_file, vector_store_id=vector_store_id)
-    return _until_processed(retrieve, poll_interval, timeout)(file_id)
-
-
-def create_vector_store_file_and_poll(
-    vector_store_id: str,
-    *,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    timeout: float | None = None,
-    **params: Unpack[CreateVectorStoreFileParams],
-) -> Flow[VectorStoreFileObject]:
-    """Attach a file, then poll until it is processed (see :meth:`VectorStoreFiles.poll`)."""
-    retrieve = partial(retrieve_vector_store_file, vector_store_id=vector_store_id)
-    return then_poll(
-        create_vector_store_file(vector_store_id, **params),
-        _until_processed(retrieve, poll_interval, timeout),
-    )
-
-
-# -- file batches -----------------------------------------------------------------------------
-
-
-def create_file_batch(
-    vector_store_id: str, **params: Unpack[CreateVectorStoreFileBatchParams]
-) -> Call[VectorStoreFileBatchObject, VectorStoreFileBatchObject]:
-    """Attach several uploaded files at once (``Create_Vector_Store_File_Batch``)."""
-    return body_call(
-        "Create_Vector_Store_File_Batch",
-        "CreateVectorStoreFileBatchRequest",
-        "VectorStoreFileBatchObject",
-        params,
-        vector_store_id=vector_store_id,
-    )
-
-
-def retrieve_file_batch(
-    batch_id: str, *, vector_store_id: str
-) -> Call[VectorStoreFileBatchObject, VectorStoreFileBatchObject]:
-    """Retrieve a file batch (``Get_Vector_Store_File_Batch``)."""
-    return plain_call(
-        "Get_Vector_Store_File_Batch",
-        "VectorStoreFileBatchObject",
-        vector_store_id=vector_store_id,
-        batch_id=batch_id,
-    )
-
-
-def cancel_file_batch(
-    batch_id: str, *, vector_store_id: str
-) -> Call[VectorStoreFileBatchObject, VectorStoreFileBatchObject]:
-    """Cancel a file batch (``Cancel_Vector_Store_File_Batch``): files not yet processed are dropped."""
-    return plain_call(
-        "Cancel_Vector_Store_File_Batch",
-        "VectorStoreFileBatchObject",
-        vector_store_id=vector_store_id,
-        batch_id=batch_id,
-    )
-
-
-def list_file_batch_files(
-    batch_id: str,
-    *,
-    vector_store_id: str,
-    limit: int | None = None,
-    order: Literal["asc", "desc"] | None = None,
-    after: str | None = None,
-    before: str | None = None,
-    filter: FileStatusFilter | None = None,
-) -> Call[CursorPage[VectorStoreFileObject], AsyncCursorPage[VectorStoreFileObject]]:
-    """List the files of a batch (``List_Vector_Store_File_Batch_Files``), optionally filtered by status."""
-    query = {"limit": limit, "order": order, "after": after, "before": before, "filter": filter}
-    return list_call(
-        "List_Vector_Store_File_Batch_Files",
-        "ListVectorStoreFilesResponse",
-        query,
-        vector_store_id=vector_store_id,
-        batch_id=batch_id,
-    )
-
-
-def poll_file_batch(
-    batch_id: str,
-    *,
-    vector_store_id: str,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    timeout: float | None = None,
-) -> Flow[VectorStoreFileBatchObject]:
-    """Retrieve the batch every ``poll_interval`` seconds until it is no longer ``in_progress``."""
-    retrieve = partial(retrieve_file_batch, vector_store_id=vector_store_id)
-    return _until_processed(retrieve, poll_interval, timeout)(batch_id)
-
-
-def create_file_batch_and_poll(
-    vector_store_id: str,
-    *,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    timeout: float | None = None,
-    **params: Unpack[CreateVectorStoreFileBatchParams],
-) -> Flow[VectorStoreFileBatchObject]:
-    """Create a file batch, then poll until all its files are processed."""
-    retrieve = partial(retrieve_file_batch, vector_store_id=vector_store_id)
-    return then_poll(
-        create_file_batch(vector_store_id, **params),
-        _until_processed(retrieve, poll_interval, timeout),
-    )
+    return retrieve
 
 
 class VectorStoreFiles(Resource[M]):
     """``client.vector_stores.files``: the files of one vector store."""
 
-    create = operation(create_vector_store_file)
-    list = operation(list_vector_store_files)
-    retrieve = operation(retrieve_vector_store_file)
-    delete = operation(delete_vector_store_file)
-    poll = flow_operation(poll_vector_store_file)
-    create_and_poll = flow_operation(create_vector_store_file_and_poll)
+    @method
+    def create(
+        self, vector_store_id: str, **params: Unpack[CreateVectorStoreFileArgs]
+    ) -> Call[VectorStoreFileObject, VectorStoreFileObject]:
+        """Attach an uploaded file to a vector store (``Create_Vector_Store_File``)."""
+        return body_call(
+            "Create_Vector_Store_File",
+            "CreateVectorStoreFileRequest",
+            "VectorStoreFileObject",
+            params,
+            vector_store_id=vector_store_id,
+        )
+
+    @method
+    def list(
+        self,
+        vector_store_id: str,
+        *,
+        limit: int | None = None,
+        order: Literal["asc", "desc"] | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        filter: FileStatusFilter | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[CursorPage[VectorStoreFileObject], AsyncCursorPage[VectorStoreFileObject]]:
+        """List a vector store's files (``List_Vector_Store_Files``), optionally only those in one ``filter`` status."""
+        query = {"limit": limit, "order": order, "after": after, "before": before, "filter": filter}
+        return list_call(
+            "List_Vector_Store_Files",
+            "ListVectorStoreFilesResponse",
+            query,
+            options,
+            vector_store_id=vector_store_id,
+        )
+
+    @method
+    def retrieve(
+        self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
+    ) -> Call[VectorStoreFileObject, VectorStoreFileObject]:
+        """Retrieve a vector store file (``Get_Vector_Store_File``)."""
+        return _get_file(vector_store_id, options)(file_id)
+
+    @method
+    def delete(
+        self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
+    ) -> Call[DeleteVectorStoreFileResponse, DeleteVectorStoreFileResponse]:
+        """Remove a file from a vector store (``Delete_Vector_Store_File``); the file itself is kept."""
+        return plain_call(
+            "Delete_Vector_Store_File",
+            "DeleteVectorStoreFileResponse",
+            options,
+            vector_store_id=vector_store_id,
+            file_id=file_id,
+        )
+
+    @polling
+    def poll(
+        self,
+        file_id: str,
+        *,
+        vector_store_id: str,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        timeout: float | None = None,
+        **options: Unpack[PollOptions],
+    ) -> Flow[VectorStoreFileObject]:
+        """Retrieve the file every ``poll_interval`` seconds until it is no longer ``in_progress``.
+
+        Raises :class:`~azure_oai_preview.PollTimeoutError` after ``timeout`` seconds (None: no
+        limit). The per-request options apply to each retrieval.
+        """
+        return _poll(_get_file, vector_store_id, file_id, options, poll_interval, timeout)
+
+    @polling
+    def create_and_poll(
+        self,
+        vector_store_id: str,
+        *,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        timeout: float | None = None,
+        **params: Unpack[CreateVectorStoreFileAndPollArgs],
+    ) -> Flow[VectorStoreFileObject]:
+        """Attach a file, then poll until it is processed (see :meth:`VectorStoreFiles.poll`)."""
+        create = (
+            "Create_Vector_Store_File",
+            "CreateVectorStoreFileRequest",
+            "VectorStoreFileObject",
+        )
+        return _create_and_poll(_get_file, create, vector_store_id, params, poll_interval, timeout)
 
 
 class VectorStoreFileBatches(Resource[M]):
     """``client.vector_stores.file_batches``: attach many files in one go."""
 
-    create = operation(create_file_batch)
-    retrieve = operation(retrieve_file_batch)
-    cancel = operation(cancel_file_batch)
-    list_files = operation(list_file_batch_files)
-    poll = flow_operation(poll_file_batch)
-    create_and_poll = flow_operation(create_file_batch_and_poll)
+    @method
+    def create(
+        self, vector_store_id: str, **params: Unpack[CreateVectorStoreFileBatchArgs]
+    ) -> Call[VectorStoreFileBatchObject, VectorStoreFileBatchObject]:
+        """Attach several uploaded files at once (``Create_Vector_Store_File_Batch``)."""
+        return body_call(
+            "Create_Vector_Store_File_Batch",
+            "CreateVectorStoreFileBatchRequest",
+            "VectorStoreFileBatchObject",
+            params,
+            vector_store_id=vector_store_id,
+        )
+
+    @method
+    def retrieve(
+        self, batch_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
+    ) -> Call[VectorStoreFileBatchObject, VectorStoreFileBatchObject]:
+        """Retrieve a file batch (``Get_Vector_Store_File_Batch``)."""
+        return _get_batch(vector_store_id, options)(batch_id)
+
+    @method
+    def cancel(
+        self, batch_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
+    ) -> Call[VectorStoreFileBatchObject, VectorStoreFileBatchObject]:
+        """Cancel a file batch (``Cancel_Vector_Store_File_Batch``): files not yet processed are dropped."""
+        return plain_call(
+            "Cancel_Vector_Store_File_Batch",
+            "VectorStoreFileBatchObject",
+            options,
+            vector_store_id=vector_store_id,
+            batch_id=batch_id,
+        )
+
+    @method
+    def list_files(
+        self,
+        batch_id: str,
+        *,
+        vector_store_id: str,
+        limit: int | None = None,
+        order: Literal["asc", "desc"] | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        filter: FileStatusFilter | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[CursorPage[VectorStoreFileObject], AsyncCursorPage[VectorStoreFileObject]]:
+        """List the files of a batch (``List_Vector_Store_File_Batch_Files``), optionally filtered by status."""
+        query = {"limit": limit, "order": order, "after": after, "before": before, "filter": filter}
+        return list_call(
+            "List_Vector_Store_File_Batch_Files",
+            "ListVectorStoreFilesResponse",
+            query,
+            options,
+            vector_store_id=vector_store_id,
+            batch_id=batch_id,
+        )
+
+    @polling
+    def poll(
+        self,
+        batch_id: str,
+        *,
+        vector_store_id: str,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        timeout: float | None = None,
+        **options: Unpack[PollOptions],
+    ) -> Flow[VectorStoreFileBatchObject]:
+        """Retrieve the batch every ``poll_interval`` seconds until it is no longer ``in_progress``."""
+        return _poll(_get_batch, vector_store_id, batch_id, options, poll_interval, timeout)
+
+    @polling
+    def create_and_poll(
+        self,
+        vector_store_id: str,
+        *,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        timeout: float | None = None,
+        **params: Unpack[CreateVectorStoreFileBatchAndPollArgs],
+    ) -> Flow[VectorStoreFileBatchObject]:
+        """Create a file batch, then poll until all its files are processed."""
+        create = (
+            "Create_Vector_Store_File_Batch",
+            "CreateVectorStoreFileBatchRequest",
+            "VectorStoreFileBatchObject",
+        )
+        return _create_and_poll(_get_batch, create, vector_store_id, params, poll_interval, timeout)
 
 
 class VectorStores(Resource[M]):
     """Vector stores: indexed files that the ``file_search`` tool searches."""
 
-    create = operation(create_vector_store)
-    list = operation(list_vector_stores)
-    retrieve = operation(retrieve_vector_store)
-    update = operation(update_vector_store)
-    delete = operation(delete_vector_store)
+    @method
+    def create(
+        self, **params: Unpack[CreateVectorStoreArgs]
+    ) -> Call[VectorStoreObject, VectorStoreObject]:
+        """Create a vector store (``Create_Vector_Store``), optionally with ``file_ids`` to index."""
+        return body_call(
+            "Create_Vector_Store", "CreateVectorStoreRequest", "VectorStoreObject", params
+        )
+
+    @method
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        order: Literal["asc", "desc"] | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[CursorPage[VectorStoreObject], AsyncCursorPage[VectorStoreObject]]:
+        """List vector stores (``List_Vector_Stores``); iterate the page to walk all of them."""
+        query = {"limit": limit, "order": order, "after": after, "before": before}
+        return list_call("List_Vector_Stores", "ListVectorStoresResponse", query, options)
+
+    @method
+    def retrieve(
+        self, vector_store_id: str, **options: Unpack[RequestOptions]
+    ) -> Call[VectorStoreObject, VectorStoreObject]:
+        """Retrieve a vector store (``Get_Vector_Store``)."""
+        return plain_call(
+            "Get_Vector_Store", "VectorStoreObject", options, vector_store_id=vector_store_id
+        )
+
+    @method
+    def update(
+        self, vector_store_id: str, **params: Unpack[ModifyVectorStoreArgs]
+    ) -> Call[VectorStoreObject, VectorStoreObject]:
+        """Modify a vector store's name, expiration policy or metadata (``Modify_Vector_Store``)."""
+        return body_call(
+            "Modify_Vector_Store",
+            "UpdateVectorStoreRequest",
+            "VectorStoreObject",
+            params,
+            vector_store_id=vector_store_id,
+        )
+
+    @method
+    def delete(
+        self, vector_store_id: str, **options: Unpack[RequestOptions]
+    ) -> Call[DeleteVectorStoreResponse, DeleteVectorStoreResponse]:
+        """Delete a vector store (``Delete_Vector_Store``); the files themselves are kept."""
+        return plain_call(
+            "Delete_Vector_Store",
+            "DeleteVectorStoreResponse",
+            options,
+            vector_store_id=vector_store_id,
+        )
 
     @cached_property
     def files(self) -> VectorStoreFiles[M]:

@@ -24,7 +24,14 @@ from codegen.build import build_ir
 from codegen.emit import emit_models
 from codegen.generate import generate
 from codegen.ir import IR
-from codegen.params import declared_names, emit_params, operation_params_name, plan
+from codegen.params import (
+    RESERVED_KEYWORDS,
+    check_reserved_keywords,
+    declared_names,
+    emit_params,
+    operation_params_name,
+    plan,
+)
 from codegen.paths import GENERATED_FILE, MANIFEST_FILE, MODELS_DIR, PARAMS_FILE, REPO_ROOT
 
 from .conftest import ALL_VERSIONS, DEFAULT_VERSION
@@ -250,3 +257,42 @@ def test_manifest_names_only_bodies_the_params_describe() -> None:
             op.operation_id
         )
     assert MANIFEST_FILE
+
+
+# -- keywords the SDK reserves for per-call options -----------------------------------------------
+
+
+def test_the_pinned_spec_has_no_field_named_like_an_option(
+    versions: dict[str, tuple[IR, ModuleType]],
+) -> None:
+    for ir_, _ in versions.values():
+        check_reserved_keywords(ir_)  # raises on a clash
+
+
+def test_reserved_keywords_are_the_sdks_options() -> None:
+    from azure_oai_preview._options import POLL_OPTION_NAMES, RequestOptions
+
+    assert frozenset(RequestOptions.__annotations__) | POLL_OPTION_NAMES == RESERVED_KEYWORDS
+
+
+@pytest.mark.parametrize(
+    ("where", "name"),
+    [
+        ("body", "extra_body"),
+        ("body", "timeout"),
+        ("query", "max_retries"),
+        ("query", "extra_query"),
+    ],
+)
+def test_a_field_named_like_an_option_is_refused_loudly(where: str, name: str) -> None:
+    spec = synthetic_spec()
+    operation = spec["paths"]["/things/{thing-id}"]["post"]
+    if where == "body":
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        schema["properties"][name] = {"type": "string"}
+    else:
+        operation["parameters"].append({"name": name, "in": "query", "schema": {"type": "integer"}})
+    result = build_ir(spec, "synthetic", "0" * 64)
+    with pytest.raises(ValueError, match=rf"Things_Create: .*{name}") as raised:
+        emit_params(result)
+    assert "spec transform" in str(raised.value)

@@ -19,7 +19,7 @@ from azure_oai_preview import (
 )
 from azure_oai_preview._call import Call
 from azure_oai_preview._pagination import _Cursor
-from azure_oai_preview.resources.assistants import list_assistants
+from azure_oai_preview.resources._crud import list_call
 
 THREAD = "thread_abc123"
 
@@ -243,7 +243,7 @@ class _Listing:
 
 
 def _cursor(listing: _Listing, **query: Any) -> _Cursor[Any]:
-    call: Call[Any, Any] = list_assistants(**query)
+    call: Call[Any, Any] = list_call("List_Assistants", "ListAssistantsResponse", query, {})
     return _Cursor(call, listing)
 
 

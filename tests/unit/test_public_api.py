@@ -17,7 +17,7 @@ PUBLIC = sorted(set(azure_oai_preview.__all__))
 
 def test_all_matches_the_lazy_exports() -> None:
     assert len(azure_oai_preview.__all__) == len(PUBLIC), "duplicates in __all__"
-    assert set(azure_oai_preview.__all__) == set(azure_oai_preview._EXPORTS) | {"__version__"}
+    assert set(azure_oai_preview.__all__) == set(azure_oai_preview._export_map()) | {"__version__"}
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -27,7 +27,7 @@ def test_every_public_name_imports(name: str) -> None:
     if name == "__version__":
         assert isinstance(value, str)
         return
-    module = importlib.import_module(azure_oai_preview._EXPORTS[name], "azure_oai_preview")
+    module = importlib.import_module(azure_oai_preview._export_map()[name], "azure_oai_preview")
     assert value is (module if name == "models" else getattr(module, name))
     namespace: dict[str, object] = {}
     exec(f"from azure_oai_preview import {name}", namespace)
@@ -86,3 +86,75 @@ def test_building_a_client_loads_the_http_stack() -> None:
         "AzureOpenAI('https://r.openai.azure.com', api_key='k')"
     )
     assert "httpx" in modules
+
+
+def _type_checking_recipe() -> tuple[list[str], list[str], list[str]]:
+    """What ``__init__``'s TYPE_CHECKING block tells type checkers: the star-imported modules,
+    the modules whose ``__all__`` joins the facade's, and the names removed again."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(azure_oai_preview.__file__).read_text(encoding="utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+        if node.test.id == "TYPE_CHECKING"
+    )
+    starred = [
+        "." + (node.module or "")
+        for node in block.body
+        if isinstance(node, ast.ImportFrom) and [a.name for a in node.names] == ["*"]
+    ]
+    added = [
+        "." + node.value.value.id
+        for node in block.body
+        if isinstance(node, ast.AugAssign)
+        and isinstance(node.value, ast.Attribute)
+        and isinstance(node.value.value, ast.Name)
+    ]
+    removed = [
+        node.value.args[0].value
+        for node in block.body
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr == "remove"
+        and isinstance(node.value.args[0], ast.Constant)
+    ]
+    return starred, added, removed
+
+
+def test_type_checkers_see_the_same_recipe_as_the_runtime() -> None:
+    starred, added, removed = _type_checking_recipe()
+    assert sorted(starred) == sorted(azure_oai_preview._SOURCES)
+    assert added == list(azure_oai_preview._SOURCES), "same modules, same order"
+    assert set(removed) == azure_oai_preview._INTERNAL
+    every_listed = {
+        name
+        for module in azure_oai_preview._SOURCES
+        for name in importlib.import_module(module, "azure_oai_preview").__all__
+    }
+    assert every_listed >= azure_oai_preview._INTERNAL, "an internal name no module lists any more"
+
+
+def test_a_name_a_module_adds_to_its_all_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    from azure_oai_preview import _exceptions
+
+    class ShinyNewError(azure_oai_preview.AzureOpenAIError):
+        pass
+
+    monkeypatch.setattr(_exceptions, "ShinyNewError", ShinyNewError, raising=False)
+    monkeypatch.setattr(_exceptions, "__all__", [*_exceptions.__all__, "ShinyNewError"])
+    monkeypatch.delitem(vars(azure_oai_preview), "__all__", raising=False)
+    assert "ShinyNewError" in azure_oai_preview.__all__
+    monkeypatch.delitem(vars(azure_oai_preview), "__all__", raising=False)
+    assert azure_oai_preview.ShinyNewError is ShinyNewError  # type: ignore[attr-defined]
+    monkeypatch.delitem(vars(azure_oai_preview), "ShinyNewError")
+
+
+def test_internal_helpers_stay_private() -> None:
+    for name in ("StreamReader", "PageReader", "RunStreamMachine", "status_error", "Call"):
+        assert name not in azure_oai_preview.__all__
+        with pytest.raises(AttributeError):
+            getattr(azure_oai_preview, name)

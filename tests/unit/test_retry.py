@@ -261,3 +261,28 @@ def test_timeouts_stay_retryable_after_response_started() -> None:
     assert RetryPolicy().should_retry_exception(
         httpx.ReadTimeout("slow", request=_REQUEST), response_started=True
     )
+
+
+# -- the one retry decision ---------------------------------------------------------------------
+
+
+def test_retry_after_gives_up_when_no_retry_is_left() -> None:
+    policy = RetryPolicy(max_retries=2, jitter=0)
+    assert policy.retry_after(0, httpx.ConnectError("refused")) == 0.5
+    assert policy.retry_after(1, httpx.ConnectError("refused")) == 1.0
+    assert policy.retry_after(2, httpx.ConnectError("refused")) is None
+
+
+def test_retry_after_honours_the_answer_hint_and_status() -> None:
+    policy = RetryPolicy(max_retries=2, jitter=0)
+    throttled = httpx.Response(429, headers={"retry-after": "3"})
+    assert policy.retry_after(0, throttled) == 3.0
+    assert policy.retry_after(0, httpx.Response(503)) == 0.5
+    assert policy.retry_after(0, httpx.Response(400, headers={"retry-after": "3"})) is None
+
+
+def test_retry_after_a_started_answer_only_replays_timeouts() -> None:
+    policy = RetryPolicy(max_retries=2, jitter=0)
+    assert policy.retry_after(0, httpx.ReadError("reset"), response_started=False) == 0.5
+    assert policy.retry_after(0, httpx.ReadError("reset"), response_started=True) is None
+    assert policy.retry_after(0, httpx.ReadTimeout("slow"), response_started=True) == 0.5
