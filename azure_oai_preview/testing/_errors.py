@@ -1,9 +1,14 @@
 """Azure-shaped error answers, raised anywhere while a request is served.
 
 Handlers raise :class:`ServiceError`; the dispatcher turns it into the JSON body the
-service sends (``{"error": {"code", "message", "param", "type", "inner_error"}}``) with
-its status and headers. Fields that would be null are left out: the spec's error schema
-declares them as non-nullable strings.
+service sends with its status and headers. Inference operations answer
+``{"error": {"code", "message", "param", "type", "inner_error"}}``; authoring operations
+(files, fine-tuning, models, ingestion) answer the authoring document's ``ErrorResponse``,
+``{"error": {"code", "message", "target"}}``, whose ``code`` is one of its ``ErrorCode``
+values: an inference-style code is translated by status (400 ``invalidPayload``, 401
+``unauthorized``, 404 ``notFound``, 429 ``tooManyRequests``, 5xx ``internalFailure``...)
+and ``param`` becomes ``target``. Fields that would be null are left out: both error schemas
+declare them as non-nullable strings.
 """
 
 from __future__ import annotations
@@ -52,7 +57,10 @@ class ServiceError(Exception):
         self.target = target
         self.headers = dict(headers or {})
 
-    def body(self) -> dict[str, Any]:
+    def body(self, document: str = "inference") -> dict[str, Any]:
+        """The JSON body, in the error shape of the operation's ``document``."""
+        if document == "authoring":
+            return self._authoring_body()
         error: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.param is not None:
             error["param"] = self.param
@@ -63,6 +71,53 @@ class ServiceError(Exception):
         if self.inner_error is not None:
             error["inner_error"] = self.inner_error
         return {"error": error}
+
+    def _authoring_body(self) -> dict[str, Any]:
+        if self.code in AUTHORING_CODES:
+            code = self.code
+        elif self.status >= 500:
+            code = "serviceUnavailable" if self.status == 503 else "internalFailure"
+        else:
+            code = _AUTHORING_BY_STATUS.get(self.status, "invalidPayload")
+        error: dict[str, Any] = {"code": code, "message": self.message}
+        target = self.target if self.target is not None else self.param
+        if target is not None:
+            error["target"] = target
+        return {"error": error}
+
+
+AUTHORING_CODES = frozenset(
+    {
+        "conflict",
+        "invalidPayload",
+        "forbidden",
+        "notFound",
+        "unexpectedEntityState",
+        "itemDoesAlreadyExist",
+        "serviceUnavailable",
+        "internalFailure",
+        "quotaExceeded",
+        "jsonlValidationFailed",
+        "fileImportFailed",
+        "tooManyRequests",
+        "unauthorized",
+        "contentFilter",
+    }
+)
+"""The authoring document's ``ErrorCode`` values."""
+
+_AUTHORING_BY_STATUS = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "notFound",
+    409: "conflict",
+    429: "tooManyRequests",
+}
+
+
+def authoring_error(status: int, code: str, message: str, target: str | None = None) -> ServiceError:
+    """An error of the authoring operations (``code``: one of :data:`AUTHORING_CODES`)."""
+    return ServiceError(status, code, message, target=target)
 
 
 def bad_request(message: str, param: str | None = None, code: str = "BadRequest") -> ServiceError:

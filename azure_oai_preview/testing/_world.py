@@ -60,6 +60,10 @@ class Call:
     deployment: Deployment | None = None
     base_url: str = ""
     """``scheme://host`` the request came to (for ``Location`` headers and image URLs)."""
+    headers: dict[str, str] = field(default_factory=dict[str, str])
+    """The header parameters the operation declares (``mgmt-user-token``...), when sent.
+    Credentials: never put their values in a response, an error or a log."""
+    api_version: str = ""
 
     @property
     def stream(self) -> bool:
