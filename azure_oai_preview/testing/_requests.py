@@ -79,16 +79,19 @@ def _validate(route: Route, data: Mapping[str, Any]) -> None:
 
 
 def _union_member(union: Any, data: Mapping[str, Any]) -> type[OpenModel]:
-    """The member of a tagged union body (``IngestionJob``) that ``data``'s tag selects; the
-    union's unknown-variant model when no member has the tag (the strict check rejects it)."""
-    members = [m for m in _flatten(union) if issubclass(m, OpenModel)]
-    for member in members:
-        if member.__azure_unknown_variant__:
+    """The member of a tagged union body (``IngestionJob``) that ``data``'s tag selects (its
+    first field, a literal); a 400 naming the tag when no member has that value."""
+    tag, known = "", list[Any]()
+    for member in _flatten(union):
+        if not issubclass(member, OpenModel) or member.__azure_unknown_variant__:
             continue
         tag, field = next(iter(member.model_fields.items()))
-        if get_origin(field.annotation) is Literal and data.get(tag) in get_args(field.annotation):
+        values = get_args(field.annotation) if get_origin(field.annotation) is Literal else ()
+        if data.get(tag) in values:
             return member
-    return next(m for m in members if m.__azure_unknown_variant__)
+        known += values
+    choices = ", ".join(repr(value) for value in known)
+    raise bad_request(f"Invalid '{tag}': expected one of {choices}.", param=tag)
 
 
 def _flatten(tp: Any) -> list[type]:

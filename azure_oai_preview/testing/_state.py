@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         VectorStoreObject,
     )
 
-__all__ = ["RunRecord", "State", "StoredFile"]
+__all__ = ["FineTuningRecord", "IngestionRecord", "RunRecord", "State", "StoredFile"]
 
 Json = dict[str, Any]
 ModelT = TypeVar("ModelT")
@@ -51,11 +51,37 @@ class RunRecord:
 
 
 @dataclass
+class FineTuningRecord:
+    """A fine-tuning job (``FineTuningJob``), its events and checkpoints (oldest first), and
+    the fine-tuned model it produced (``Model``; None until it succeeds)."""
+
+    job: Json
+    events: list[Json] = field(default_factory=list[Json])
+    checkpoints: list[Json] = field(default_factory=list[Json])
+    model: Json | None = None
+
+    @property
+    def status(self) -> str:
+        return str(self.job["status"])
+
+
+@dataclass
+class IngestionRecord:
+    """An ingestion job (as defined by its last PUT, with ``jobId``) and its runs, oldest
+    first. Runs are kept in their ``IngestionJobRun`` form with the capitalised statuses."""
+
+    job: Json
+    runs: dict[str, Json] = field(default_factory=dict[str, Json])
+
+
+@dataclass
 class StoredFile:
     """An uploaded file: its ``File`` object (authoring API) and its content."""
 
     object: Json
     content: bytes
+    download_error: str | None = None
+    """Why an imported file could not be downloaded (it ends in ``error``)."""
 
     @property
     def id(self) -> str:
@@ -93,6 +119,10 @@ class State:
         self.batch_files: dict[str, list[str]] = {}
         self.files: dict[str, StoredFile] = {}
         self.images: dict[str, bytes] = {}
+        self.fine_tuning_jobs: dict[str, FineTuningRecord] = {}
+        self.ingestion_jobs: dict[str, IngestionRecord] = {}
+        self.web: dict[str, bytes] = {}
+        """What ``Files_Import`` downloads: content by URL (the emulator never goes online)."""
 
     def clear(self) -> None:
         with self._lock:
@@ -107,6 +137,9 @@ class State:
                 self.batch_files,
                 self.files,
                 self.images,
+                self.fine_tuning_jobs,
+                self.ingestion_jobs,
+                self.web,
             ):
                 store.clear()
 

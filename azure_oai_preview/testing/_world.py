@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ._behaviour import default_reply
-from ._catalogue import Catalogue, Deployment
+from ._catalogue import Catalogue, Deployment, ModelCatalogue, ModelInfo
 from ._faults import Faults
 from ._filters import ContentFilters
 from ._ids import Clock, IdFactory
@@ -117,6 +117,7 @@ class World:
         self,
         *,
         deployments: Sequence[Deployment],
+        models: Sequence[ModelInfo],
         progress: Progress,
         api_versions: Sequence[str],
         api_key: str | None,
@@ -126,6 +127,9 @@ class World:
     ) -> None:
         self.lock = threading.RLock()
         self.catalogue = Catalogue(deployments)
+        self.models = ModelCatalogue(models)
+        self.retry_after = 1
+        """Seconds long-running operations ask pollers to wait (``retry-after``)."""
         self.progress: Progress = progress
         self.api_versions = tuple(api_versions)
         self.api_key = api_key
