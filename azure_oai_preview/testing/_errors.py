@@ -115,7 +115,9 @@ _AUTHORING_BY_STATUS = {
 }
 
 
-def authoring_error(status: int, code: str, message: str, target: str | None = None) -> ServiceError:
+def authoring_error(
+    status: int, code: str, message: str, target: str | None = None
+) -> ServiceError:
     """An error of the authoring operations (``code``: one of :data:`AUTHORING_CODES`)."""
     return ServiceError(status, code, message, target=target)
 

@@ -25,6 +25,7 @@ from . import _files
 from ._behaviour import count_tokens
 from ._catalogue import ModelInfo
 from ._errors import ServiceError, authoring_error
+from ._jsonish import as_mapping
 from ._model_list import fine_tuned_model_object
 from ._pages import short_page
 from ._state import FineTuningRecord, Json, StoredFile
@@ -82,16 +83,17 @@ def _check_file(world: World, file_id: str, target: str) -> None:
         )
 
 
-def _check_hyperparameters(values: Any) -> None:
-    if not isinstance(values, dict):
-        return
+def _check_hyperparameters(given: Any) -> None:
+    values = as_mapping(given) or {}
     for name in ("n_epochs", "batch_size"):
-        value = values.get(name)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        value = values.get(name)
         if isinstance(value, int) and value != -1 and value < 1:
             raise _invalid(f"'{name}' must be at least 1 (or -1 for the default).", name)
-    rate = values.get("learning_rate_multiplier")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    rate = values.get("learning_rate_multiplier")
     if isinstance(rate, int | float) and rate <= 0:
-        raise _invalid("'learning_rate_multiplier' must be greater than 0.", "learning_rate_multiplier")
+        raise _invalid(
+            "'learning_rate_multiplier' must be greater than 0.", "learning_rate_multiplier"
+        )
 
 
 def create_job(world: World, call: Call) -> EmulatedResponse:

@@ -90,7 +90,9 @@ def create_job(world: World, call: Call) -> EmulatedResponse:
         job = record.job
     else:
         raise authoring_error(
-            400, "invalidPayload", f"There is no ingestion job '{job_id}' to run: send its definition."
+            400,
+            "invalidPayload",
+            f"There is no ingestion job '{job_id}' to run: send its definition.",
         )
     _require(call, job, "mgmt-user-token", "aml-user-token")
     if record is not None and any(r["status"] == "Running" for r in record.runs.values()):

@@ -184,9 +184,7 @@ class Script:
         job becomes ``failed`` and an ``error`` event carries ``message``."""
         self._queue_failure("fine_tuning", message, times)
 
-    def fail_ingestion(
-        self, message: str = "The ingestion run failed.", *, times: int = 1
-    ) -> None:
+    def fail_ingestion(self, message: str = "The ingestion run failed.", *, times: int = 1) -> None:
         """Make the next ``times`` ingestion job runs fail when they would have succeeded:
         the run becomes ``Failed`` with ``error.message`` set to ``message``."""
         self._queue_failure("ingestion", message, times)

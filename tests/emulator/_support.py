@@ -61,7 +61,14 @@ def upload(
 
 
 TRAINING = b"".join(
-    json.dumps({"messages": [{"role": "user", "content": f"q{n}"}, {"role": "assistant", "content": f"a{n}"}]}).encode()
+    json.dumps(
+        {
+            "messages": [
+                {"role": "user", "content": f"q{n}"},
+                {"role": "assistant", "content": f"a{n}"},
+            ]
+        }
+    ).encode()
     + b"\n"
     for n in range(4)
 )
@@ -84,7 +91,11 @@ USER_COMPUTE_JOB: dict[str, Any] = {
     "workspaceId": "/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w",
     "compute": {"kind": "serverless"},
     "target": {"kind": "acs", "connectionId": "search-connection"},
-    "datasource": {"kind": "dataset", "datasetId": "azureml://data/docs", "datasetType": "uri_folder"},
+    "datasource": {
+        "kind": "dataset",
+        "datasetId": "azureml://data/docs",
+        "datasetType": "uri_folder",
+    },
 }
 USER_TOKENS = {"mgmt-user-token": "mgmt-secret-token", "aml-user-token": "aml-secret-token"}
 
@@ -135,7 +146,9 @@ def authoring_tour(emulator: Emulator) -> None:
     http.get(created.headers["operation-location"]).read()
     # errors
     http.get("/fine_tuning/jobs/ftjob-missing").read()
-    http.post("/fine_tuning/jobs", json={"model": "gpt-4o-2024-05-13", "training_file": train["id"]})
+    http.post(
+        "/fine_tuning/jobs", json={"model": "gpt-4o-2024-05-13", "training_file": train["id"]}
+    )
     http.post(f"/fine_tuning/jobs/{job['id']}/cancel").read()
     http.put("/ingestion/jobs/no-tokens", json=USER_COMPUTE_JOB).read()
     http.put("/ingestion/jobs/bad", json={"kind": "Elsewhere"}).read()

@@ -105,7 +105,9 @@ def _check(exchange: Exchange, converted: dict[str, Any]) -> list[str]:
         schema = responses[str(status)]["application/json"]
         return problems + _errors(schema, root, exchange.response_json())
     if content_type.startswith("text/plain"):
-        return problems + ([] if "text/plain" in declared_types else [f"text, not {declared_types}"])
+        return problems + (
+            [] if "text/plain" in declared_types else [f"text, not {declared_types}"]
+        )
     # application/octet-stream stands for any bytes: speech comes back as audio/mpeg...
     if not {"application/octet-stream", content_type.split(";")[0]} & set(declared_types):
         problems.append(f"{content_type} is not one of {declared_types}")
