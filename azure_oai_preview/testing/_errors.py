@@ -17,7 +17,10 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 __all__ = [
+    "AUTHORING_CODES",
     "ServiceError",
+    "authoring_error",
+    "authoring_lookup",
     "lookup",
     "bad_request",
     "conflict",
@@ -86,6 +89,8 @@ class ServiceError(Exception):
         return {"error": error}
 
 
+T = TypeVar("T")
+
 AUTHORING_CODES = frozenset(
     {
         "conflict",
@@ -122,6 +127,14 @@ def authoring_error(
     return ServiceError(status, code, message, target=target)
 
 
+def authoring_lookup(table: Mapping[str, T], key: str, kind: str) -> T:
+    """``table[key]``, or the authoring API's 404 ``notFound`` naming the ``kind`` of item."""
+    item = table.get(key)
+    if item is None:
+        raise authoring_error(404, "notFound", f"The {kind} '{key}' does not exist.")
+    return item
+
+
 def bad_request(message: str, param: str | None = None, code: str = "BadRequest") -> ServiceError:
     return ServiceError(400, code, message, param=param, type="invalid_request_error")
 
@@ -130,9 +143,6 @@ def not_found(kind: str, object_id: str) -> ServiceError:
     return ServiceError(
         404, "not_found", f"No {kind} found with id '{object_id}'.", type="invalid_request_error"
     )
-
-
-T = TypeVar("T")
 
 
 def lookup(table: Mapping[str, T], key: str, kind: str) -> T:

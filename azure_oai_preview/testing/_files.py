@@ -17,7 +17,7 @@ import json
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from ._errors import ServiceError
+from ._errors import ServiceError, authoring_lookup
 from ._state import Json, StoredFile
 from ._wire import EmulatedResponse, json_response
 from ._world import Call, World
@@ -32,11 +32,7 @@ def _invalid(message: str, target: str) -> ServiceError:
 
 
 def _get(world: World, call: Call) -> StoredFile:
-    file_id = call.path_params["file-id"]
-    stored = world.state.files.get(file_id)
-    if stored is None:
-        raise ServiceError(404, "notFound", f"File with id '{file_id}' not found.")
-    return stored
+    return authoring_lookup(world.state.files, call.path_params["file-id"], "file")
 
 
 def _store(world: World, purpose: str, filename: str, content: bytes) -> StoredFile:

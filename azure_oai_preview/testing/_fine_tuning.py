@@ -24,7 +24,7 @@ from typing import Any
 from . import _files
 from ._behaviour import count_tokens
 from ._catalogue import ModelInfo
-from ._errors import ServiceError, authoring_error
+from ._errors import ServiceError, authoring_error, authoring_lookup
 from ._jsonish import as_mapping
 from ._model_list import fine_tuned_model_object
 from ._pages import short_page
@@ -46,10 +46,7 @@ def _invalid(message: str, target: str) -> ServiceError:
 
 def _record(world: World, call: Call) -> FineTuningRecord:
     job_id = call.path_params["fine-tuning-job-id"]
-    record = world.state.fine_tuning_jobs.get(job_id)
-    if record is None:
-        raise authoring_error(404, "notFound", f"The fine tuning job '{job_id}' does not exist.")
-    return record
+    return authoring_lookup(world.state.fine_tuning_jobs, job_id, "fine tuning job")
 
 
 def _event(world: World, record: FineTuningRecord, message: str, **extra: Any) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from ._errors import authoring_error
+from ._errors import authoring_error, authoring_lookup
 from ._routes import NEXT_LINK_PARAM
 from ._state import IngestionRecord, Json
 from ._wire import EmulatedResponse, json_response
@@ -37,11 +37,7 @@ _STAGES = ("Preprocessing", "Indexing")
 
 
 def _record(world: World, call: Call) -> IngestionRecord:
-    job_id = call.path_params["job-id"]
-    record = world.state.ingestion_jobs.get(job_id)
-    if record is None:
-        raise authoring_error(404, "notFound", f"The ingestion job '{job_id}' does not exist.")
-    return record
+    return authoring_lookup(world.state.ingestion_jobs, call.path_params["job-id"], "ingestion job")
 
 
 def _require(call: Call, job: Json, *headers: str) -> None:
@@ -146,10 +142,7 @@ def list_runs(world: World, call: Call) -> EmulatedResponse:
 def get_run(world: World, call: Call) -> EmulatedResponse:
     record = _record(world, call)
     _require(call, record.job, "mgmt-user-token")
-    run_id = call.path_params["run-id"]
-    run = record.runs.get(run_id)
-    if run is None:
-        raise authoring_error(404, "notFound", f"The run '{run_id}' of this job does not exist.")
+    run = authoring_lookup(record.runs, call.path_params["run-id"], "ingestion job run")
     if world.progress == "on_read":
         _step(world, run)
     return json_response(200, run)
