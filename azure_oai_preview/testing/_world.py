@@ -27,10 +27,11 @@ __all__ = ["Call", "Exchange", "Progress", "Progressor", "Upload", "World"]
 Progress = Literal["immediate", "on_read", "manual"]
 """When long-running work moves on.
 
-``immediate`` (default): a run, a vector-store file, a batch or an uploaded file is answered
-in its initial state (``queued``, ``in_progress``, ``pending``) and then settles at once, so the
-next read sees it ``completed`` (or ``requires_action``, ``failed``...). ``on_read``: each read of
-the object moves it one step. ``manual``: only :meth:`Emulator.advance` moves anything.
+``immediate`` (default): a run, a vector-store file, a batch, a file, a fine-tuning job or an
+ingestion run is answered in its initial state (``queued``, ``in_progress``, ``pending``,
+``Running``) and then settles at once, so the next read sees it ``completed`` (or
+``requires_action``, ``succeeded``, ``failed``...). ``on_read``: each read of the object moves
+it one step. ``manual``: only :meth:`Emulator.advance` moves anything.
 A streamed run always runs to its next stable state within its stream."""
 
 Progressor = Callable[["World"], int]

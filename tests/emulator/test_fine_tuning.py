@@ -104,6 +104,8 @@ def test_a_job_moves_pending_running_succeeded(
         e.message for e in azure_openai_emulator.state.fine_tuning_event_list(job["id"])
     ] == messages
     assert azure_openai_emulator.state.fine_tuning_job(job["id"]).status == "succeeded"
+    state_checkpoints = azure_openai_emulator.state.checkpoint_list(job["id"])
+    assert [c.step_number for c in state_checkpoints] == [8, 12, 16]
 
 
 @pytest.mark.azure_openai_emulator(progress="on_read")
