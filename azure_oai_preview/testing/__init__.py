@@ -23,9 +23,13 @@ if TYPE_CHECKING:
     from ._behaviour import arguments_from_schema as arguments_from_schema
     from ._behaviour import default_reply as default_reply
     from ._catalogue import DEFAULT_DEPLOYMENTS as DEFAULT_DEPLOYMENTS
+    from ._catalogue import DEFAULT_MODELS as DEFAULT_MODELS
+    from ._catalogue import Capability as Capability
     from ._catalogue import Catalogue as Catalogue
     from ._catalogue import Deployment as Deployment
     from ._catalogue import DeploymentKind as DeploymentKind
+    from ._catalogue import ModelCatalogue as ModelCatalogue
+    from ._catalogue import ModelInfo as ModelInfo
     from ._emulator import DEFAULT_ENDPOINT as DEFAULT_ENDPOINT
     from ._emulator import Emulator as Emulator
     from ._faults import Faults as Faults
@@ -52,9 +56,13 @@ _EXPORTS = {
     "arguments_from_schema": "_behaviour",
     "default_reply": "_behaviour",
     "DEFAULT_DEPLOYMENTS": "_catalogue",
+    "DEFAULT_MODELS": "_catalogue",
+    "Capability": "_catalogue",
     "Catalogue": "_catalogue",
     "Deployment": "_catalogue",
     "DeploymentKind": "_catalogue",
+    "ModelCatalogue": "_catalogue",
+    "ModelInfo": "_catalogue",
     "DEFAULT_ENDPOINT": "_emulator",
     "Emulator": "_emulator",
     "Faults": "_faults",
@@ -80,11 +88,13 @@ _EXPORTS = {
 
 __all__ = [
     "AsyncEmulatorTransport",
+    "Capability",
     "Catalogue",
     "Clock",
     "ContentFilters",
     "DEFAULT_DEPLOYMENTS",
     "DEFAULT_ENDPOINT",
+    "DEFAULT_MODELS",
     "Deployment",
     "DeploymentKind",
     "EmulatedRequest",
@@ -94,6 +104,8 @@ __all__ = [
     "EmulatorTransport",
     "Exchange",
     "Faults",
+    "ModelCatalogue",
+    "ModelInfo",
     "Progress",
     "Reply",
     "Responder",

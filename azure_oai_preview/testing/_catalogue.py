@@ -1,14 +1,26 @@
-"""The deployments the emulated resource has, and which operations each serves."""
+"""The deployments the emulated resource has (and which operations each serves), and the base
+models it offers (authoring ``Models_List``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, TypeVar
 
 from ._errors import ServiceError, deployment_not_found
 
-__all__ = ["DEFAULT_DEPLOYMENTS", "Catalogue", "Deployment", "DeploymentKind"]
+__all__ = [
+    "CAPABILITIES",
+    "DEFAULT_DEPLOYMENTS",
+    "DEFAULT_MODELS",
+    "Capability",
+    "Catalogue",
+    "Deployment",
+    "DeploymentKind",
+    "ModelCatalogue",
+    "ModelInfo",
+    "Registry",
+]
 
 DeploymentKind = Literal["chat", "completions", "embeddings", "transcription", "speech", "images"]
 """What a deployment's model does: ``chat`` (chat completions and assistants), ``completions``
@@ -44,6 +56,10 @@ class Deployment:
     supports_dimensions: bool = False
 
     @property
+    def key(self) -> str:
+        return self.name
+
+    @property
     def response_model(self) -> str:
         """The ``model`` field of responses, e.g. ``gpt-4o-2024-05-13``."""
         return f"{self.model}-{self.model_version}" if self.model_version else self.model
@@ -71,21 +87,31 @@ DEFAULT_DEPLOYMENTS: tuple[Deployment, ...] = (
 """The catalogue an :class:`~azure_oai_preview.testing.Emulator` starts with by default."""
 
 
-class Catalogue(Mapping[str, Deployment]):
-    """The deployments by name; add or remove them while the emulator runs."""
+class _Named(Protocol):
+    @property
+    def key(self) -> str: ...
 
-    def __init__(self, deployments: Iterable[Deployment]) -> None:
-        self._by_name: dict[str, Deployment] = {}
-        for deployment in deployments:
-            self.add(deployment)
 
-    def add(self, deployment: Deployment) -> None:
-        self._by_name[deployment.name] = deployment
+EntryT = TypeVar("EntryT", bound=_Named)
+
+
+class Registry(Mapping[str, EntryT]):
+    """Entries by their key, in the order added; add or remove them while the emulator runs."""
+
+    def __init__(self, entries: Iterable[EntryT]) -> None:
+        self._by_name: dict[str, EntryT] = {}
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: EntryT) -> None:
+        """Add ``entry`` (replacing the one with the same name)."""
+        self._by_name[entry.key] = entry
 
     def remove(self, name: str) -> None:
+        """Remove the entry named ``name`` (KeyError if there is none)."""
         del self._by_name[name]
 
-    def __getitem__(self, name: str) -> Deployment:
+    def __getitem__(self, name: str) -> EntryT:
         return self._by_name[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -93,6 +119,10 @@ class Catalogue(Mapping[str, Deployment]):
 
     def __len__(self) -> int:
         return len(self._by_name)
+
+
+class Catalogue(Registry[Deployment]):
+    """The deployments by name; add or remove them while the emulator runs."""
 
     def for_operation(self, operation_id: str, name: str) -> Deployment:
         """The deployment ``name`` if it exists and its model can serve ``operation_id``.
@@ -126,3 +156,69 @@ class Catalogue(Mapping[str, Deployment]):
                 type="invalid_request_error",
             )
         return deployment
+
+
+Capability = Literal["chat_completion", "completion", "embeddings", "fine_tune", "inference"]
+"""What a model can do (the fields of the spec's ``Capabilities``)."""
+
+CAPABILITIES: tuple[Capability, ...] = (
+    "chat_completion",
+    "completion",
+    "embeddings",
+    "fine_tune",
+    "inference",
+)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A base model in the catalogue.
+
+    ``capabilities`` names what the model can do (:data:`Capability` values; a model with
+    ``fine_tune`` can be the ``model`` of a fine-tuning job). ``created_at`` is a Unix time in
+    seconds; the deprecation dates default to what the spec calls usual: fine-tuning one year
+    after creation (for fine-tunable models), inference two years after.
+    """
+
+    id: str
+    capabilities: frozenset[Capability] = field(
+        default_factory=lambda: frozenset[Capability]({"chat_completion", "inference"})
+    )
+    lifecycle_status: Literal["preview", "generally-available"] = "generally-available"
+    created_at: int = 1_704_067_200
+    fine_tune_until: int | None = None
+    inference_until: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    @property
+    def fine_tunable(self) -> bool:
+        return "fine_tune" in self.capabilities
+
+
+def _model(id: str, created_at: int, *capabilities: Capability) -> ModelInfo:
+    return ModelInfo(id, frozenset(capabilities), created_at=created_at)
+
+
+DEFAULT_MODELS: tuple[ModelInfo, ...] = (
+    _model("gpt-4o-2024-05-13", 1_715_558_400, "chat_completion", "inference"),
+    _model("gpt-4o-mini-2024-07-18", 1_721_260_800, "chat_completion", "inference"),
+    _model("gpt-35-turbo-0125", 1_706_140_800, "chat_completion", "inference", "fine_tune"),
+    _model("gpt-35-turbo-instruct-0914", 1_694_649_600, "completion", "inference"),
+    _model("babbage-002", 1_692_921_600, "completion", "inference", "fine_tune"),
+    _model("davinci-002", 1_692_921_600, "completion", "inference", "fine_tune"),
+    _model("text-embedding-ada-002", 1_671_235_200, "embeddings", "inference"),
+    _model("text-embedding-3-small", 1_706_572_800, "embeddings", "inference"),
+    _model("text-embedding-3-large", 1_706_572_800, "embeddings", "inference"),
+    _model("whisper-001", 1_695_600_000, "inference"),
+    _model("tts-001", 1_699_315_200, "inference"),
+    _model("dall-e-3-3.0", 1_699_315_200, "inference"),
+)
+"""The base models an :class:`~azure_oai_preview.testing.Emulator` offers by default;
+``gpt-35-turbo-0125``, ``babbage-002`` and ``davinci-002`` can be fine-tuned."""
+
+
+class ModelCatalogue(Registry[ModelInfo]):
+    """The base models by id (``emulator.models``); add or remove them while running."""

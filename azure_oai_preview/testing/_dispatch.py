@@ -33,12 +33,13 @@ def dispatch(
     with world.lock:
         request_id = world.ids.request_id()
         operation_id: str | None = None
+        document = "inference"
         try:
             route, params = _route(request)
-            operation_id = route.operation_id
+            operation_id, document = route.operation_id, route.document
             response = _serve(world, handlers, route, params, request, base_url)
         except ServiceError as error:
-            response = json_response(error.status, error.body(), error.headers)
+            response = json_response(error.status, error.body(document), error.headers)
         response.headers.setdefault("apim-request-id", request_id)
         response.headers.setdefault("x-request-id", request_id)
         response.headers.setdefault("x-ms-region", "Emulator")
@@ -101,6 +102,8 @@ def _serve(
             files=files,
             deployment=deployment,
             base_url=base_url,
+            headers={h: request.headers[h] for h in route.headers if request.headers.get(h)},
+            api_version=request.query.get("api-version", ""),
         )
         response = handler(world, call)
         if request.method != "GET":

@@ -6,8 +6,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..models._manifest import API_VERSION
-from . import _assistants, _chat, _completions, _files, _media, _runs, _vector_stores
-from ._catalogue import DEFAULT_DEPLOYMENTS, Catalogue, Deployment
+from . import (
+    _assistants,
+    _chat,
+    _completions,
+    _files,
+    _fine_tuning,
+    _ingestion,
+    _media,
+    _model_list,
+    _runs,
+    _vector_stores,
+)
+from ._catalogue import (
+    DEFAULT_DEPLOYMENTS,
+    DEFAULT_MODELS,
+    Catalogue,
+    Deployment,
+    ModelCatalogue,
+    ModelInfo,
+)
 from ._dispatch import Handler, dispatch
 from ._faults import Faults
 from ._filters import ContentFilters
@@ -38,6 +56,9 @@ _HANDLERS: dict[str, Handler] = {
     **_runs.HANDLERS,
     **_vector_stores.HANDLERS,
     **_files.HANDLERS,
+    **_fine_tuning.HANDLERS,
+    **_model_list.HANDLERS,
+    **_ingestion.HANDLERS,
 }
 
 
@@ -51,7 +72,11 @@ class Emulator:
     - ``deployments``: the catalogue (default :data:`DEFAULT_DEPLOYMENTS`: gpt-4o,
       gpt-4o-mini, gpt-35-turbo-instruct, text-embedding-3-small/-large, text-embedding-ada-002,
       whisper, tts, dall-e-3); requests for other deployments get 404 ``DeploymentNotFound``.
-    - ``progress``: when runs and ingestion move on (:data:`Progress`; default ``immediate``).
+    - ``models``: the base models of the authoring API's model list (default
+      :data:`DEFAULT_MODELS`; ``gpt-35-turbo-0125``, ``babbage-002`` and ``davinci-002`` can
+      be fine-tuned).
+    - ``progress``: when runs, files, fine-tuning jobs and ingestion runs move on
+      (:data:`Progress`; default ``immediate``).
     - ``api_key``: the only key accepted (default: any non-empty ``api-key``; any bearer token).
     - ``api_versions``: the ``api-version`` values served (default: the pinned one); others 404.
     - ``seed``: seeds the ids; ``start_time``: the clock's start (default: now, in seconds).
@@ -61,6 +86,7 @@ class Emulator:
         self,
         *,
         deployments: Iterable[Deployment] | None = None,
+        models: Iterable[ModelInfo] | None = None,
         progress: Progress = "immediate",
         api_key: str | None = None,
         api_versions: Sequence[str] = (API_VERSION,),
@@ -71,12 +97,20 @@ class Emulator:
             raise ValueError("progress must be 'immediate', 'on_read' or 'manual'")
         self._world = World(
             deployments=tuple(DEFAULT_DEPLOYMENTS if deployments is None else deployments),
+            models=tuple(DEFAULT_MODELS if models is None else models),
             progress=progress,
             api_versions=api_versions,
             api_key=api_key,
             seed=seed,
             start_time=start_time,
-            progressors=(progress_runs, _vector_stores.progress, _files.progress),
+            # Files first: a job started in the same step sees its training file processed.
+            progressors=(
+                progress_runs,
+                _vector_stores.progress,
+                _files.progress,
+                _fine_tuning.progress,
+                _ingestion.progress,
+            ),
         )
 
     # -- what tests configure and inspect ---------------------------------------------------
@@ -85,6 +119,29 @@ class Emulator:
     def deployments(self) -> Catalogue:
         """The deployment catalogue (``add``/``remove`` while running)."""
         return self._world.catalogue
+
+    @property
+    def models(self) -> ModelCatalogue:
+        """The base models of the model list (``add``/``remove`` while running); fine-tuned
+        models join the list when their job succeeds."""
+        return self._world.models
+
+    @property
+    def web(self) -> dict[str, bytes]:
+        """What ``Files_Import`` finds at each ``content_url`` (the emulator never goes
+        online): ``emulator.web["https://example.com/train.jsonl"] = b"..."``."""
+        return self._world.state.web
+
+    @property
+    def retry_after(self) -> int:
+        """The ``retry-after`` (seconds) long-running operations answer with (default 1)."""
+        return self._world.retry_after
+
+    @retry_after.setter
+    def retry_after(self, seconds: int) -> None:
+        if seconds < 0:
+            raise ValueError("retry_after must not be negative")
+        self._world.retry_after = seconds
 
     @property
     def script(self) -> Script:
@@ -126,7 +183,8 @@ class Emulator:
         self._world.progress = value
 
     def advance(self, times: int = 1) -> int:
-        """Move every pending run, vector-store file, batch and upload ``times`` steps.
+        """Move every pending run, vector-store file, batch, file, fine-tuning job and
+        ingestion run ``times`` steps.
 
         Returns how many moves were made (0: nothing was pending).
         """
@@ -137,7 +195,8 @@ class Emulator:
         self._world.settle()
 
     def reset(self) -> None:
-        """Forget all objects, scripts, filters, faults and history (the catalogue stays)."""
+        """Forget all objects, scripts, filters, faults, web content and history (the
+        deployment and model catalogues stay)."""
         world = self._world
         with world.lock:
             world.state.clear()

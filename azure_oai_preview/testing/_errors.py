@@ -1,9 +1,14 @@
 """Azure-shaped error answers, raised anywhere while a request is served.
 
 Handlers raise :class:`ServiceError`; the dispatcher turns it into the JSON body the
-service sends (``{"error": {"code", "message", "param", "type", "inner_error"}}``) with
-its status and headers. Fields that would be null are left out: the spec's error schema
-declares them as non-nullable strings.
+service sends with its status and headers. Inference operations answer
+``{"error": {"code", "message", "param", "type", "inner_error"}}``; authoring operations
+(files, fine-tuning, models, ingestion) answer the authoring document's ``ErrorResponse``,
+``{"error": {"code", "message", "target"}}``, whose ``code`` is one of its ``ErrorCode``
+values: an inference-style code is translated by status (400 ``invalidPayload``, 401
+``unauthorized``, 404 ``notFound``, 429 ``tooManyRequests``, 5xx ``internalFailure``...)
+and ``param`` becomes ``target``. Fields that would be null are left out: both error schemas
+declare them as non-nullable strings.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 __all__ = [
+    "AUTHORING_CODES",
     "ServiceError",
+    "authoring_error",
+    "authoring_lookup",
     "lookup",
     "bad_request",
     "conflict",
@@ -52,7 +60,10 @@ class ServiceError(Exception):
         self.target = target
         self.headers = dict(headers or {})
 
-    def body(self) -> dict[str, Any]:
+    def body(self, document: str = "inference") -> dict[str, Any]:
+        """The JSON body, in the error shape of the operation's ``document``."""
+        if document == "authoring":
+            return self._authoring_body()
         error: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.param is not None:
             error["param"] = self.param
@@ -64,6 +75,65 @@ class ServiceError(Exception):
             error["inner_error"] = self.inner_error
         return {"error": error}
 
+    def _authoring_body(self) -> dict[str, Any]:
+        if self.code in AUTHORING_CODES:
+            code = self.code
+        elif self.status >= 500:
+            code = "serviceUnavailable" if self.status == 503 else "internalFailure"
+        else:
+            code = _AUTHORING_BY_STATUS.get(self.status, "invalidPayload")
+        error: dict[str, Any] = {"code": code, "message": self.message}
+        target = self.target if self.target is not None else self.param
+        if target is not None:
+            error["target"] = target
+        return {"error": error}
+
+
+T = TypeVar("T")
+
+AUTHORING_CODES = frozenset(
+    {
+        "conflict",
+        "invalidPayload",
+        "forbidden",
+        "notFound",
+        "unexpectedEntityState",
+        "itemDoesAlreadyExist",
+        "serviceUnavailable",
+        "internalFailure",
+        "quotaExceeded",
+        "jsonlValidationFailed",
+        "fileImportFailed",
+        "tooManyRequests",
+        "unauthorized",
+        "contentFilter",
+    }
+)
+"""The authoring document's ``ErrorCode`` values."""
+
+_AUTHORING_BY_STATUS = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "notFound",
+    409: "conflict",
+    429: "tooManyRequests",
+}
+
+
+def authoring_error(
+    status: int, code: str, message: str, target: str | None = None
+) -> ServiceError:
+    """An error of the authoring operations (``code``: one of :data:`AUTHORING_CODES`)."""
+    return ServiceError(status, code, message, target=target)
+
+
+def authoring_lookup(table: Mapping[str, T], key: str, kind: str) -> T:
+    """``table[key]``, or the authoring API's 404 ``notFound`` naming the ``kind`` of item."""
+    item = table.get(key)
+    if item is None:
+        raise authoring_error(404, "notFound", f"The {kind} '{key}' does not exist.")
+    return item
+
 
 def bad_request(message: str, param: str | None = None, code: str = "BadRequest") -> ServiceError:
     return ServiceError(400, code, message, param=param, type="invalid_request_error")
@@ -73,9 +143,6 @@ def not_found(kind: str, object_id: str) -> ServiceError:
     return ServiceError(
         404, "not_found", f"No {kind} found with id '{object_id}'.", type="invalid_request_error"
     )
-
-
-T = TypeVar("T")
 
 
 def lookup(table: Mapping[str, T], key: str, kind: str) -> T:

@@ -1,24 +1,28 @@
-"""Files (authoring API): upload, list, retrieve, delete, download content.
+"""Files (authoring API): upload, import from a URL, list, retrieve, delete, download content.
 
-Served from the authoring document's shapes ahead of its generated models: ``File``
-objects (``object: file``, ``status``, ``bytes``, ``purpose``, ``filename``), errors in the
-authoring ``ErrorResponse`` form (``code``: ``invalidPayload``, ``notFound``...). An upload
-is ``pending``, then ``processed``; a ``fine-tune`` upload whose lines are not JSON objects
+``File`` objects (``object: file``, ``status``, ``bytes``, ``purpose``, ``filename``), errors in
+the authoring ``ErrorResponse`` form (``code``: ``invalidPayload``, ``notFound``...). A new
+file is ``pending``, then ``processed``; a ``fine-tune`` file whose lines are not JSON objects
 with ``messages`` (or ``prompt``/``completion``) ends in ``error`` with ``status_details``.
-Assistant files get ``assistant-...`` ids, the others ``file-...`` (as on Azure).
+An import downloads its ``content_url`` from the emulated web (``emulator.web``, or a
+``data:`` URL; the emulator never goes online): a URL with nothing there ends in ``error``.
+Assistant files get ``assistant-...`` ids, the others ``file-...`` (as on Azure). Content is
+downloaded as ``application/octet-stream``, byte for byte.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from ._errors import ServiceError
+from ._errors import ServiceError, authoring_lookup
 from ._state import Json, StoredFile
 from ._wire import EmulatedResponse, json_response
 from ._world import Call, World
 
-__all__ = ["HANDLERS", "PURPOSES", "progress"]
+__all__ = ["HANDLERS", "PURPOSES", "process", "progress"]
 
 PURPOSES = ("fine-tune", "fine-tune-results", "assistants", "assistants_output")
 
@@ -28,11 +32,27 @@ def _invalid(message: str, target: str) -> ServiceError:
 
 
 def _get(world: World, call: Call) -> StoredFile:
-    file_id = call.path_params["file-id"]
-    stored = world.state.files.get(file_id)
-    if stored is None:
-        raise ServiceError(404, "notFound", f"File with id '{file_id}' not found.")
+    return authoring_lookup(world.state.files, call.path_params["file-id"], "file")
+
+
+def _store(world: World, purpose: str, filename: str, content: bytes) -> StoredFile:
+    file_id = world.ids.new("assistant-") if purpose == "assistants" else world.ids.hex("file-")
+    obj: Json = {
+        "object": "file",
+        "id": file_id,
+        "created_at": world.clock.now(),
+        "bytes": len(content),
+        "purpose": purpose,
+        "filename": filename,
+        "status": "pending",
+    }
+    stored = world.state.files[file_id] = StoredFile(obj, content)
     return stored
+
+
+def _created(call: Call, stored: StoredFile) -> EmulatedResponse:
+    location = f"{call.base_url}/openai/files/{stored.id}"
+    return json_response(201, stored.object, {"location": location})
 
 
 def upload_file(world: World, call: Call) -> EmulatedResponse:
@@ -44,19 +64,33 @@ def upload_file(world: World, call: Call) -> EmulatedResponse:
         raise _invalid(f"The purpose '{purpose}' is not one of {', '.join(PURPOSES)}.", "purpose")
     if upload is None:
         raise _invalid("The 'file' form field (a file part) is required.", "file")
-    file_id = world.ids.new("assistant-") if purpose == "assistants" else world.ids.hex("file-")
-    obj: Json = {
-        "object": "file",
-        "id": file_id,
-        "created_at": world.clock.now(),
-        "bytes": len(upload.content),
-        "purpose": purpose,
-        "filename": upload.filename,
-        "status": "pending",
-    }
-    world.state.files[file_id] = StoredFile(obj, upload.content)
-    location = f"{call.base_url}/openai/files/{file_id}"
-    return json_response(201, obj, {"location": location})
+    return _created(call, _store(world, purpose, upload.filename, upload.content))
+
+
+def import_file(world: World, call: Call) -> EmulatedResponse:
+    body = call.body
+    content = _download(world, body["content_url"])
+    stored = _store(world, body["purpose"], body["filename"], content or b"")
+    if content is None:
+        del stored.object["bytes"]  # unknown until downloaded: the spec's "when available"
+        stored.download_error = "The file could not be downloaded from its content_url."
+    return _created(call, stored)
+
+
+def _download(world: World, url: str) -> bytes | None:
+    """What ``url`` serves in the emulated web: ``emulator.web[url]``, or a ``data:`` URL's
+    payload; None when nothing is there."""
+    if url.startswith("data:"):
+        head, comma, payload = url[5:].partition(",")
+        if not comma:
+            return None
+        if head.endswith(";base64"):
+            try:
+                return base64.b64decode(payload, validate=True)
+            except ValueError:
+                return None
+        return unquote_to_bytes(payload)
+    return world.state.web.get(url)
 
 
 def list_files(world: World, call: Call) -> EmulatedResponse:
@@ -70,7 +104,7 @@ def list_files(world: World, call: Call) -> EmulatedResponse:
 def retrieve_file(world: World, call: Call) -> EmulatedResponse:
     stored = _get(world, call)
     if world.progress == "on_read":
-        _process(stored)
+        process(stored)
     return json_response(200, stored.object)
 
 
@@ -101,10 +135,13 @@ def _fine_tune_problem(content: bytes) -> str | None:
     return None
 
 
-def _process(stored: StoredFile) -> bool:
+def process(stored: StoredFile) -> bool:
+    """Validate a pending file: ``processed``, or ``error`` with ``status_details``."""
     if stored.status != "pending":
         return False
-    problem = _fine_tune_problem(stored.content) if stored.purpose == "fine-tune" else None
+    problem = stored.download_error
+    if problem is None and stored.purpose == "fine-tune":
+        problem = _fine_tune_problem(stored.content)
     if problem is None:
         stored.object["status"] = "processed"
     else:
@@ -114,7 +151,7 @@ def _process(stored: StoredFile) -> bool:
 
 def progress(world: World) -> int:
     """The files' progressor: each pending upload is processed."""
-    return sum(_process(stored) for stored in world.state.files.values())
+    return sum(process(stored) for stored in world.state.files.values())
 
 
 HANDLERS = {
@@ -123,4 +160,5 @@ HANDLERS = {
     "Files_Get": retrieve_file,
     "Files_Delete": delete_file,
     "Files_GetContent": file_content,
+    "Files_Import": import_file,
 }

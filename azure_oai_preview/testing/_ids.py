@@ -61,5 +61,9 @@ class IdFactory:
         """``prefix`` + ``length`` lower-case hex digits (Azure file ids)."""
         return prefix + self._digest(prefix).hex()[:length]
 
+    def uuid(self, kind: str) -> str:
+        """A version-4 UUID, e.g. ``5ef7a436-1147-4cbb-82e0-3d502bcc6a7b``."""
+        return str(uuid.UUID(bytes=self._digest(kind)[:16], version=4))
+
     def request_id(self) -> str:
-        return str(uuid.UUID(bytes=self._digest("request")[:16], version=4))
+        return self.uuid("request")

@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, Literal, cast, get_args, get_origin
 from urllib.parse import unquote
 
 from .. import InvalidRequestError
+from .._models import OpenModel
 from .._strict import validate_request
 from ._errors import ServiceError, bad_request
 from ._routes import Route
@@ -46,6 +47,8 @@ def read_body(route: Route, request: EmulatedRequest) -> tuple[dict[str, Any], d
             _validate(route, {**fields, **{name: upload.content for name, upload in files.items()}})
         return fields, files
     if not request.body:
+        if not route.body_required:
+            return {}, {}
         raise bad_request("The request body is missing; this operation needs a JSON object.")
     try:
         data = json.loads(request.body)
@@ -65,12 +68,36 @@ def _validate(route: Route, data: Mapping[str, Any]) -> None:
     from .. import models
 
     model: Any = getattr(models, cast("str", route.body_model))
+    if not isinstance(model, type):
+        model = _union_member(model, data)
     try:
         validate_request(route.operation_id, model, data)
     except InvalidRequestError as exc:
         details = "; ".join(f"'{path or '<body>'}': {message}" for path, message in exc.problems)
         first = exc.problems[0][0] if exc.problems else None
         raise bad_request(f"Invalid request: {details}", param=first or None) from None
+
+
+def _union_member(union: Any, data: Mapping[str, Any]) -> type[OpenModel]:
+    """The member of a tagged union body (``IngestionJob``) that ``data``'s tag selects (its
+    first field, a literal); a 400 naming the tag when no member has that value."""
+    tag, known = "", list[Any]()
+    for member in _flatten(union):
+        if not issubclass(member, OpenModel) or member.__azure_unknown_variant__:
+            continue
+        tag, field = next(iter(member.model_fields.items()))
+        values = get_args(field.annotation) if get_origin(field.annotation) is Literal else ()
+        if data.get(tag) in values:
+            return member
+        known += values
+    choices = ", ".join(repr(value) for value in known)
+    raise bad_request(f"Invalid '{tag}': expected one of {choices}.", param=tag)
+
+
+def _flatten(tp: Any) -> list[type]:
+    if isinstance(tp, type):
+        return [tp]
+    return [member for arg in get_args(tp) for member in _flatten(arg)]
 
 
 def _multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, Upload]]:

@@ -1,9 +1,8 @@
-"""Which operation a method and path address.
+"""Which operation a method and path address, read off the generated manifest.
 
-The inference operations come from the generated manifest; the authoring operations the
-emulator serves before their models are generated (files) are declared here in the same
-shape. Templates with fewer parameters win, so ``POST /threads/runs`` is Create_Thread_And_Run,
-not Modify_Thread.
+Every operation of both documents (inference and authoring) becomes a route. Templates
+with fewer parameters win, so ``POST /threads/runs`` is Create_Thread_And_Run, not
+Modify_Thread, and ``POST /files/import`` is Files_Import.
 """
 
 from __future__ import annotations
@@ -14,7 +13,11 @@ from functools import cache
 
 from ..models._manifest import OPERATIONS
 
-__all__ = ["AUTHORING_ROUTES", "Route", "match"]
+__all__ = ["NEXT_LINK_PARAM", "Route", "emulator_route", "match"]
+
+NEXT_LINK_PARAM = "skip"
+"""The query parameter of the ``nextLink`` URLs the emulator writes (``nextLink`` paging leaves
+the continuation to the service; the spec declares no parameter for it)."""
 
 
 @dataclass(frozen=True)
@@ -24,11 +27,16 @@ class Route:
     template: str
     """Below ``/openai``, e.g. ``/threads/{thread_id}/runs``."""
     body_model: str | None = None
-    """The request model in :mod:`azure_oai_preview.models` (None: checked by the handler)."""
+    """The request model in :mod:`azure_oai_preview.models` (None: no body)."""
     body_content_type: str | None = None
+    body_required: bool = True
     query: tuple[tuple[str, str], ...] = ()
     """``(name, type)`` of each query parameter: ``int``, ``str`` or an enum model name."""
+    headers: tuple[str, ...] = ()
+    """The header parameters the spec declares (credentials such as ``mgmt-user-token``)."""
     deployment_scoped: bool = False
+    document: str = "inference"
+    """The spec document declaring it: ``inference`` or ``authoring`` (its error shape)."""
     public: bool = False
     """Served without credentials (the emulator's own artefact URLs)."""
 
@@ -37,67 +45,33 @@ class Route:
         return self.template.count("{")
 
 
-AUTHORING_ROUTES: tuple[Route, ...] = (
-    Route("Files_List", "GET", "/files", query=(("purpose", "str"),)),
-    Route("Files_Upload", "POST", "/files", body_content_type="multipart/form-data"),
-    Route("Files_Get", "GET", "/files/{file-id}"),
-    Route("Files_Delete", "DELETE", "/files/{file-id}"),
-    Route("Files_GetContent", "GET", "/files/{file-id}/content"),
-    Route("Files_Import", "POST", "/files/import", body_content_type="application/json"),
-    Route(
-        "FineTuning_List", "GET", "/fine_tuning/jobs", query=(("after", "str"), ("limit", "int"))
-    ),
-    Route("FineTuning_Create", "POST", "/fine_tuning/jobs", body_content_type="application/json"),
-    Route("FineTuning_Get", "GET", "/fine_tuning/jobs/{fine-tuning-job-id}"),
-    Route("FineTuning_Delete", "DELETE", "/fine_tuning/jobs/{fine-tuning-job-id}"),
-    Route(
-        "FineTuning_GetEvents",
-        "GET",
-        "/fine_tuning/jobs/{fine-tuning-job-id}/events",
-        query=(("after", "str"), ("limit", "int")),
-    ),
-    Route(
-        "FineTuning_GetCheckpoints",
-        "GET",
-        "/fine_tuning/jobs/{fine-tuning-job-id}/checkpoints",
-        query=(("after", "str"), ("limit", "int")),
-    ),
-    Route("FineTuning_Cancel", "POST", "/fine_tuning/jobs/{fine-tuning-job-id}/cancel"),
-    Route("Models_List", "GET", "/models"),
-    Route("Models_Get", "GET", "/models/{model-id}"),
-    Route("IngestionJobs_List", "GET", "/ingestion/jobs"),
-    Route(
-        "IngestionJobs_Create",
-        "PUT",
-        "/ingestion/jobs/{job-id}",
-        body_content_type="application/json",
-    ),
-    Route("IngestionJobs_Get", "GET", "/ingestion/jobs/{job-id}"),
-    Route("IngestionJobRuns_List", "GET", "/ingestion/jobs/{job-id}/runs"),
-    Route("IngestionJobRuns_Get", "GET", "/ingestion/jobs/{job-id}/runs/{run-id}"),
-)
-"""The authoring document's operations, declared here until its manifest is generated. Only
-the files operations have handlers yet; the others answer 501 naming the operation."""
-
 EMULATOR_ROUTES: tuple[Route, ...] = (
     Route("Emulator_GetImage", "GET", "/emulator/images/{image-id}", public=True),
 )
 
 
 def _routes() -> list[Route]:
-    routes = [
-        Route(
-            op.operation_id,
-            op.method,
-            op.path,
-            body_model=op.request_body.model if op.request_body else None,
-            body_content_type=op.request_body.content_type if op.request_body else None,
-            query=tuple((p.name, p.type) for p in op.query_params),
-            deployment_scoped=any(p.name == "deployment-id" for p in op.path_params),
+    routes: list[Route] = []
+    for op in OPERATIONS:
+        query = tuple((p.name, p.type) for p in op.query_params)
+        if op.paging is not None and op.paging.style == "next_link":
+            query = (*query, (NEXT_LINK_PARAM, "int"))
+        body = op.request_body
+        routes.append(
+            Route(
+                op.operation_id,
+                op.method,
+                op.path,
+                body_model=body.model if body else None,
+                body_content_type=body.content_type if body else None,
+                body_required=body.required if body else False,
+                query=query,
+                headers=tuple(p.name for p in op.header_params),
+                deployment_scoped=any(p.name == "deployment-id" for p in op.path_params),
+                document=op.document,
+            )
         )
-        for op in OPERATIONS
-    ]
-    return [*routes, *AUTHORING_ROUTES]
+    return routes
 
 
 def _pattern(template: str) -> re.Pattern[str]:

@@ -8,6 +8,10 @@ assistant run, a transcription) the emulator builds a :class:`Turn` and asks, in
 2. the responder registered for that deployment, else the one for any deployment
    (:meth:`Script.respond_with`); a responder may return None to pass;
 3. the default rules (:func:`azure_oai_preview.testing.default_reply`).
+
+Background jobs are scripted too: :meth:`Script.fail_fine_tuning` and
+:meth:`Script.fail_ingestion` make the next fine-tuning job or ingestion run that would
+succeed fail instead.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any, Literal
 __all__ = ["Reply", "Responder", "RunFailure", "Script", "ToolCall", "ToolOutput", "Turn"]
 
 TurnKind = Literal["chat", "completion", "run", "transcription", "translation"]
+JobKind = Literal["fine_tuning", "ingestion"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ class Script:
         self._lock = threading.Lock()
         self._queues: dict[str | None, deque[ScriptedAnswer]] = {}
         self._responders: dict[str | None, Responder] = {}
+        self._job_failures: dict[JobKind, deque[str]] = {}
 
     def reply(self, reply: str | Reply, *, deployment: str | None = None, times: int = 1) -> None:
         """Queue a reply (text, or a :class:`Reply`) for the next ``times`` turns."""
@@ -171,16 +177,41 @@ class Script:
             else:
                 self._responders[deployment] = responder
 
+    def fail_fine_tuning(
+        self, message: str = "The training run failed.", *, times: int = 1
+    ) -> None:
+        """Make the next ``times`` fine-tuning jobs fail when they would have succeeded: the
+        job becomes ``failed`` and an ``error`` event carries ``message``."""
+        self._queue_failure("fine_tuning", message, times)
+
+    def fail_ingestion(self, message: str = "The ingestion run failed.", *, times: int = 1) -> None:
+        """Make the next ``times`` ingestion job runs fail when they would have succeeded:
+        the run becomes ``Failed`` with ``error.message`` set to ``message``."""
+        self._queue_failure("ingestion", message, times)
+
+    def _queue_failure(self, kind: JobKind, message: str, times: int) -> None:
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        with self._lock:
+            self._job_failures.setdefault(kind, deque()).extend([message] * times)
+
+    def job_failure(self, kind: JobKind) -> str | None:
+        """Take the next queued failure message for ``kind`` (None: the job succeeds)."""
+        with self._lock:
+            queue = self._job_failures.get(kind)
+            return queue.popleft() if queue else None
+
     def pending(self, deployment: str | None = None) -> int:
         """How many queued replies remain for ``deployment`` (None: for any deployment)."""
         with self._lock:
             return len(self._queues.get(deployment, ()))
 
     def clear(self) -> None:
-        """Forget every queued reply and responder."""
+        """Forget every queued reply, job failure and responder."""
         with self._lock:
             self._queues.clear()
             self._responders.clear()
+            self._job_failures.clear()
 
     def _enqueue(self, deployment: str | None, answers: Sequence[ScriptedAnswer]) -> None:
         with self._lock:

@@ -19,6 +19,11 @@ from ._script import ToolOutput
 if TYPE_CHECKING:
     from ..models import (
         AssistantObject,
+        FineTuningJob,
+        FineTuningJobCheckpoint,
+        FineTuningJobEvent,
+        IngestionJob,
+        IngestionJobRun,
         MessageObject,
         RunObject,
         RunStepObject,
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
         VectorStoreObject,
     )
 
-__all__ = ["RunRecord", "State", "StoredFile"]
+__all__ = ["FineTuningRecord", "IngestionRecord", "RunRecord", "State", "StoredFile"]
 
 Json = dict[str, Any]
 ModelT = TypeVar("ModelT")
@@ -51,11 +56,37 @@ class RunRecord:
 
 
 @dataclass
+class FineTuningRecord:
+    """A fine-tuning job (``FineTuningJob``), its events and checkpoints (oldest first), and
+    the fine-tuned model it produced (``Model``; None until it succeeds)."""
+
+    job: Json
+    events: list[Json] = field(default_factory=list[Json])
+    checkpoints: list[Json] = field(default_factory=list[Json])
+    model: Json | None = None
+
+    @property
+    def status(self) -> str:
+        return str(self.job["status"])
+
+
+@dataclass
+class IngestionRecord:
+    """An ingestion job (as defined by its last PUT, with ``jobId``) and its runs, oldest
+    first. Runs are kept in their ``IngestionJobRun`` form with the capitalised statuses."""
+
+    job: Json
+    runs: dict[str, Json] = field(default_factory=dict[str, Json])
+
+
+@dataclass
 class StoredFile:
     """An uploaded file: its ``File`` object (authoring API) and its content."""
 
     object: Json
     content: bytes
+    download_error: str | None = None
+    """Why an imported file could not be downloaded (it ends in ``error``)."""
 
     @property
     def id(self) -> str:
@@ -93,6 +124,10 @@ class State:
         self.batch_files: dict[str, list[str]] = {}
         self.files: dict[str, StoredFile] = {}
         self.images: dict[str, bytes] = {}
+        self.fine_tuning_jobs: dict[str, FineTuningRecord] = {}
+        self.ingestion_jobs: dict[str, IngestionRecord] = {}
+        self.web: dict[str, bytes] = {}
+        """What ``Files_Import`` downloads: content by URL (the emulator never goes online)."""
 
     def clear(self) -> None:
         with self._lock:
@@ -107,6 +142,9 @@ class State:
                 self.batch_files,
                 self.files,
                 self.images,
+                self.fine_tuning_jobs,
+                self.ingestion_jobs,
+                self.web,
             ):
                 store.clear()
 
@@ -119,12 +157,15 @@ class State:
     # -- the typed read API --------------------------------------------------------------
 
     def _parse(self, model_name: str, items: Iterable[Json]) -> list[Any]:
+        from pydantic import TypeAdapter
+
         from .. import models
 
-        model: Any = getattr(models, model_name)
+        # A TypeAdapter parses unions (IngestionJob) as well as models.
+        adapter: TypeAdapter[Any] = TypeAdapter(getattr(models, model_name))
         with self._lock:
             snapshot = [copy.deepcopy(item) for item in items]
-        return [model.model_validate(item) for item in snapshot]
+        return [adapter.validate_python(item) for item in snapshot]
 
     def assistant_list(self) -> list[AssistantObject]:
         return self._parse("AssistantObject", self.assistants.values())
@@ -167,9 +208,32 @@ class State:
             "VectorStoreFileBatchObject", self.file_batches[vector_store_id].values()
         )
 
+    def fine_tuning_job_list(self) -> list[FineTuningJob]:
+        """Fine-tuning jobs, oldest first."""
+        return self._parse("FineTuningJob", (r.job for r in self.fine_tuning_jobs.values()))
+
+    def fine_tuning_job(self, job_id: str) -> FineTuningJob:
+        """The fine-tuning job with this id (KeyError if there is none)."""
+        return self._parse("FineTuningJob", [self.fine_tuning_jobs[job_id].job])[0]
+
+    def fine_tuning_event_list(self, job_id: str) -> list[FineTuningJobEvent]:
+        """The job's events, oldest first (the API lists them newest first)."""
+        return self._parse("FineTuningJobEvent", self.fine_tuning_jobs[job_id].events)
+
+    def checkpoint_list(self, job_id: str) -> list[FineTuningJobCheckpoint]:
+        """The job's checkpoints, oldest first."""
+        return self._parse("FineTuningJobCheckpoint", self.fine_tuning_jobs[job_id].checkpoints)
+
+    def ingestion_job_list(self) -> list[IngestionJob]:
+        """Ingestion jobs (``IngestionJobSystemCompute`` / ``IngestionJobUserCompute``)."""
+        return self._parse("IngestionJob", (r.job for r in self.ingestion_jobs.values()))
+
+    def ingestion_run_list(self, job_id: str) -> list[IngestionJobRun]:
+        """The job's runs, oldest first, with the capitalised statuses (``Succeeded``)."""
+        return self._parse("IngestionJobRun", self.ingestion_jobs[job_id].runs.values())
+
     def file_list(self) -> list[StoredFile]:
-        """Uploaded files with their content (the ``File`` objects are plain dicts until the
-        authoring models are generated)."""
+        """Files with their content (``object`` is the ``File`` object as sent, a dict)."""
         with self._lock:
             return [StoredFile(copy.deepcopy(f.object), f.content) for f in self.files.values()]
 

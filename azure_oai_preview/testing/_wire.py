@@ -11,7 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["EmulatedRequest", "EmulatedResponse", "Servable", "deleted", "json_response"]
+__all__ = [
+    "SECRET_HEADERS",
+    "EmulatedRequest",
+    "EmulatedResponse",
+    "Servable",
+    "deleted",
+    "json_response",
+]
+
+
+SECRET_HEADERS = frozenset({"api-key", "authorization", "mgmt-user-token", "aml-user-token"})
+"""Headers that carry credentials: their values never appear in a repr."""
 
 
 @dataclass(frozen=True)
@@ -19,7 +30,8 @@ class EmulatedRequest:
     """One HTTP request as the emulator sees it.
 
     ``path`` is the URL path (``/openai/threads``); ``query`` holds each query parameter's
-    last value; header names are lower case.
+    last value; header names are lower case. The repr hides credential headers' values
+    (:data:`SECRET_HEADERS`) and the body.
     """
 
     method: str
@@ -27,6 +39,16 @@ class EmulatedRequest:
     query: Mapping[str, str] = field(default_factory=dict[str, str])
     headers: Mapping[str, str] = field(default_factory=dict[str, str])
     body: bytes = b""
+
+    def __repr__(self) -> str:
+        headers = {
+            name: "<redacted>" if name in SECRET_HEADERS else value
+            for name, value in self.headers.items()
+        }
+        return (
+            f"EmulatedRequest(method={self.method!r}, path={self.path!r}, "
+            f"query={dict(self.query)!r}, headers={headers!r}, body=<{len(self.body)} bytes>)"
+        )
 
 
 @dataclass

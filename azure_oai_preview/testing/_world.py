@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ._behaviour import default_reply
-from ._catalogue import Catalogue, Deployment
+from ._catalogue import Catalogue, Deployment, ModelCatalogue, ModelInfo
 from ._faults import Faults
 from ._filters import ContentFilters
 from ._ids import Clock, IdFactory
@@ -27,10 +27,11 @@ __all__ = ["Call", "Exchange", "Progress", "Progressor", "Upload", "World"]
 Progress = Literal["immediate", "on_read", "manual"]
 """When long-running work moves on.
 
-``immediate`` (default): a run, a vector-store file, a batch or an uploaded file is answered
-in its initial state (``queued``, ``in_progress``, ``pending``) and then settles at once, so the
-next read sees it ``completed`` (or ``requires_action``, ``failed``...). ``on_read``: each read of
-the object moves it one step. ``manual``: only :meth:`Emulator.advance` moves anything.
+``immediate`` (default): a run, a vector-store file, a batch, a file, a fine-tuning job or an
+ingestion run is answered in its initial state (``queued``, ``in_progress``, ``pending``,
+``Running``) and then settles at once, so the next read sees it ``completed`` (or
+``requires_action``, ``succeeded``, ``failed``...). ``on_read``: each read of the object moves
+it one step. ``manual``: only :meth:`Emulator.advance` moves anything.
 A streamed run always runs to its next stable state within its stream."""
 
 Progressor = Callable[["World"], int]
@@ -60,6 +61,10 @@ class Call:
     deployment: Deployment | None = None
     base_url: str = ""
     """``scheme://host`` the request came to (for ``Location`` headers and image URLs)."""
+    headers: dict[str, str] = field(default_factory=dict[str, str])
+    """The header parameters the operation declares (``mgmt-user-token``...), when sent.
+    Credentials: never put their values in a response, an error or a log."""
+    api_version: str = ""
 
     @property
     def stream(self) -> bool:
@@ -113,6 +118,7 @@ class World:
         self,
         *,
         deployments: Sequence[Deployment],
+        models: Sequence[ModelInfo],
         progress: Progress,
         api_versions: Sequence[str],
         api_key: str | None,
@@ -122,6 +128,9 @@ class World:
     ) -> None:
         self.lock = threading.RLock()
         self.catalogue = Catalogue(deployments)
+        self.models = ModelCatalogue(models)
+        self.retry_after = 1
+        """Seconds long-running operations ask pollers to wait (``retry-after``)."""
         self.progress: Progress = progress
         self.api_versions = tuple(api_versions)
         self.api_key = api_key

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import wave
 from typing import Any
 
@@ -56,6 +58,106 @@ def upload(
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+TRAINING = b"".join(
+    json.dumps(
+        {
+            "messages": [
+                {"role": "user", "content": f"q{n}"},
+                {"role": "assistant", "content": f"a{n}"},
+            ]
+        }
+    ).encode()
+    + b"\n"
+    for n in range(4)
+)
+"""A valid fine-tuning file (chat format, four examples)."""
+
+SYSTEM_COMPUTE_JOB: dict[str, Any] = {
+    "kind": "SystemCompute",
+    "searchServiceConnection": {"kind": "endpointMI", "endpoint": "https://search.example"},
+    "datasource": {
+        "kind": "urls",
+        "urls": ["https://docs.example/a", "https://docs.example/b"],
+        "connection": {"kind": "endpointMI", "endpoint": "https://storage.example"},
+        "containerName": "docs",
+        "embeddings": [{"connection": {"kind": "relativeConnection"}, "deploymentName": "ada"}],
+    },
+    "completionAction": "keepAllAssets",
+}
+USER_COMPUTE_JOB: dict[str, Any] = {
+    "kind": "UserCompute",
+    "workspaceId": "/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w",
+    "compute": {"kind": "serverless"},
+    "target": {"kind": "acs", "connectionId": "search-connection"},
+    "datasource": {
+        "kind": "dataset",
+        "datasetId": "azureml://data/docs",
+        "datasetType": "uri_folder",
+    },
+}
+USER_TOKENS = {"mgmt-user-token": "mgmt-secret-token", "aml-user-token": "aml-secret-token"}
+
+
+def data_url(content: bytes) -> str:
+    return "data:application/jsonl;base64," + base64.b64encode(content).decode()
+
+
+def authoring_tour(emulator: Emulator) -> None:
+    """Call every authoring operation (but the files ones the main tour calls), and errors."""
+    http = raw(emulator)
+    train = upload(http, "train.jsonl", TRAINING, purpose="fine-tune")
+    valid = http.post(
+        "/files/import",
+        json={"purpose": "fine-tune", "filename": "valid.jsonl", "content_url": data_url(TRAINING)},
+    ).json()
+    job = http.post(
+        "/fine_tuning/jobs",
+        json={
+            "model": "gpt-35-turbo-0125",
+            "training_file": train["id"],
+            "validation_file": valid["id"],
+            "suffix": "tour",
+            "hyperparameters": {"n_epochs": 2},
+        },
+    ).json()
+    http.get("/fine_tuning/jobs", params={"limit": 1}).read()
+    job = http.get(f"/fine_tuning/jobs/{job['id']}").json()
+    http.get(f"/fine_tuning/jobs/{job['id']}/events", params={"limit": 2}).read()
+    http.get(f"/fine_tuning/jobs/{job['id']}/checkpoints").read()
+    http.get(f"/files/{job['result_files'][0]}/content").read()
+    http.get("/models").read()
+    http.get(f"/models/{job['fine_tuned_model']}").read()
+    http.get("/models/babbage-002").read()
+    emulator.progress = "manual"
+    pending = http.post(
+        "/fine_tuning/jobs", json={"model": "babbage-002", "training_file": train["id"]}
+    ).json()
+    http.post(f"/fine_tuning/jobs/{pending['id']}/cancel").read()
+    emulator.progress = "immediate"
+    http.delete(f"/fine_tuning/jobs/{pending['id']}").read()
+    # ingestion
+    created = http.put("/ingestion/jobs/docs", json=SYSTEM_COMPUTE_JOB)
+    http.put("/ingestion/jobs/workspace-docs", json=USER_COMPUTE_JOB, headers=USER_TOKENS).read()
+    http.get("/ingestion/jobs/docs").read()
+    http.get("/ingestion/jobs").read()
+    http.get("/ingestion/jobs/docs/runs").read()
+    http.get(created.headers["operation-location"]).read()
+    # errors
+    http.get("/fine_tuning/jobs/ftjob-missing").read()
+    http.post(
+        "/fine_tuning/jobs", json={"model": "gpt-4o-2024-05-13", "training_file": train["id"]}
+    )
+    http.post(f"/fine_tuning/jobs/{job['id']}/cancel").read()
+    http.put("/ingestion/jobs/no-tokens", json=USER_COMPUTE_JOB).read()
+    http.put("/ingestion/jobs/bad", json={"kind": "Elsewhere"}).read()
+    http.get("/models/missing").read()
+    raw(emulator, **{"api-key": ""}).get("/models").read()
+    emulator.faults.rate_limit(operation="Models_List")
+    http.get("/models").read()
+    emulator.faults.server_error(operation="IngestionJobs_List")
+    http.get("/ingestion/jobs").read()
 
 
 def tour(emulator: Emulator) -> None:
