@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.build import build_ir
-from codegen.emit import emit_manifest, emit_models
+from codegen.emit import emit_models
 from codegen.ir import IR
+from codegen.manifest import emit_manifest
 from codegen.params import emit_params
 from codegen.paths import CACHE_DIR, GENERATED_FILE, MANIFEST_FILE, MODELS_DIR, PARAMS_FILE
 from codegen.pins import get_pin

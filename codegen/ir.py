@@ -148,13 +148,37 @@ class Constraints:
         return ", ".join(parts)
 
 
-@dataclass
-class Default:
-    """A spec default the emitter can write: a Python expression plus the raw JSON value."""
+@dataclass(frozen=True)
+class Scalar:
+    value: bool | int | float | str | None
 
-    expr: str
+
+@dataclass(frozen=True)
+class EnumValue:
+    enum: str
+    member: str
+
+
+@dataclass(frozen=True)
+class ListValue:
+    items: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class EmptyDict:
+    pass
+
+
+Value = Scalar | EnumValue | ListValue | EmptyDict
+
+
+@dataclass(frozen=True)
+class Default:
+    """A spec default as data: the value typed for its field (an enum member, a float for a
+    float field, ...) and the raw JSON value. The emitter writes it as Python."""
+
+    value: Value
     raw: Any
-    factory: bool = False  # lists/dicts need default_factory
 
 
 @dataclass

@@ -29,7 +29,6 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from codegen import ir
-from codegen.build import py_str
 from codegen.emit import _constraint_text, _or, docstring, header
 from codegen.naming import pascal
 from codegen.order import dependency_order, unique
@@ -44,6 +43,7 @@ from codegen.pyfmt import (
     annotated,
     flat,
     import_from,
+    py_str,
     render,
     sub,
 )
@@ -384,18 +384,17 @@ def emit_params(ir_: ir.IR) -> str:
         return re.search(rf"\b{name}\b", written) is not None
 
     w = Writer()
-    w.add(*header(ir_, "The public facade is azure_oai_preview.models."))
     w.add(
-        *docstring(
+        *header(
+            ir_,
+            "The public facade is azure_oai_preview.models.",
             f"Request parameters as TypedDicts, api-version {ir_.api_version}.\n\n"
             "The resource methods take a request body's fields as keyword arguments typed with "
             "`Unpack[<OperationId>Params]`; nested values are plain dicts (`<Model>Param`) or "
             "model instances. Only type checkers need this module (the SDK imports it under "
             "`TYPE_CHECKING`); it imports at runtime all the same.",
-            0,
         )
     )
-    w.add("")
     abc_names = [n for n in ("Mapping", "Sequence") if uses(n)]
     if abc_names:
         w.add(f"from collections.abc import {', '.join(abc_names)}")

@@ -222,3 +222,26 @@ class Writer:
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
         return "\n".join(self.lines) + "\n"
+
+
+def py_str(text: str) -> str:
+    """A Python string literal the way ruff would write it (double quotes unless that needs
+    more escapes)."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    out: list[str] = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == quote:
+            out.append("\\" + quote)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 32 or ord(ch) == 127:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return quote + "".join(out) + quote

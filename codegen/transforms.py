@@ -35,6 +35,8 @@ from typing import Any
 
 from codegen.jsonish import array_at, as_array, as_object, object_at
 from codegen.paths import TRANSFORMS_DIR
+from codegen.pointer import PointerError, escape, unescape, walk
+from codegen.pointer import tokens as pointer_tokens
 from codegen.tomlfile import load_toml
 
 _NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -79,9 +81,9 @@ class Op:
         if pointer and schema is None:
             match = re.match(r"^/components/schemas/([^/]+)(?:/properties/([^/]+))?", pointer)
             if match:
-                schema = _unescape(match.group(1))
+                schema = unescape(match.group(1))
                 if prop is None and match.group(2):
-                    prop = _unescape(match.group(2))
+                    prop = unescape(match.group(2))
         detail = ""
         if self.kind == "add-enum-value":
             detail = f"value {p.get('value')!r}"
@@ -218,34 +220,18 @@ def load(version: str, transforms_dir: Path = TRANSFORMS_DIR) -> list[Transform]
 # -------------------------------------------------------------------------------------- apply
 
 
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _split_pointer(pointer: str) -> list[str]:
-    pointer = pointer.removeprefix("#")
-    if pointer == "":
-        return []
-    if not pointer.startswith("/"):
-        raise StaleTransformError(f"bad JSON pointer {pointer!r}")
-    return [_unescape(t) for t in pointer[1:].split("/")]
+    try:
+        return pointer_tokens(pointer)
+    except PointerError as exc:
+        raise StaleTransformError(str(exc)) from None
 
 
-def _walk(doc: Any, tokens: list[str], pointer: str) -> Any:
-    node: Any = doc
-    for token in tokens:
-        mapping, array = as_object(node), as_array(node)
-        if mapping is not None and token in mapping:
-            node = mapping[token]
-        elif array is not None and token.isdigit() and int(token) < len(array):
-            node = array[int(token)]
-        else:
-            raise StaleTransformError(f"{pointer} does not exist (no {token!r})")
-    return node
+def _walk(doc: Any, steps: list[str], pointer: str) -> Any:
+    try:
+        return walk(doc, steps, pointer)
+    except PointerError as exc:
+        raise StaleTransformError(str(exc)) from None
 
 
 def _json_value(params: Mapping[str, Any], key: str) -> Any:
@@ -261,7 +247,7 @@ def _find_operation(spec: dict[str, Any], operation_id: str) -> tuple[str, dict[
         for method, raw in (as_object(item) or {}).items():
             op = as_object(raw)
             if op is not None and op.get("operationId") == operation_id:
-                return f"/paths/{_escape(path)}/{method}", op
+                return f"/paths/{escape(path)}/{method}", op
     raise StaleTransformError(f"operation {operation_id!r} does not exist")
 
 
@@ -275,18 +261,18 @@ def _locate(spec: dict[str, Any], params: Mapping[str, Any]) -> tuple[str, dict[
         schemas = spec.get("components", {}).get("schemas", {})
         if name not in schemas:
             raise StaleTransformError(f"schema {name!r} does not exist")
-        pointer, node = f"/components/schemas/{_escape(name)}", schemas[name]
+        pointer, node = f"/components/schemas/{escape(name)}", schemas[name]
     else:
         op_pointer, op = _find_operation(spec, params["operation"])
         body = params.get("body", "response")
         content_type = params.get("content_type", "application/json")
         if body == "request":
             content = op.get("requestBody", {}).get("content", {})
-            pointer = f"{op_pointer}/requestBody/content/{_escape(content_type)}/schema"
+            pointer = f"{op_pointer}/requestBody/content/{escape(content_type)}/schema"
         else:
             status = str(params.get("status", "200"))
             content = op.get("responses", {}).get(status, {}).get("content", {})
-            pointer = f"{op_pointer}/responses/{status}/content/{_escape(content_type)}/schema"
+            pointer = f"{op_pointer}/responses/{status}/content/{escape(content_type)}/schema"
         if content_type not in content or "schema" not in content[content_type]:
             raise StaleTransformError(f"{pointer} does not exist")
         node = content[content_type]["schema"]
@@ -318,12 +304,12 @@ def _child_property(node: Any, name: str, pointer: str) -> tuple[str, dict[str, 
     if schema is not None:
         found = as_object(object_at(schema, "properties").get(name))
         if found is not None:
-            return f"{pointer}/properties/{_escape(name)}", found
+            return f"{pointer}/properties/{escape(name)}", found
         for i, raw in enumerate(array_at(schema, "allOf")):
             part = as_object(raw) or {}
             found = as_object(object_at(part, "properties").get(name))
             if "$ref" not in part and found is not None:
-                return f"{pointer}/allOf/{i}/properties/{_escape(name)}", found
+                return f"{pointer}/allOf/{i}/properties/{escape(name)}", found
     raise StaleTransformError(f"{pointer} declares no property {name!r}")
 
 

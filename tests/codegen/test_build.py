@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from codegen import ir, pointer
 from codegen.build import build_ir
-from codegen.emit import emit_manifest, emit_models
+from codegen.emit import emit_models
+from codegen.manifest import emit_manifest
+from codegen.sdk import SdkHooks, load_hooks
 
 from .conftest import import_from
 
@@ -223,3 +226,41 @@ def test_discriminator_union_with_regex_metacharacters(generated: tuple[Any, Any
     assert operation.query_params == ()
     assert operation.error_model == "Thing"
     assert [r.model for r in operation.responses] == ["Shape"]
+
+
+def test_defaults_are_data_in_the_ir(generated: tuple[Any, Any, Any]) -> None:
+    result, _, _ = generated
+    thing = next(m for m in result.models if m.name == "Thing")
+    color = next(f for f in thing.fields if f.wire_name == "color")
+    assert color.default == ir.Default(value=ir.EnumValue("Color", "RED"), raw="red")
+    request = next(m for m in result.models if m.name == "ThingsCreateRequest")
+    sizes = next(f for f in request.fields if f.wire_name == "sizes[]")
+    assert sizes.default == ir.Default(value=ir.ListValue(()), raw=[])
+
+
+def test_sdk_hooks_come_from_configuration() -> None:
+    hooks = load_hooks()
+    assert hooks.stream_events_union == "assistantStreamEvent"
+    assert hooks.completion_chunk_response_of == "Completions_Create"
+    # The synthetic spec has no chunk schema; pointing the hook at its operation names the
+    # operation's 200 model, and a hook naming nothing leaves the entry empty.
+    custom = SdkHooks(completion_chunk_response_of="Things_Create", chat_chunk_schema="nothing")
+    result = build_ir(_spec(), "synthetic", "0" * 64, hooks=custom)
+    assert result.completion_chunk == "Shape"
+    assert result.chat_completion_chunk is None
+    assert result.stream_events == {}
+    shape_union = SdkHooks(stream_events_union="shape")
+    tagged = build_ir(_spec(), "synthetic", "0" * 64, hooks=shape_union).stream_events
+    assert tagged == {"circle.v1": "Circle", "square(x)": "Square"}
+
+
+def test_json_pointers_escape_and_resolve() -> None:
+    doc = {"paths": {"/a~b": {"get": [0, {"x": 1}]}}}
+    where = pointer.join("/paths", "/a~b")
+    assert where == "/paths/~1a~0b"
+    assert pointer.tokens("#" + where) == ["paths", "/a~b"]
+    assert pointer.resolve(doc, f"{where}/get/1/x") == 1
+    with pytest.raises(pointer.PointerError, match="no 'y'"):
+        pointer.resolve(doc, f"{where}/get/1/y")
+    with pytest.raises(pointer.PointerError, match="bad JSON pointer"):
+        pointer.tokens("paths")

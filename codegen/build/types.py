@@ -1,0 +1,232 @@
+"""Pass 2: schema -> IR type expression, declaring models, unions and aliases on the way.
+
+Every function takes the build :class:`Context` explicitly; the only state is what it holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from codegen import ir
+from codegen.build.context import Context
+from codegen.build.enums import build_enum, default_of
+from codegen.build.names import schema_label
+from codegen.build.schema import (
+    Members,
+    component_of,
+    describe,
+    discriminator_members,
+    is_body_root,
+    primitive,
+    union_members,
+)
+from codegen.jsonish import array_at, as_object
+from codegen.naming import is_secret
+
+
+def type_of(ctx: Context, node: dict[str, Any], pointer: str) -> tuple[ir.TypeExpr, bool]:
+    """The type of the schema at ``pointer`` and whether it admits null."""
+    nullable = node.get("nullable") is True
+    component = component_of(pointer)
+    if "$ref" in node:
+        target, target_pointer = ctx.view.deref(node, pointer)
+        t, target_nullable = type_of(ctx, target, target_pointer)
+        if component is not None:
+            return build_alias(ctx, node, pointer, t, target_nullable), nullable
+        return t, nullable or target_nullable
+    allof = array_at(node, "allOf")
+    if (
+        len(allof) == 1
+        and "$ref" in (as_object(allof[0]) or {})
+        and not node.get("properties")
+        and component is None
+    ):
+        # `allOf: [$ref]` is a way to attach a description to a reference.
+        t, inner_nullable = type_of(ctx, allof[0], f"{pointer}/allOf/0")
+        return t, nullable or inner_nullable
+    if pointer in ctx.built:
+        return ctx.built[pointer], nullable
+    discriminated = discriminator_members(node)
+    members = discriminated or union_members(node, pointer)
+    site = ctx.analysis.sites.get(pointer)
+    if members is not None and (len(members) > 1 or discriminated or (site and site.tag)):
+        union = build_union(ctx, node, pointer, members)
+        if isinstance(union, ir.Nullable):
+            return union.inner, True
+        return union, nullable
+    if members is not None:
+        t, member_nullable = type_of(ctx, members[0][1], members[0][0])
+        if component is not None:
+            return build_alias(ctx, node, pointer, t, member_nullable), nullable
+        return t, nullable or member_nullable
+    if "enum" in node:
+        return build_enum(ctx, node, pointer), nullable
+    node_type = node.get("type")
+    t: ir.TypeExpr
+    if node_type == "array" or "items" in node:
+        item, item_nullable = type_of(ctx, node.get("items", {}), f"{pointer}/items")
+        t = ir.ListOf(ir.Nullable(item) if item_nullable else item)
+    elif "properties" in node or "allOf" in node:
+        return build_model(ctx, node, pointer), nullable
+    elif node_type == "object" or "additionalProperties" in node:
+        extra = as_object(node.get("additionalProperties"))
+        if extra:
+            value, value_nullable = type_of(ctx, extra, f"{pointer}/additionalProperties")
+            t = ir.DictOf(ir.Nullable(value) if value_nullable else value)
+        else:
+            t = ir.DictOf(ir.AnyType())
+    else:
+        t = primitive(node)
+    if component is not None:
+        return build_alias(ctx, node, pointer, t, False), nullable
+    return t, nullable
+
+
+def build_alias(
+    ctx: Context, node: dict[str, Any], pointer: str, target: ir.TypeExpr, nullable: bool
+) -> ir.Ref:
+    ref = ctx.declare(pointer, ctx.names.name_for(pointer))
+    ctx.out.aliases.append(
+        ir.Alias(
+            name=ref.name,
+            schema=schema_label(pointer),
+            description=describe(node),
+            target=ir.Nullable(target) if nullable else target,
+        )
+    )
+    return ref
+
+
+# ------------------------------------------------------------------------------------ models
+
+
+def build_model(ctx: Context, node: dict[str, Any], pointer: str) -> ir.Ref:
+    ref = ctx.declare(pointer, ctx.names.name_for(pointer))
+    label = schema_label(pointer)
+    props, required, additional, description = ctx.view.flatten(node, pointer)
+    model = ir.Model(
+        name=ref.name,
+        schema=label,
+        description=str(node.get("description", "") or description or "").strip(),
+        title=str(node.get("title", "") or "").strip(),
+        additional_properties=additional and bool(props),
+    )
+    ctx.out.models.append(model)
+    for missing in [r for r in required if r not in props]:
+        ctx.warn(f"{label} requires {missing!r}, which it does not define")
+    tag = ctx.analysis.tags.get(pointer)
+    for wire, (prop, prop_pointer) in props.items():
+        if tag and tag[0] == wire:
+            model.fields.append(
+                ir.Field(
+                    wire_name=wire,
+                    py_name=wire,
+                    type=ir.LiteralOf((tag[1],)),
+                    required=True,
+                    nullable=False,
+                    description=field_description(ctx, prop, prop_pointer) or f"Always `{tag[1]}`.",
+                    tag=tag[1],
+                )
+            )
+            continue
+        model.fields.append(_field(ctx, wire, prop, prop_pointer, wire in required, label))
+    return ref
+
+
+def _field(
+    ctx: Context, wire: str, prop: dict[str, Any], pointer: str, required: bool, owner: str
+) -> ir.Field:
+    t, nullable = type_of(ctx, prop, pointer)
+    target, _ = ctx.view.deref(prop, pointer) if "$ref" in prop else (prop, pointer)
+    field = ir.Field(
+        wire_name=wire,
+        py_name=wire,
+        type=t,
+        required=required,
+        nullable=nullable,
+        description=field_description(ctx, prop, pointer),
+        constraints=constraints(prop, target),
+        secret=is_secret(wire),
+        read_only=bool(prop.get("readOnly") or target.get("readOnly")),
+    )
+    if not required:
+        source = prop if "default" in prop else target
+        if "default" in source:
+            field.default = default_of(ctx, source["default"], t, f"{owner}.{wire}")
+    return field
+
+
+def field_description(ctx: Context, prop: dict[str, Any], pointer: str) -> str:
+    text = str(prop.get("description", "") or "").strip()
+    if not text and "$ref" in prop:
+        target, _ = ctx.view.deref(prop, pointer)
+        text = str(target.get("description", "") or "").strip()
+    return text
+
+
+def constraints(prop: dict[str, Any], target: dict[str, Any]) -> ir.Constraints:
+    def get(key: str) -> Any:
+        return prop.get(key, target.get(key))
+
+    return ir.Constraints(
+        minimum=get("minimum"),
+        maximum=get("maximum"),
+        min_length=get("minLength"),
+        max_length=get("maxLength"),
+        min_items=get("minItems"),
+        max_items=get("maxItems"),
+        pattern=get("pattern"),
+    )
+
+
+# ------------------------------------------------------------------------------------ unions
+
+
+def _flat_members(ctx: Context, members: Members, into: list[ir.TypeExpr]) -> bool:
+    """Append each member's type (flattening inline unions, no repeats); whether any is nullable."""
+    any_nullable = False
+    for member_pointer, member in members:
+        t, member_nullable = type_of(ctx, member, member_pointer)
+        any_nullable = any_nullable or member_nullable
+        for flat in t.members if isinstance(t, ir.UnionOf) else (t,):
+            if flat not in into:
+                into.append(flat)
+    return any_nullable
+
+
+def build_union(ctx: Context, node: dict[str, Any], pointer: str, members: Members) -> ir.TypeExpr:
+    site = ctx.analysis.sites.get(pointer)
+    tagged = site is not None and site.tagged
+    if not tagged and component_of(pointer) is None and not is_body_root(pointer):
+        types: list[ir.TypeExpr] = []
+        any_nullable = _flat_members(ctx, members, types)
+        if len(types) == 1 or not any(isinstance(t, ir.Ref) for t in types):
+            # Unions of builtins read best inline (`str | list[str]`); one of generated
+            # classes (`enum | object`) gets a name of its own, like every other union.
+            union: ir.TypeExpr = ir.UnionOf(tuple(types)) if len(types) > 1 else types[0]
+            return ir.Nullable(union) if any_nullable else union
+    ref = ctx.declare(pointer, ctx.names.name_for(pointer))
+    decl = ir.Union(
+        name=ref.name, schema=schema_label(pointer), description=describe(node), members=[]
+    )
+    ctx.out.unions.append(decl)
+    if site is None or site.tag is None or site.variants is None or site.values is None:
+        decl.nullable = _flat_members(ctx, members, decl.members)
+        return ref
+    decl.discriminator = site.tag
+    for (variant_pointer, variant), value in zip(site.variants, site.values, strict=True):
+        t, _ = type_of(ctx, variant, variant_pointer)
+        decl.members.append(t)
+        if isinstance(t, ir.Ref):
+            decl.tags[value] = t.name
+    decl.fallback = ctx.names.claim([f"Unknown{ref.name}"], f"fallback of {ref.name}")
+    ctx.out.fallbacks.append(
+        ir.Fallback(
+            name=decl.fallback,
+            union=ref.name,
+            tag=site.tag,
+            known=site.values,
+            schema=schema_label(pointer),
+        )
+    )
+    return ref

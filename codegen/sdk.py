@@ -1,0 +1,54 @@
+"""SDK hooks: the declarations the manifest singles out for the hand-written client, declared in
+``codegen/sdk.toml`` rather than written into the builder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen import ir
+from codegen.tomlfile import load_toml
+
+SDK_CONFIG = Path(__file__).resolve().parent / "sdk.toml"
+
+
+@dataclass(frozen=True)
+class SdkHooks:
+    stream_events_union: str | None = None  # component schema of the stream event union
+    chat_chunk_schema: str | None = None
+    completion_chunk_schema: str | None = None
+    completion_chunk_response_of: str | None = None  # operationId, when the schema is absent
+
+
+def load_hooks(path: Path = SDK_CONFIG) -> SdkHooks:
+    data = load_toml(path)
+    known = {"stream_events", "chat_completion_chunk", "completion_chunk"}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"{path}: unknown sections {sorted(unknown)}")
+    return SdkHooks(
+        stream_events_union=data.get("stream_events", {}).get("union"),
+        chat_chunk_schema=data.get("chat_completion_chunk", {}).get("schema"),
+        completion_chunk_schema=data.get("completion_chunk", {}).get("schema"),
+        completion_chunk_response_of=data.get("completion_chunk", {}).get("response_of"),
+    )
+
+
+def _response_model(out: ir.IR, operation_id: str | None) -> str | None:
+    for op in out.operations:
+        if op.operation_id == operation_id:
+            for response in op.responses:
+                if response.status == "200" and isinstance(response.type, ir.Ref):
+                    return response.type.name
+    return None
+
+
+def apply_hooks(out: ir.IR, hooks: SdkHooks) -> None:
+    """Fill the IR's SDK entries (stream events, chunk models) from ``hooks``."""
+    for union in out.unions:
+        if union.schema == hooks.stream_events_union:
+            out.stream_events = dict(union.tags)
+    out.chat_completion_chunk = out.components.get(hooks.chat_chunk_schema or "")
+    out.completion_chunk = out.components.get(
+        hooks.completion_chunk_schema or ""
+    ) or _response_model(out, hooks.completion_chunk_response_of)
