@@ -1,0 +1,107 @@
+"""The caller's Python arguments as the JSON values they will be sent as.
+
+The request check validates what will go on the wire, so arguments are first turned into
+plain JSON data, where a few well-known Python spellings are accepted deliberately:
+
+* tuples and other sequences (not str/bytes) are arrays; mappings are objects;
+* ``int`` keys of an object are sent as decimal strings (``logit_bias={9642: 20}`` sends
+  ``{"9642": 20}``, as ``json.dumps`` and openai-python do); any other non-string key is refused;
+* enum members are their values (the SDK's enums, or any ``str``/``int`` enum);
+* model instances (the generated models, any pydantic model) are the fields they were given,
+  by wire name; a response model that has a request form (``_conversions``) is converted;
+* nothing else is coerced: a ``str`` stays a string, ``True`` stays a boolean, so the strict
+  check refuses ``seed="1234"`` or ``n=True`` instead of sending a number.
+
+Values JSON cannot carry (bytes, sets, iterators, NaN, arbitrary objects) are reported as
+problems at their path, never with the value itself.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from ._conversions import request_form
+
+__all__ = ["Path", "to_json_data"]
+
+Path = tuple[str | int, ...]
+
+
+def to_json_data(value: Any, problems: list[tuple[Path, str]], path: Path = ()) -> Any:
+    """``value`` as JSON data (None, bool, int, float, str, list, dict with str keys).
+
+    A value that cannot be sent is replaced by an empty object and ``(path, message)`` is
+    appended to ``problems`` (the validator's complaints at that path are then noise).
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, enum.Enum):
+        return _enum_value(value, problems, path)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__index__(value)
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return float(value)
+        problems.append((path, "expected a finite number; NaN and infinity are not JSON"))
+        return {}
+    if isinstance(value, BaseModel):
+        converted = request_form(value)
+        if converted is None:
+            converted = value.model_dump(by_alias=True, exclude_unset=True)
+        return to_json_data(converted, problems, path)
+    if isinstance(value, Mapping):
+        return _object(value, problems, path)  # pyright: ignore[reportUnknownArgumentType]
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray | memoryview):
+        return [
+            to_json_data(item, problems, (*path, index))
+            for index, item in enumerate(value)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+        ]
+    problems.append((path, _unsendable(value)))
+    return {}
+
+
+def _enum_value(member: enum.Enum, problems: list[tuple[Path, str]], path: Path) -> Any:
+    raw = member.value
+    if isinstance(raw, str | int) and not isinstance(raw, bool):
+        return raw
+    problems.append((path, f"an enum member whose value is a {type(raw).__name__} is not JSON"))
+    return {}
+
+
+def _object(
+    value: Mapping[Any, Any], problems: list[tuple[Path, str]], path: Path
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(key, enum.Enum):
+            key = key.value
+        if isinstance(key, bool) or not isinstance(key, str | int):
+            problems.append(
+                (
+                    path,
+                    f"object keys must be strings (or int ids, sent as strings); "
+                    f"got a {type(key).__name__} key",
+                )
+            )
+            continue
+        name = str(key)
+        out[name] = to_json_data(item, problems, (*path, name))
+    return out
+
+
+def _unsendable(value: object) -> str:
+    kind = type(value).__name__
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"{kind} cannot be sent as JSON; expected text (str)"
+    if isinstance(value, set | frozenset):
+        return f"a {kind} has no order; expected an array (list or tuple)"
+    if hasattr(value, "__iter__") or hasattr(value, "__next__"):
+        return f"a {kind} is not sent as an array; pass a list or tuple"
+    return f"a {kind} cannot be sent as JSON"
