@@ -69,11 +69,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, tags=["ci"])
 def typecheck(session: nox.Session) -> None:
-    """pyright strict over the package, and the typing tests of the public API.
+    """pyright strict over the package, the typing tests of the public API, and the docs.
 
     ``tests/typing`` calls the SDK with right and wrong arguments; each wrong call carries
     a ``pyright: ignore`` that must stay necessary, so a parameter that stops being typed
-    fails the check.
+    fails the check. ``tests/typing/doc_snippets.py`` type-checks every ```python block of
+    README.md and docs/*.md.
     """
     _install(session, extras="[entra]")
     _npm_ci(session)
@@ -81,6 +82,7 @@ def typecheck(session: nox.Session) -> None:
     python = session.virtualenv.location + "/bin/python"
     session.run(pyright, "--pythonpath", python, external=True)
     session.run(pyright, "--pythonpath", python, "tests/typing", external=True)
+    session.run("python", "tests/typing/doc_snippets.py", env={"PYRIGHT": pyright})
 
 
 @nox.session(python=PYTHON, tags=["ci"])

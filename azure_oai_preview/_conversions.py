@@ -65,7 +65,8 @@ CONVERTERS: dict[str, Callable[[Any], dict[str, Any]]] = {
 ``[request_accepts]`` section of ``codegen/sdk.toml`` (a test checks it)."""
 
 
-def request_form(model: Any) -> dict[str, Any] | None:
+def request_form(model: object) -> dict[str, Any] | None:
     """The request form of a response model that has one, else None."""
-    converter = CONVERTERS.get(getattr(type(model), "__azure_schema__", ""))
+    schema: str = getattr(type(model), "__azure_schema__", "")
+    converter = CONVERTERS.get(schema)
     return None if converter is None else converter(model)

@@ -81,12 +81,15 @@ def _without_noise(
     problems: list[tuple[str, str]], wire_problems: list[tuple[Path, str]]
 ) -> list[tuple[str, str]]:
     """Drop the validator's complaints about values already refused as unsendable."""
-    refused = [_dotted(path) for path, _ in wire_problems]
-    return [
-        (path, message)
-        for path, message in problems
-        if not any(path == r or path.startswith(r + ".") for r in refused)
-    ]
+    refused = {_dotted(path) for path, _ in wire_problems}
+    if not refused:
+        return problems
+    return [(path, message) for path, message in problems if not _at_or_below(path, refused)]
+
+
+def _at_or_below(path: str, paths: set[str]) -> bool:
+    parts = path.split(".")
+    return any(".".join(parts[:end]) in paths for end in range(1, len(parts) + 1))
 
 
 # ------------------------------------------------------------------ validation errors -> problems
@@ -147,15 +150,14 @@ def _problems_from(exc: ValidationError) -> list[tuple[str, str]]:
         if wanted not in kinds:
             kinds.append(wanted)
         given[path] = _json_kind(error.get("input"))
-    problems: list[tuple[str, str]] = []
-    for path, kinds in expected.items():
-        # Errors below the path mean the value has the shape of one union member and is wrong
-        # inside it: the other members' "expected a string" would only mislead.
-        if any(_below(other, path) for other, _ in others) or any(
-            _below(other, path) for other in expected
-        ):
-            continue
-        problems.append((path, f"expected {_either(kinds)}; got {given[path]}"))
+    # Errors below a path mean the value has the shape of one union member and is wrong
+    # inside it: the other members' "expected a string" would only mislead.
+    above = _ancestors([path for path, _ in others] + list(expected))
+    problems: list[tuple[str, str]] = [
+        (path, f"expected {_either(kinds)}; got {given[path]}")
+        for path, kinds in expected.items()
+        if path not in above
+    ]
     problems.extend(others)
     return _unique(problems)
 
@@ -184,8 +186,17 @@ def _message(error: ErrorDetails) -> str:
     return str(error["msg"])
 
 
-def _below(path: str, parent: str) -> bool:
-    return path.startswith(parent + ".") if parent else bool(path)
+def _ancestors(paths: list[str]) -> set[str]:
+    """Every path that has another path below it ("" for the body is above everything)."""
+    found: set[str] = set()
+    for path in paths:
+        if not path:
+            continue
+        found.add("")
+        parts = path.split(".")
+        for end in range(1, len(parts)):
+            found.add(".".join(parts[:end]))
+    return found
 
 
 def _either(kinds: list[str]) -> str:

@@ -38,6 +38,7 @@ def to_json_data(value: Any, problems: list[tuple[Path, str]], path: Path = ()) 
     A value that cannot be sent is replaced by an empty object and ``(path, message)`` is
     appended to ``problems`` (the validator's complaints at that path are then noise).
     """
+    original: object = value  # keeps its declared type through the narrowing below
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, enum.Enum):
@@ -63,7 +64,7 @@ def to_json_data(value: Any, problems: list[tuple[Path, str]], path: Path = ()) 
             to_json_data(item, problems, (*path, index))
             for index, item in enumerate(value)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
         ]
-    problems.append((path, _unsendable(value)))
+    problems.append((path, _unsendable(original)))
     return {}
 
 
@@ -97,11 +98,12 @@ def _object(
 
 
 def _unsendable(value: object) -> str:
-    kind = type(value).__name__
-    if isinstance(value, bytes | bytearray | memoryview):
-        return f"{kind} cannot be sent as JSON; expected text (str)"
-    if isinstance(value, set | frozenset):
-        return f"a {kind} has no order; expected an array (list or tuple)"
-    if hasattr(value, "__iter__") or hasattr(value, "__next__"):
-        return f"a {kind} is not sent as an array; pass a list or tuple"
-    return f"a {kind} cannot be sent as JSON"
+    kind = type(value)
+    name = kind.__name__
+    if issubclass(kind, bytes | bytearray | memoryview):
+        return f"{name} cannot be sent as JSON; expected text (str)"
+    if issubclass(kind, set | frozenset):
+        return f"a {name} has no order; expected an array (list or tuple)"
+    if hasattr(kind, "__iter__") or hasattr(kind, "__next__"):
+        return f"a {name} is not sent as an array; pass a list or tuple"
+    return f"a {name} cannot be sent as JSON"
