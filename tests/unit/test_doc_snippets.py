@@ -17,7 +17,8 @@ def _load() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "doc_snippets", ROOT / "tests" / "typing" / "doc_snippets.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["doc_snippets"] = module
     spec.loader.exec_module(module)
@@ -59,7 +60,11 @@ def test_indented_blocks_and_top_level_await(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     first, second = snippets.extract(page)
-    assert (first.line, first.code, first.is_async) == (4, "reply = await call()\nprint(reply)\n", True)
+    assert (first.line, first.code, first.is_async) == (
+        4,
+        "reply = await call()\nprint(reply)\n",
+        True,
+    )
     assert (second.line, second.is_async) == (8, False)
 
     made = snippets.program(page, [first, second])
