@@ -261,13 +261,14 @@ def _walk(value: Any, path: Path, problems: list[tuple[str, str]]) -> None:
 
 def _walk_model(model: OpenModel, path: Path, problems: list[tuple[str, str]]) -> None:
     cls = type(model)
-    where = _dotted(path)
+    fields = cls.__pydantic_fields__
     if cls.__azure_unknown_variant__:
-        tag = next(iter(cls.model_fields), "type")
-        problems.append((where, f"unknown {tag}; the spec does not define that value"))
+        tag = next(iter(fields), "type")
+        problems.append((_dotted(path), f"unknown {tag}; the spec does not define that value"))
         return
     extra = model.__pydantic_extra__
     if extra and not cls.__azure_additional_properties__:
+        where = _dotted(path)
         names = ", ".join(sorted(extra)[:_MAX_NAMES])
         if len(extra) > _MAX_NAMES:
             names += f" and {len(extra) - _MAX_NAMES} more"
@@ -275,10 +276,11 @@ def _walk_model(model: OpenModel, path: Path, problems: list[tuple[str, str]]) -
             (where, f"unknown field(s) {names}; the spec for {cls.__name__} does not define them")
         )
     for name in model.model_fields_set:
-        if name not in cls.model_fields:
+        field = fields.get(name)
+        if field is None:
             continue
         child = getattr(model, name)
-        wire = cls.model_fields[name].alias or name
+        wire = field.alias or name
         if child is None and name in cls.__azure_non_nullable__:
             problems.append((_dotted((*path, wire)), "may not be null; leave it out instead"))
         elif name in cls.__azure_read_only__:

@@ -39,7 +39,12 @@ def to_json_data(value: Any, problems: list[tuple[Path, str]], path: Path = ()) 
     appended to ``problems`` (the validator's complaints at that path are then noise).
     """
     original: object = value  # keeps its declared type through the narrowing below
-    if value is None or isinstance(value, bool):
+    kind = type(original)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # the common case first: plain JSON scalars pass as they are
+    if kind is dict or kind is list:
+        return _container(value, problems, path)
+    if isinstance(value, bool):
         return value
     if isinstance(value, enum.Enum):
         return _enum_value(value, problems, path)
@@ -57,15 +62,20 @@ def to_json_data(value: Any, problems: list[tuple[Path, str]], path: Path = ()) 
         if converted is None:
             converted = value.model_dump(by_alias=True, exclude_unset=True)
         return to_json_data(converted, problems, path)
-    if isinstance(value, Mapping):
-        return _object(value, problems, path)  # pyright: ignore[reportUnknownArgumentType]
-    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray | memoryview):
-        return [
-            to_json_data(item, problems, (*path, index))
-            for index, item in enumerate(value)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
-        ]
+    if isinstance(value, Mapping | Sequence) and not isinstance(
+        value, bytes | bytearray | memoryview
+    ):
+        return _container(value, problems, path)  # pyright: ignore[reportUnknownArgumentType]
     problems.append((path, _unsendable(original)))
     return {}
+
+
+def _container(
+    value: Mapping[Any, Any] | Sequence[Any], problems: list[tuple[Path, str]], path: Path
+) -> Any:
+    if isinstance(value, Mapping):
+        return _object(value, problems, path)
+    return [to_json_data(item, problems, (*path, index)) for index, item in enumerate(value)]
 
 
 def _enum_value(member: enum.Enum, problems: list[tuple[Path, str]], path: Path) -> Any:
