@@ -28,7 +28,7 @@ from pydantic_core import ErrorDetails
 
 from ._exceptions import InvalidRequestError
 from ._models import OpenEnum, OpenModel, validating_request
-from ._wire import Path, to_json_data
+from ._wire import FieldPath, to_json_data
 
 __all__ = ["validate_request"]
 
@@ -42,7 +42,7 @@ def validate_request(operation: str, model: type[ModelT], data: Mapping[str, Any
     is sent. Top-level ``bytes`` are accepted where the model declares a binary field (the
     file of a multipart upload), and put back on the instance as given.
     """
-    wire_problems: list[tuple[Path, str]] = []
+    wire_problems: list[tuple[FieldPath, str]] = []
     binary: dict[str, bytes] = {}
     fields: dict[str, Any] = {}
     for name, value in data.items():
@@ -78,7 +78,7 @@ def _is_binary_field(model: type[OpenModel], name: str) -> bool:
 
 
 def _without_noise(
-    problems: list[tuple[str, str]], wire_problems: list[tuple[Path, str]]
+    problems: list[tuple[str, str]], wire_problems: list[tuple[FieldPath, str]]
 ) -> list[tuple[str, str]]:
     """Drop the validator's complaints about values already refused as unsendable."""
     refused = {_dotted(path) for path, _ in wire_problems}
@@ -244,7 +244,7 @@ def _clean_loc(loc: tuple[int | str, ...]) -> str:
 _MAX_NAMES = 10  # unknown field names listed in one message
 
 
-def _walk(value: Any, path: Path, problems: list[tuple[str, str]]) -> None:
+def _walk(value: Any, path: FieldPath, problems: list[tuple[str, str]]) -> None:
     if isinstance(value, OpenModel):
         _walk_model(value, path, problems)
     elif isinstance(value, list | tuple):
@@ -259,7 +259,7 @@ def _walk(value: Any, path: Path, problems: list[tuple[str, str]]) -> None:
         problems.append((_dotted(path), f"value is not one of {allowed}"))
 
 
-def _walk_model(model: OpenModel, path: Path, problems: list[tuple[str, str]]) -> None:
+def _walk_model(model: OpenModel, path: FieldPath, problems: list[tuple[str, str]]) -> None:
     cls = type(model)
     fields = cls.__pydantic_fields__
     if cls.__azure_unknown_variant__:
@@ -289,5 +289,5 @@ def _walk_model(model: OpenModel, path: Path, problems: list[tuple[str, str]]) -
             _walk(child, (*path, wire), problems)
 
 
-def _dotted(path: Path) -> str:
+def _dotted(path: FieldPath) -> str:
     return ".".join(str(part) for part in path)

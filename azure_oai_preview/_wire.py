@@ -27,12 +27,12 @@ from pydantic import BaseModel
 
 from ._conversions import request_form
 
-__all__ = ["Path", "to_json_data"]
+__all__ = ["FieldPath", "to_json_data"]
 
-Path = tuple[str | int, ...]
+FieldPath = tuple[str | int, ...]
 
 
-def to_json_data(value: Any, problems: list[tuple[Path, str]], path: Path = ()) -> Any:
+def to_json_data(value: Any, problems: list[tuple[FieldPath, str]], path: FieldPath = ()) -> Any:
     """``value`` as JSON data (None, bool, int, float, str, list, dict with str keys).
 
     A value that cannot be sent is replaced by an empty object and ``(path, message)`` is
@@ -71,14 +71,14 @@ def to_json_data(value: Any, problems: list[tuple[Path, str]], path: Path = ()) 
 
 
 def _container(
-    value: Mapping[Any, Any] | Sequence[Any], problems: list[tuple[Path, str]], path: Path
+    value: Mapping[Any, Any] | Sequence[Any], problems: list[tuple[FieldPath, str]], path: FieldPath
 ) -> Any:
     if isinstance(value, Mapping):
         return _object(value, problems, path)
     return [to_json_data(item, problems, (*path, index)) for index, item in enumerate(value)]
 
 
-def _enum_value(member: enum.Enum, problems: list[tuple[Path, str]], path: Path) -> Any:
+def _enum_value(member: enum.Enum, problems: list[tuple[FieldPath, str]], path: FieldPath) -> Any:
     raw = member.value
     if isinstance(raw, str | int) and not isinstance(raw, bool):
         return raw
@@ -87,7 +87,7 @@ def _enum_value(member: enum.Enum, problems: list[tuple[Path, str]], path: Path)
 
 
 def _object(
-    value: Mapping[Any, Any], problems: list[tuple[Path, str]], path: Path
+    value: Mapping[Any, Any], problems: list[tuple[FieldPath, str]], path: FieldPath
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, item in value.items():
