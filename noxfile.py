@@ -68,12 +68,13 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, tags=["ci"])
 def typecheck(session: nox.Session) -> None:
-    """pyright strict over the package, and the typing tests of the public API.
+    """pyright strict over the package, the typing tests of the public API, and the docs.
 
     ``tests/typing`` calls the SDK with right and wrong arguments; each wrong call carries
     a ``pyright: ignore`` that must stay necessary, so a parameter that stops being typed
-    fails the check. Then ``tests/typing/hover_check.py`` asks pyright's language server what
-    an editor shows when hovering client methods (signature and docstring).
+    fails the check. ``tests/typing/doc_snippets.py`` type-checks every ```python block of
+    README.md and docs/*.md. Then ``tests/typing/hover_check.py`` asks pyright's language server
+    what an editor shows when hovering client methods (signature and docstring).
     """
     _install(session, extras="[entra,testing]")
     session.install("pytest>=8")  # the emulator's pytest plugin is type-checked too
@@ -82,6 +83,7 @@ def typecheck(session: nox.Session) -> None:
     python = session.virtualenv.location + "/bin/python"
     session.run(pyright, "--pythonpath", python, external=True)
     session.run(pyright, "--pythonpath", python, "tests/typing", external=True)
+    session.run("python", "tests/typing/doc_snippets.py", env={"PYRIGHT": pyright})
     langserver = str(ROOT / "node_modules" / ".bin" / "pyright-langserver")
     session.run("python", "tests/typing/hover_check.py", langserver, python)
 

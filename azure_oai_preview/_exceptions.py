@@ -75,14 +75,55 @@ class AzureOpenAIError(Exception):
 class InvalidRequestError(AzureOpenAIError, ValueError):
     """The call's arguments do not satisfy the spec; raised before anything is sent.
 
-    ``problems`` lists ``(field path, message)`` pairs, e.g. ``("messages.0.content", ...)``.
+    ``problems`` lists every ``(field path, message)`` pair, e.g.
+    ``("messages.0.content", "expected a string or an array; got an integer")``; paths are
+    dotted wire names and list indices, ``""`` for the body itself. Messages name the type
+    expected and the JSON type given, never a value.
+
+    The message stays short for big inputs: problems of one kind (the same message at paths
+    that differ only in list indices or keys, ``messages.*.content``) share one line with their
+    count and first paths, and at most :attr:`MAX_LINES` such lines are shown, followed by how
+    many more kinds there are. ``problems`` always holds the full list.
     """
+
+    MAX_LINES = 20
+    """Lines (kinds of problem) the message shows at most."""
+    MAX_EXAMPLES = 3
+    """Paths shown on a line that stands for several problems."""
 
     def __init__(self, operation: str, problems: list[tuple[str, str]]) -> None:
         self.operation = operation
         self.problems = problems
-        lines = "\n".join(f"  {path or '<body>'}: {message}" for path, message in problems)
-        super().__init__(f"invalid arguments for {operation}:\n{lines}")
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        groups: dict[tuple[str, str], list[str]] = {}
+        for path, message in self.problems:
+            groups.setdefault((_path_pattern(path), message), []).append(path)
+        lines: list[str] = []
+        for (pattern, message), paths in list(groups.items())[: self.MAX_LINES]:
+            if len(paths) == 1:
+                lines.append(f"  {paths[0] or '<body>'}: {message}")
+                continue
+            shown = ", ".join(paths[: self.MAX_EXAMPLES])
+            more = ", ..." if len(paths) > self.MAX_EXAMPLES else ""
+            lines.append(f"  {pattern}: {message} ({len(paths)} places: {shown}{more})")
+        hidden = len(groups) - self.MAX_LINES
+        if hidden > 0:
+            rest = sum(len(paths) for paths in list(groups.values())[self.MAX_LINES :])
+            lines.append(
+                f"  ... and {hidden} more kinds of problem ({rest} problems; see .problems)"
+            )
+        count = len(self.problems)
+        head = f"invalid arguments for {self.operation}"
+        if count > 1:
+            head += f" ({count} problems)"
+        return head + ":\n" + "\n".join(lines)
+
+
+def _path_pattern(path: str) -> str:
+    """``messages.12.content`` -> ``messages.*.content``: list indices (and numeric keys) vary."""
+    return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
 
 
 class CredentialError(AzureOpenAIError):

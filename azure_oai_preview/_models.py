@@ -4,8 +4,8 @@ Everything the service returns must survive contact with a newer service than th
 we were generated from, so the bases are open: unknown fields are kept (``extra="allow"``),
 unknown enum values become pseudo-members instead of errors, and unions carry an
 ``Unknown...`` fallback member (emitted by the generator). Requests go the other way: the
-client checks them strictly against the spec with :func:`azure_oai_preview._strict.check_request`,
-using the class-level metadata declared here.
+client checks them strictly against the spec with
+:func:`azure_oai_preview._strict.validate_request`, using the class-level metadata declared here.
 """
 
 # No `from __future__ import annotations` here: pydantic would re-evaluate these ClassVar

@@ -47,6 +47,7 @@ from codegen.pyfmt import (
     render,
     sub,
 )
+from codegen.sdk import ParamHooks, load_param_hooks
 
 PARAM_SUFFIX = "Param"
 OPERATION_SUFFIX = "Params"
@@ -177,10 +178,22 @@ def plan(ir_: ir.IR) -> Plan:
 class _Types:
     """Parameter types for IR expressions, and the declarations of this module they name."""
 
-    def __init__(self, ir_: ir.IR) -> None:
+    def __init__(self, ir_: ir.IR, hooks: ParamHooks | None = None) -> None:
         self.decls = ir_.declarations()
         self.imported: set[str] = set()  # names taken from _generated
         self.written: list[str] = []  # every type written, to find the imports it needs
+        # declaration -> the (response) models also accepted for it (codegen/sdk.toml)
+        self.accepts: dict[str, tuple[str, ...]] = {}
+        for schema, models in (hooks.accepts if hooks else {}).items():
+            name = ir_.components.get(schema)
+            extra = tuple(ir_.components[m] for m in models if m in ir_.components)
+            if name is not None and extra:
+                self.accepts[name] = extra
+
+    def also_accepted(self, name: str) -> tuple[str, ...]:
+        extra = self.accepts.get(name, ())
+        self.imported.update(extra)
+        return extra
 
     def use(self, node: Node) -> Node:
         self.written.append(flat(node))
@@ -199,7 +212,7 @@ class _Types:
                 return Or((values, decl.name))
             if isinstance(decl, ir.Model):
                 self.imported.add(decl.name)
-                return Or((param_name(decl.name), decl.name))
+                return Or((param_name(decl.name), decl.name, *self.also_accepted(decl.name)))
             return param_name(decl.name)
         if isinstance(expr, ir.ListOf):
             return sub("Sequence", self.node(expr.item))
@@ -241,12 +254,16 @@ class _TypedDict:
     name: str
     doc: str
     fields: list[ir.Field]
+    int_key_fields: frozenset[str] = frozenset()  # maps whose keys may also be ints
 
 
 def _typed_dict_lines(td: _TypedDict, types: _Types, defined: Collection[str], w: Writer) -> None:
     entries: list[tuple[ir.Field, Node]] = []
     for f in td.fields:
         t = types.node(f.type)
+        if f.wire_name in td.int_key_fields and isinstance(f.type, ir.DictOf):
+            value = types.node(f.type.value)
+            t = Or((sub("Mapping", "str", value), sub("Mapping", "int", value)))
         if f.nullable and f.tag is None:
             t = _or([t, "None"])
         if any(n not in defined for n in types.local_refs(f.type)):
@@ -314,6 +331,7 @@ def _alias_value(decl: ir.Union | ir.Alias, types: _Types) -> Node:
         items: list[Node] = []
         for member in decl.members:
             items.extend(_union_items(types.node(member)))
+        items.extend(types.also_accepted(decl.name))
         if decl.nullable:
             items.append("None")
     else:
@@ -322,8 +340,12 @@ def _alias_value(decl: ir.Union | ir.Alias, types: _Types) -> Node:
     return sub("Union", *items) if len(items) > 1 else items[0]
 
 
-def _alias_doc(decl: ir.Union | ir.Alias) -> str:
+def _alias_doc(decl: ir.Union | ir.Alias, types: _Types) -> str:
     note = f"`{decl.name}` in a request: any member, as a dict or a model instance."
+    extra = types.accepts.get(decl.name, ())
+    if extra:
+        names = ", ".join(f"`{name}`" for name in extra)
+        note += f" {names} (from a response) is accepted too and sent in the request shape."
     return f"{note}\n\n{decl.description}" if decl.description else note
 
 
@@ -382,7 +404,7 @@ def _check_names(ir_: ir.IR, names: list[str]) -> None:
 
 
 def _iter_declarations(
-    p: Plan,
+    p: Plan, hooks: ParamHooks
 ) -> Iterator[tuple[str, _TypedDict | ir.Union | ir.Alias, list[ir.TypeExpr]]]:
     for model in p.models:
         fields = request_fields(model, operation=False)
@@ -396,9 +418,12 @@ def _iter_declarations(
         yield param_name(decl.name), decl, list(exprs)
     for entry in p.operations:
         fields = request_fields(entry.model, operation=True)
+        int_keys = frozenset(
+            wire for op_id, wire in hooks.int_key_fields if op_id == entry.operation.operation_id
+        )
         yield (
             entry.name,
-            _TypedDict(entry.name, _operation_doc(entry), fields),
+            _TypedDict(entry.name, _operation_doc(entry), fields, int_keys),
             [f.type for f in fields],
         )
     for name, op, body_type in p.union_bodies:
@@ -411,13 +436,15 @@ def _iter_declarations(
         yield name, ir.Alias(name=union, schema="", description=doc, target=body_type), [body_type]
 
 
-def emit_params(ir_: ir.IR) -> str:
+def emit_params(ir_: ir.IR, hooks: ParamHooks | None = None) -> str:
+    """``_params.py`` for ``ir_``; ``hooks`` default to ``codegen/sdk.toml``'s."""
+    hooks = hooks if hooks is not None else load_param_hooks()
     check_reserved_keywords(ir_)
     p = plan(ir_)
     for op_id in p.skipped:
         ir_.warnings.append(f"{op_id}: the JSON body is not an object; no keyword parameters")
-    types = _Types(ir_)
-    declarations = {name: (decl, exprs) for name, decl, exprs in _iter_declarations(p)}
+    types = _Types(ir_, hooks)
+    declarations = {name: (decl, exprs) for name, decl, exprs in _iter_declarations(p, hooks)}
     names = list(declarations)
     _check_names(ir_, names)
     order = dependency_order(
@@ -439,7 +466,7 @@ def emit_params(ir_: ir.IR) -> str:
             body.blank(2)
             value = types.use(_alias_value(decl, types))
             body.add(*annotated(name, "TypeAlias", value, 0))
-            body.add(*docstring(_alias_doc(decl), 0))
+            body.add(*docstring(_alias_doc(decl, types), 0))
         defined.add(name)
     code = body.text()
 

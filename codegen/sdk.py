@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from codegen import ir
@@ -22,7 +22,7 @@ class SdkHooks:
 
 def load_hooks(path: Path = SDK_CONFIG) -> SdkHooks:
     data = load_toml(path)
-    known = {"stream_events", "chat_completion_chunk", "completion_chunk"}
+    known = {"stream_events", "chat_completion_chunk", "completion_chunk", *_PARAM_SECTIONS}
     unknown = set(data) - known
     if unknown:
         raise ValueError(f"{path}: unknown sections {sorted(unknown)}")
@@ -32,6 +32,34 @@ def load_hooks(path: Path = SDK_CONFIG) -> SdkHooks:
         completion_chunk_schema=data.get("completion_chunk", {}).get("schema"),
         completion_chunk_response_of=data.get("completion_chunk", {}).get("response_of"),
     )
+
+
+_PARAM_SECTIONS = ("request_accepts", "int_key_maps")
+
+
+@dataclass(frozen=True)
+class ParamHooks:
+    """What ``_params.py`` types beyond the spec (``[request_accepts]``, ``[int_key_maps]``)."""
+
+    # component schema -> component schemas of the (response) models also accepted for it
+    accepts: dict[str, tuple[str, ...]] = field(default_factory=dict[str, tuple[str, ...]])
+    # (operationId, wire name) of request fields that map token ids: int keys are typed too
+    int_key_fields: frozenset[tuple[str, str]] = frozenset()
+
+
+def load_param_hooks(path: Path = SDK_CONFIG) -> ParamHooks:
+    data = load_toml(path)
+    accepts = {
+        str(schema): tuple(str(m) for m in models)
+        for schema, models in data.get("request_accepts", {}).items()
+    }
+    fields: set[tuple[str, str]] = set()
+    for entry in data.get("int_key_maps", {}).get("fields", []):
+        operation_id, sep, wire = str(entry).rpartition(".")
+        if not sep or not operation_id or not wire:
+            raise ValueError(f"{path}: int_key_maps entry {entry!r} is not 'operationId.field'")
+        fields.add((operation_id, wire))
+    return ParamHooks(accepts=accepts, int_key_fields=frozenset(fields))
 
 
 def _response_model(out: ir.IR, operation_id: str | None) -> str | None:

@@ -43,7 +43,10 @@ def chat(client: AzureOpenAI) -> None:
             "role": "user",
             "content": [
                 {"type": "text", "text": "And this picture?"},
-                {"type": "image_url", "url": "https://example.com/a.png", "detail": "low"},
+                {
+                    "type": "image_url",
+                    "image_url": {"url": "https://example.com/a.png", "detail": "low"},
+                },
             ],
         },
         {
