@@ -77,7 +77,8 @@ def typecheck(session: nox.Session) -> None:
     what an editor shows when hovering client methods (signature and docstring).
     """
     _install(session, extras="[entra,testing]")
-    session.install("pytest>=8")  # the emulator's pytest plugin is type-checked too
+    # The emulator's pytest plugin is type-checked too, and docs snippets use openai-python.
+    session.install("pytest>=8", "openai>=1.40")
     _npm_ci(session)
     pyright = str(ROOT / "node_modules" / ".bin" / "pyright")
     python = session.virtualenv.location + "/bin/python"

@@ -44,7 +44,11 @@ def read_body(route: Route, request: EmulatedRequest) -> tuple[dict[str, Any], d
             )
         fields, files = _multipart(content_type, request.body)
         if route.body_model is not None:
-            _validate(route, {**fields, **{name: upload.content for name, upload in files.items()}})
+            # File parts the operation does not declare are ignored, as the service ignores
+            # them: a request without its declared file is reported as missing that file.
+            declared = _wire_names(route)
+            parts = {name: upload.content for name, upload in files.items() if name in declared}
+            _validate(route, {**fields, **parts})
         return fields, files
     if not request.body:
         if not route.body_required:
@@ -62,6 +66,15 @@ def read_body(route: Route, request: EmulatedRequest) -> tuple[dict[str, Any], d
     if route.body_model is not None:
         _validate(route, body)
     return body, {}
+
+
+def _wire_names(route: Route) -> frozenset[str]:
+    from .. import models
+
+    model: Any = getattr(models, cast("str", route.body_model))
+    if not isinstance(model, type) or not issubclass(model, OpenModel):
+        return frozenset()
+    return frozenset(info.alias or name for name, info in model.model_fields.items())
 
 
 def _validate(route: Route, data: Mapping[str, Any]) -> None:
