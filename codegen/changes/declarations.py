@@ -45,16 +45,39 @@ def _raw(default: ir.Default | None) -> str:
     return "none" if default is None else json.dumps(default.raw, ensure_ascii=False)
 
 
-# Bounds: (label, attribute, tighter) where tighter(old, new) says the new bound refuses more.
-_BOUNDS: tuple[tuple[str, str, Any], ...] = (
-    ("minimum", "minimum", lambda a, b: b > a),
-    ("maximum", "maximum", lambda a, b: b < a),
-    ("min length", "min_length", lambda a, b: b > a),
-    ("max length", "max_length", lambda a, b: b < a),
-    ("min items", "min_items", lambda a, b: b > a),
-    ("max items", "max_items", lambda a, b: b < a),
-    ("pattern", "pattern", lambda a, b: True),
+# Bounds: (label, attribute, which way refuses more): "up" for a lower bound raised, "down" for
+# an upper bound lowered, "any" for a pattern (any new pattern may refuse values).
+_BOUNDS: tuple[tuple[str, str, str], ...] = (
+    ("minimum", "minimum", "up"),
+    ("maximum", "maximum", "down"),
+    ("min length", "min_length", "up"),
+    ("max length", "max_length", "down"),
+    ("min items", "min_items", "up"),
+    ("max items", "max_items", "down"),
+    ("pattern", "pattern", "any"),
 )
+
+
+def _tighter(before: Any, after: Any, way: str) -> bool:
+    if after is None:
+        return False
+    if before is None or way == "any":
+        return True
+    return bool(after > before) if way == "up" else bool(after < before)
+
+
+# Field flags: (aspect, attribute, (false, true) words, tightens when it becomes, loses when it
+# becomes). Required tightens a request and may lose response data when dropped; nullable the
+# other way round; read-only stops a field from being sent.
+_FLAGS: tuple[tuple[str, str, tuple[str, str], bool, bool | None], ...] = (
+    ("required", "required", ("optional", "required"), True, False),
+    ("nullable", "nullable", ("not nullable", "nullable"), False, True),
+    ("read-only", "read_only", ("writable", "read-only"), True, None),
+)
+
+
+def _flip(before: bool, after: bool, no: str, yes: str) -> str:
+    return f"{yes if before else no} -> {yes if after else no}"
 
 
 @dataclass
@@ -74,6 +97,12 @@ class _Comparer:
     def add(self, decl: str, member: str, aspect: str, text: str, **flags: Any) -> None:
         self.out.append(DeclChange(decl, member, aspect, text, **flags))
 
+    def described(self, decl: str, wire: str, before: str, after: str) -> None:
+        if before != after:
+            prefix = f"`{wire}`: " if wire else ""
+            text = f"{prefix}description {text_change(before, after)}"
+            self.add(decl, wire, "description", text)
+
     def new_refs(self, expr: ir.TypeExpr) -> tuple[str, ...]:
         return tuple(n for n in ir.ref_names(expr) if n not in self.old_decls)
 
@@ -81,10 +110,7 @@ class _Comparer:
 
     def model(self, a: ir.Model, b: ir.Model) -> None:
         name = b.name
-        if a.description != b.description:
-            self.add(
-                name, "", "description", f"description {text_change(a.description, b.description)}"
-            )
+        self.described(name, "", a.description, b.description)
         if a.additional_properties != b.additional_properties:
             self.add(
                 name,
@@ -124,35 +150,17 @@ class _Comparer:
                 loses=not self.types.narrows(a.type, b.type),
                 new_decls=self.new_refs(b.type),
             )
-        if a.required != b.required:
-            self.add(
-                name,
-                wire,
-                "required",
-                f"`{wire}`: {'required' if a.required else 'optional'} -> "
-                f"{'required' if b.required else 'optional'}",
-                tightens=b.required,
-                loses=a.required,
-            )
-        if a.nullable != b.nullable:
-            self.add(
-                name,
-                wire,
-                "nullable",
-                f"`{wire}`: {'nullable' if a.nullable else 'not nullable'} -> "
-                f"{'nullable' if b.nullable else 'not nullable'}",
-                tightens=a.nullable,
-                loses=b.nullable,
-            )
-        if a.read_only != b.read_only:
-            self.add(
-                name,
-                wire,
-                "read-only",
-                f"`{wire}`: {'read-only' if a.read_only else 'writable'} -> "
-                f"{'read-only' if b.read_only else 'writable'}",
-                tightens=b.read_only,
-            )
+        for aspect, attribute, words, tightens_to, loses_to in _FLAGS:
+            before, after = getattr(a, attribute), getattr(b, attribute)
+            if before != after:
+                self.add(
+                    name,
+                    wire,
+                    aspect,
+                    f"`{wire}`: {_flip(before, after, *words)}",
+                    tightens=after is tightens_to,
+                    loses=after is loses_to,
+                )
         if _raw(a.default) != _raw(b.default):
             self.add(
                 name, wire, "default", f"`{wire}`: default {_raw(a.default)} -> {_raw(b.default)}"
@@ -166,13 +174,8 @@ class _Comparer:
                 f"`{wire}`: format {a.constraints.format or 'none'} -> {b.constraints.format or 'none'}",
                 tightens=b.constraints.format is not None,
             )
-        if a.description != b.description and not self._inherited(a, b):
-            self.add(
-                name,
-                wire,
-                "description",
-                f"`{wire}`: description {text_change(a.description, b.description)}",
-            )
+        if not self._inherited(a, b):
+            self.described(name, wire, a.description, b.description)
 
     def _inherited(self, a: ir.Field, b: ir.Field) -> bool:
         """A field without a description of its own shows its type's; a change there is the
@@ -191,52 +194,46 @@ class _Comparer:
     def bounds(self, name: str, wire: str, a: ir.Constraints, b: ir.Constraints) -> None:
         parts: list[str] = []
         tighter = False
-        for label, attribute, narrower in _BOUNDS:
+        for label, attribute, way in _BOUNDS:
             before, after = getattr(a, attribute), getattr(b, attribute)
             if before == after:
                 continue
-            parts.append(
-                f"{label} {before if before is not None else 'none'} -> {after if after is not None else 'none'}"
-            )
-            if after is not None and (before is None or narrower(before, after)):
-                tighter = True
+            shown = [value if value is not None else "none" for value in (before, after)]
+            parts.append(f"{label} {shown[0]} -> {shown[1]}")
+            tighter = tighter or _tighter(before, after, way)
         if parts:
             self.add(name, wire, "bounds", f"`{wire}`: {', '.join(parts)}", tightens=tighter)
 
     # -- enums, unions, aliases
 
+    def members(
+        self,
+        name: str,
+        noun: str,
+        before: dict[str, ir.TypeExpr | None],
+        after: dict[str, ir.TypeExpr | None],
+    ) -> None:
+        """Enum values or union members gained (loosening) and lost (tightening requests)."""
+        shown = '"{}"' if noun == "value" else "{}"
+        for key, expr in after.items():
+            if key not in before:
+                refs = self.new_refs(expr) if expr is not None else ()
+                text = f"gains {noun} {shown.format(key)}"
+                self.add(name, key, f"{noun} added", text, new_decls=refs)
+        for key in before:
+            if key not in after:
+                text = f"loses {noun} {shown.format(key)}"
+                self.add(name, key, f"{noun} removed", text, tightens=True)
+
     def enum(self, a: ir.Enum, b: ir.Enum) -> None:
-        before = [m.value for m in a.members]
-        after = [m.value for m in b.members]
-        for value in after:
-            if value not in before:
-                self.add(b.name, value, "value added", f'gains value "{value}"')
-        for value in before:
-            if value not in after:
-                self.add(b.name, value, "value removed", f'loses value "{value}"', tightens=True)
-        if a.description != b.description:
-            self.add(
-                b.name,
-                "",
-                "description",
-                f"description {text_change(a.description, b.description)}",
-            )
+        self.members(
+            b.name, "value", {m.value: None for m in a.members}, {m.value: None for m in b.members}
+        )
+        self.described(b.name, "", a.description, b.description)
 
     def union(self, a: ir.Union, b: ir.Union) -> None:
-        before = {ir.describe(m): m for m in a.members}
-        after = {ir.describe(m): m for m in b.members}
-        for text, member in after.items():
-            if text not in before:
-                self.add(
-                    b.name,
-                    text,
-                    "member added",
-                    f"gains member {text}",
-                    new_decls=self.new_refs(member),
-                )
-        for text in before:
-            if text not in after:
-                self.add(b.name, text, "member removed", f"loses member {text}", tightens=True)
+        before: dict[str, ir.TypeExpr | None] = {ir.describe(m): m for m in a.members}
+        self.members(b.name, "member", before, {ir.describe(m): m for m in b.members})
         if a.discriminator != b.discriminator:
             self.add(
                 b.name,
@@ -251,17 +248,11 @@ class _Comparer:
                 b.name,
                 "",
                 "nullable",
-                f"{'nullable' if a.nullable else 'not nullable'} -> {'nullable' if b.nullable else 'not nullable'}",
+                _flip(a.nullable, b.nullable, "not nullable", "nullable"),
                 tightens=a.nullable,
                 loses=b.nullable,
             )
-        if a.description != b.description:
-            self.add(
-                b.name,
-                "",
-                "description",
-                f"description {text_change(a.description, b.description)}",
-            )
+        self.described(b.name, "", a.description, b.description)
 
     def alias(self, a: ir.Alias, b: ir.Alias) -> None:
         if ir.describe(a.target) != ir.describe(b.target):
@@ -274,13 +265,7 @@ class _Comparer:
                 loses=not self.types.narrows(a.target, b.target),
                 new_decls=self.new_refs(b.target),
             )
-        if a.description != b.description:
-            self.add(
-                b.name,
-                "",
-                "description",
-                f"description {text_change(a.description, b.description)}",
-            )
+        self.described(b.name, "", a.description, b.description)
 
 
 _KIND = {

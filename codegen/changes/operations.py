@@ -21,6 +21,11 @@ class OperationDiff:
 
 
 _Add = Callable[["Side | None", str, str, bool], None]
+_Entry = tuple[ir.TypeExpr, bool, str]  # type, required, description
+
+
+def _flip(before: bool, after: bool, no: str, yes: str) -> str:
+    return f"{yes if before else no} -> {yes if after else no}"
 
 
 def new_declaration_lines(result: ir.IR, names: tuple[str, ...], known: set[str]) -> list[str]:
@@ -85,80 +90,47 @@ class _OperationComparer:
         return out
 
     def _parameters(self, a: ir.Operation, b: ir.Operation, add: _Add) -> None:
-        before = {(p.location, p.name): p for p in a.parameters}
-        after = {(p.location, p.name): p for p in b.parameters}
-        for key, p in after.items():
-            if key not in before:
-                need = "required" if p.required else "optional"
-                add(
-                    "request",
-                    f"parameter {key}",
-                    f"request gains {p.location} parameter `{p.name}`: {ir.describe(p.type)}, {need}",
-                    p.required,
-                )
-        for key, p in before.items():
-            if key not in after:
-                add(
-                    "request",
-                    f"parameter {key}",
-                    f"request loses {p.location} parameter `{p.name}`",
-                    True,
-                )
-                continue
-            q = after[key]
-            where = f"{p.location} parameter `{p.name}`"
-            if ir.describe(p.type) != ir.describe(q.type):
-                add(
-                    "request",
-                    f"parameter {key} type",
-                    f"request {where}: {ir.describe(p.type)} -> {ir.describe(q.type)}",
-                    not self.types.widens(p.type, q.type),
-                )
-            if p.required != q.required:
-                add(
-                    "request",
-                    f"parameter {key} required",
-                    f"request {where}: {'required' if p.required else 'optional'} -> {'required' if q.required else 'optional'}",
-                    q.required,
-                )
-            if p.description != q.description:
-                add(
-                    "request",
-                    f"parameter {key} description",
-                    f"request {where}: description {text_change(p.description, q.description)}",
-                    False,
-                )
+        def keyed(op: ir.Operation) -> dict[str, _Entry]:
+            return {
+                f"{p.location} parameter `{p.name}`": (p.type, p.required, p.description)
+                for p in op.parameters
+            }
+
+        self._entries(keyed(a), keyed(b), add, new_required_breaks=True)
 
     def _bodies(self, a: ir.Operation, b: ir.Operation, add: _Add) -> None:
-        before = {body.content_type: body for body in a.request_bodies}
-        after = {body.content_type: body for body in b.request_bodies}
-        for ct, body in after.items():
-            if ct not in before:
-                add(
-                    "request",
-                    f"body {ct}",
-                    f"request accepts {ct}: {ir.describe(body.type)}",
-                    False,
-                )
-        for ct, body in before.items():
-            if ct not in after:
-                add("request", f"body {ct}", f"request no longer accepts {ct}", True)
+        def keyed(op: ir.Operation) -> dict[str, _Entry]:
+            return {f"body ({x.content_type})": (x.type, x.required, "") for x in op.request_bodies}
+
+        self._entries(keyed(a), keyed(b), add, new_required_breaks=False)
+
+    def _entries(
+        self,
+        before: dict[str, _Entry],
+        after: dict[str, _Entry],
+        add: _Add,
+        new_required_breaks: bool,
+    ) -> None:
+        """Parameters or request bodies: gained, lost, retyped, newly required, redescribed."""
+        for key, (t, required, _) in after.items():
+            if key not in before:
+                need = "required" if required else "optional"
+                text = f"request gains {key}: {ir.describe(t)}, {need}"
+                add("request", key, text, new_required_breaks and required)
+        for key, (t, required, description) in before.items():
+            if key not in after:
+                add("request", key, f"request loses {key}", True)
                 continue
-            other = after[ct]
-            if ir.describe(body.type) != ir.describe(other.type):
-                add(
-                    "request",
-                    f"body {ct} type",
-                    f"request body ({ct}): {ir.describe(body.type)} -> {ir.describe(other.type)}",
-                    not self.types.widens(body.type, other.type),
-                )
-            if body.required != other.required:
-                add(
-                    "request",
-                    f"body {ct} required",
-                    f"request body ({ct}): {'required' if body.required else 'optional'} -> {'required' if other.required else 'optional'}",
-                    other.required,
-                )
+            new_t, new_required, new_description = after[key]
+            if ir.describe(t) != ir.describe(new_t):
+                text = f"request {key}: {ir.describe(t)} -> {ir.describe(new_t)}"
+                add("request", f"{key} type", text, not self.types.widens(t, new_t))
+            if required != new_required:
+                text = f"request {key}: {_flip(required, new_required, 'optional', 'required')}"
+                add("request", f"{key} required", text, new_required)
+            if description != new_description:
+                text = f"request {key}: description {text_change(description, new_description)}"
+                add("request", f"{key} description", text, False)
 
     def _responses(self, a: ir.Operation, b: ir.Operation, add: _Add) -> None:
         def label(r: ir.ResponseBody) -> str:
@@ -187,22 +159,11 @@ class _OperationComparer:
                     f"response {key}: {kind(r)} -> {kind(s)}",
                     not narrower,
                 )
-            for header in s.headers:
-                if header not in r.headers:
-                    add(
-                        "response",
-                        f"header {key} {header}",
-                        f"response {key} gains header {header}",
-                        False,
-                    )
-            for header in r.headers:
-                if header not in s.headers:
-                    add(
-                        "response",
-                        f"header {key} {header}",
-                        f"response {key} loses header {header}",
-                        True,
-                    )
+            for gone, there, verb in ((r, s, "gains"), (s, r, "loses")):
+                for header in there.headers:
+                    if header not in gone.headers:
+                        text = f"response {key} {verb} header {header}"
+                        add("response", f"header {key} {header}", text, verb == "loses")
         old_error = ir.describe(a.error_type) if a.error_type else "none"
         new_error = ir.describe(b.error_type) if b.error_type else "none"
         if old_error != new_error:
