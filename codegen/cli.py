@@ -54,7 +54,7 @@ def _cmd_check_examples(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:  # jsonschema: the `codegen` dependency group
         print(
             f"error: check-examples needs {exc.name}: install the `codegen` dependency group "
-            "(README: Regenerating the models)",
+            "(part of `dev`: README, Regenerating the models)",
             file=sys.stderr,
         )
         return 2
