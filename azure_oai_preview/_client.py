@@ -407,8 +407,8 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
             own, e.g. ``https://cognitiveservices.azure.us/.default`` (Azure Government).
             Only with ``credential`` (a provider asks for its own scope).
         api_version: The ``api-version`` query parameter. Default: ``OPENAI_API_VERSION``
-            from the environment, else the version the models were generated from
-            (``2024-05-01-preview``); any other version is warned about once
+            from the environment, else the api-version the models were generated from;
+            any other version is warned about once
             (:class:`~azure_oai_preview.APIVersionWarning`), since requests are still checked
             against the models' version.
         deployment: The default deployment for deployment-scoped operations (a per-call

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import httpx
 
+# Both contenders send the client's default api-version (the generated one).
+from azure_oai_preview.models._manifest import API_VERSION as API_VERSION
+
 ENDPOINT = "https://bench-resource.openai.azure.com"
 API_KEY = "bench-key"
-API_VERSION = "2024-05-01-preview"
 
 
 @dataclass(frozen=True)

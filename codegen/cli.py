@@ -1,4 +1,4 @@
-"""Command line: ``python -m codegen {sync,generate,diff,mock-spec,check-examples,docs}``."""
+"""Command line: ``python -m codegen {sync,default,generate,diff,mock-spec,check-examples,docs,drill}``."""
 
 from __future__ import annotations
 
@@ -35,17 +35,42 @@ def _documents(version: str | None, only: str | None) -> list[Document]:
     return [d for d in wanted if document_pin(version, d) is not None]
 
 
-def _cmd_check_examples(args: argparse.Namespace) -> int:
-    from codegen.spec import load_examples, load_spec
-    from codegen.validate import check_examples
+def _synced_examples(document: Document) -> list[str]:
+    """Pinned versions whose examples of ``document`` are in the cache (for hints)."""
+    from codegen.paths import document_files
+    from codegen.pins import load_pins
 
-    total = 0
-    found = 0
-    for document in _documents(args.api_version, args.document):
-        spec = load_spec(args.api_version, transformed=not args.no_transforms, document=document)
-        examples, missing = load_examples(
-            args.examples_from or args.api_version, spec=None, document=document
+    folder = document_files(document)[1]
+    return [
+        pin.api_version
+        for pin in load_pins()
+        if any((CACHE_DIR / pin.api_version / folder).glob("*.json"))
+    ]
+
+
+def _cmd_check_examples(args: argparse.Namespace) -> int:
+    try:
+        from codegen.validate import check_examples
+    except ModuleNotFoundError as exc:  # jsonschema: the `codegen` dependency group
+        print(
+            f"error: check-examples needs {exc.name}: install the `codegen` dependency group "
+            "(part of `dev`: README, Regenerating the models)",
+            file=sys.stderr,
         )
+        return 2
+    from codegen.pins import default_version, document_pin
+    from codegen.spec import load_examples, load_spec
+
+    version = args.api_version or default_version()
+    total = 0
+    empty: list[str] = []
+    for document in _documents(version, args.document):
+        spec = load_spec(version, transformed=not args.no_transforms, document=document)
+        source = args.examples_from or version
+        if document_pin(source, document) is None:  # that version has no such document
+            examples, missing = [], []
+        else:
+            examples, missing = load_examples(source, spec=None, document=document)
         violations = check_examples(spec, examples)
         for violation in violations:
             print(violation)
@@ -55,9 +80,23 @@ def _cmd_check_examples(args: argparse.Namespace) -> int:
             f"{document}: {len(examples)} examples, {len(violations)} violations", file=sys.stderr
         )
         total += len(violations)
-        found += len(examples)
-    print(f"{found} examples, {total} violations", file=sys.stderr)
-    return 1 if total else 0
+        if not examples:
+            pinned = document_pin(source, document)
+            files = pinned.api_version if pinned is not None else source
+            synced = [v for v in _synced_examples(document) if v != files]
+            hint = (
+                f"pass --examples-from with a version that has them ({', '.join(synced)})"
+                if synced
+                else "sync a mirror that has them (`python -m codegen sync --from DIR`)"
+            )
+            empty.append(
+                f"{document}: no example of {files} is available ({len(missing)} referenced), "
+                f"so nothing was checked: {hint}"
+            )
+    for message in empty:
+        print(f"error: {message}", file=sys.stderr)
+    print(f"{total} violations", file=sys.stderr)
+    return 1 if total or empty else 0
 
 
 def _cmd_mock_spec(args: argparse.Namespace) -> int:
@@ -114,23 +153,22 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     for path in write(generated, out):
         print(f"wrote {path}", file=sys.stderr)
     if previous and previous != version:
-        from codegen.diff import changelog
+        from codegen.diff import versions_changelog
         from codegen.pins import load_pins
 
         if previous in {pin.api_version for pin in load_pins()}:
             try:
-                print(changelog(generate(previous).ir, generated.ir))
+                print(versions_changelog(previous, version))
             except SpecMissingError as exc:
                 print(f"(no changelog from {previous}: {exc})", file=sys.stderr)
     return 0
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from codegen.diff import changelog
-    from codegen.generate import generate
+    from codegen.diff import versions_changelog
 
     try:
-        print(changelog(generate(args.old).ir, generate(args.new).ir), end="")
+        print(versions_changelog(args.old, args.new), end="")
     except SpecMissingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -139,12 +177,51 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def _cmd_docs(args: argparse.Namespace) -> int:
     from codegen.docs import update_docs
+    from codegen.paths import REPO_ROOT
 
-    changed = update_docs(check=args.check)
-    if args.check and changed:
-        print("docs/codegen.md is out of date: run `python -m codegen docs`", file=sys.stderr)
-        return 1
+    status = 0
+    for page in update_docs(check=args.check):
+        name = page.path.relative_to(REPO_ROOT).as_posix()
+        if page.refreshed != page.current:
+            if args.check:
+                print(f"{name} is out of date: run `python -m codegen docs`", file=sys.stderr)
+                status = 1
+            else:
+                print(f"updated {name}", file=sys.stderr)
+        for line in page.stray:
+            print(
+                f"{name}:{line}\n  names a pinned api-version: write the default as "
+                "`api-version=<version>` (kept current by `python -m codegen docs`), or leave "
+                "the version out",
+                file=sys.stderr,
+            )
+            status = 1
+    return status
+
+
+def _cmd_default(args: argparse.Namespace) -> int:
+    from codegen.pins import default_version, set_default
+
+    before = default_version()
+    for path in set_default(args.api_version):
+        print(f"wrote {path}", file=sys.stderr)
+    if before == args.api_version:
+        print(f"{args.api_version} already is the default", file=sys.stderr)
+    else:
+        print(f"default api-version: {before} -> {args.api_version}", file=sys.stderr)
     return 0
+
+
+def _cmd_drill(args: argparse.Namespace) -> int:
+    from codegen.drill import DrillError, run
+    from codegen.sync import mirror_from_env
+
+    mirror = args.mirror or (str(found) if (found := mirror_from_env()) else None)
+    try:
+        return run(new=args.to, mirror=mirror, keep=args.keep)
+    except DrillError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,9 +252,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new")
     p.set_defaults(func=_cmd_diff)
 
-    p = sub.add_parser("docs", help="refresh the transform table in docs/codegen.md")
+    p = sub.add_parser(
+        "default", help="make a pinned api-version the default (`default = true` in its pin)"
+    )
+    p.add_argument("api_version", metavar="VERSION")
+    p.set_defaults(func=_cmd_default)
+
+    p = sub.add_parser(
+        "docs", help="refresh the transform table and the default api-version in the docs"
+    )
     p.add_argument("--check", action="store_true")
     p.set_defaults(func=_cmd_docs)
+
+    p = sub.add_parser(
+        "drill", help="rehearse an upgrade: the README's maintainer steps on a scratch copy"
+    )
+    p.add_argument("--to", metavar="VERSION", help="default: the newest pin after the default")
+    p.add_argument(
+        "--from", dest="mirror", metavar="DIR", help=f"spec mirror (default: ${MIRROR_ENV})"
+    )
+    p.add_argument("--keep", action="store_true", help="keep the scratch copy")
+    p.set_defaults(func=_cmd_drill)
 
     p = sub.add_parser("check-examples", help="validate the spec's examples against its schemas")
     p.add_argument("--api-version")

@@ -27,10 +27,12 @@ class Generated:
     files: dict[str, str]  # file name -> source
 
 
-def _document_ir(version: str, document: Document, cache_dir: Path) -> ir.IR:
+def _document_ir(
+    version: str, document: Document, cache_dir: Path, transformed: bool = True
+) -> ir.IR:
     source = source_pin(version, document)
     path = spec_path(version, cache_dir, document)
-    spec = load_spec(version, transformed=True, cache_dir=cache_dir, document=document)
+    spec = load_spec(version, transformed=transformed, cache_dir=cache_dir, document=document)
     digest = sha256_file(path)
     if digest != source.sha256:
         raise SpecMissingError(
@@ -41,17 +43,20 @@ def _document_ir(version: str, document: Document, cache_dir: Path) -> ir.IR:
     )
 
 
-def build(version: str | None = None, cache_dir: Path = CACHE_DIR) -> ir.IR:
-    """The merged IR of every document of ``version`` (see codegen.merge)."""
+def build(
+    version: str | None = None, cache_dir: Path = CACHE_DIR, transformed: bool = True
+) -> ir.IR:
+    """The merged IR of every document of ``version`` (see codegen.merge); ``transformed=False``
+    builds the documents as upstream ships them (the changelog compares both)."""
     pin = get_pin(version)
-    result = _document_ir(pin.api_version, "inference", cache_dir)
+    result = _document_ir(pin.api_version, "inference", cache_dir, transformed)
     if pin.authoring_absent is not None:
         result.warnings.append(
             f"{pin.api_version} declares no authoring document ({pin.file.name}): no authoring "
             "operations are generated"
         )
         return result
-    authoring = _document_ir(pin.api_version, "authoring", cache_dir)
+    authoring = _document_ir(pin.api_version, "authoring", cache_dir, transformed)
     if pin.authoring_reuse is not None:
         result.warnings.append(
             f"{pin.api_version} reuses the authoring document of {pin.authoring_reuse} "

@@ -131,6 +131,9 @@ class Constraints:
     min_items: int | None = None
     max_items: int | None = None
     pattern: str | None = None
+    # Not part of describe(): the type says it (int, bytes for binary, ...); the changelog
+    # reports format changes.
+    format: str | None = None
 
     def describe(self) -> str:
         parts: list[str] = []

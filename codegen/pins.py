@@ -16,6 +16,7 @@ disappears without the pin saying so:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -172,3 +173,28 @@ def document_pin(
 
 def default_version(pins_dir: Path = PINS_DIR) -> str:
     return get_pin(None, pins_dir).api_version
+
+
+_DEFAULT_LINE = re.compile(r"^default[ \t]*=[ \t]*(?:true|false)[ \t]*$", re.MULTILINE)
+
+
+def set_default(api_version: str, pins_dir: Path = PINS_DIR) -> list[Path]:
+    """Mark ``api_version`` as the default pin (``default = true``) and every other pin
+    ``default = false``; returns the files that changed. Comments and layout are kept."""
+    pins = load_pins(pins_dir)
+    if api_version not in {pin.api_version for pin in pins}:
+        known = ", ".join(pin.api_version for pin in pins) or "none"
+        raise PinError(f"no pin for api-version {api_version!r} (known: {known})")
+    changed: list[Path] = []
+    for pin in pins:
+        text = pin.file.read_text(encoding="utf-8")
+        line = f"default = {'true' if pin.api_version == api_version else 'false'}"
+        if _DEFAULT_LINE.search(text):
+            new = _DEFAULT_LINE.sub(line, text, count=1)
+        else:
+            head, sep, tail = text.partition("\n[")
+            new = f"{head.rstrip()}\n{line}\n{sep.lstrip()}{tail}" if sep else f"{text}{line}\n"
+        if new != text:
+            pin.file.write_text(new, encoding="utf-8")
+            changed.append(pin.file)
+    return changed

@@ -182,6 +182,7 @@ def constraints(prop: dict[str, Any], target: dict[str, Any]) -> ir.Constraints:
         min_items=get("minItems"),
         max_items=get("maxItems"),
         pattern=get("pattern"),
+        format=get("format"),
     )
 
 

@@ -13,10 +13,9 @@ import pytest
 from codegen.paths import CACHE_DIR, MIRROR_ENV, REPO_ROOT, SPEC_FILE
 from codegen.pins import load_pins
 from codegen.sync import sha256_file, sync
+from tests.versions import ALL_VERSIONS, DEFAULT_VERSION, EXAMPLES_VERSION, GA_VERSION, NEXT_VERSION
 
-DEFAULT_VERSION = "2024-05-01-preview"
-NEXT_VERSION = "2024-07-01-preview"
-ALL_VERSIONS = ("2024-05-01-preview", "2024-07-01-preview", "2024-06-01")
+__all__ = ["ALL_VERSIONS", "DEFAULT_VERSION", "EXAMPLES_VERSION", "GA_VERSION", "NEXT_VERSION"]
 
 
 def find_mirror() -> Path | None:

@@ -11,9 +11,8 @@ from codegen.generate import build
 from codegen.merge import MergeError, identical_names, merge
 from codegen.pins import PinError, document_pin, load_pins
 
-from .conftest import DEFAULT_VERSION, NEXT_VERSION
+from .conftest import EXAMPLES_VERSION, GA_VERSION, NEXT_VERSION
 
-GA_VERSION = "2024-06-01"
 PIN_HEAD = (
     'api_version = "{v}"\n[inference]\nrepository = "r"\ncommit = "c"\npath = "p"\nsha256 = "AB"\n'
 )
@@ -21,11 +20,11 @@ PIN_HEAD = (
 
 def test_every_pin_says_what_serves_its_authoring_document() -> None:
     pins = {pin.api_version: pin for pin in load_pins()}
-    own = document_pin(DEFAULT_VERSION, "authoring")
+    own = document_pin(EXAMPLES_VERSION, "authoring")
     assert own is not None
     assert own.sha256 == "cc3ccfdf8fd61e8c1246fa5127bceac705ca55e4a2ce45610138801839e32456"
     assert document_pin(NEXT_VERSION, "authoring") == own  # reused
-    assert pins[NEXT_VERSION].authoring_reuse == DEFAULT_VERSION
+    assert pins[NEXT_VERSION].authoring_reuse == EXAMPLES_VERSION
     assert pins[NEXT_VERSION].authoring_reason
     assert document_pin(GA_VERSION, "authoring") is None
     assert pins[GA_VERSION].authoring_absent
@@ -51,12 +50,12 @@ def test_a_pin_cannot_leave_its_authoring_document_unsaid(
 def test_a_version_reusing_the_authoring_document_generates_all_62_operations() -> None:
     result = build(NEXT_VERSION)
     documents = [(d.name, d.api_version) for d in result.documents]
-    assert documents == [("inference", NEXT_VERSION), ("authoring", DEFAULT_VERSION)]
+    assert documents == [("inference", NEXT_VERSION), ("authoring", EXAMPLES_VERSION)]
     counts = {
         d: sum(op.document == d for op in result.operations) for d in ("inference", "authoring")
     }
     assert counts == {"inference": 42, "authoring": 20}
-    assert any("reuses the authoring document of 2024-05-01-preview" in w for w in result.warnings)
+    assert any(f"reuses the authoring document of {EXAMPLES_VERSION}" in w for w in result.warnings)
 
 
 def test_a_version_without_authoring_says_so() -> None:
@@ -67,7 +66,7 @@ def test_a_version_without_authoring_says_so() -> None:
 
 
 def test_clashing_names_follow_the_rule() -> None:
-    result = build(DEFAULT_VERSION)
+    result = build(EXAMPLES_VERSION)
     declared = result.declarations()
     # Different shapes: the inference class keeps the name, the authoring one is prefixed.
     for name in ("Error", "ErrorResponse", "InnerError", "InnerErrorCode"):

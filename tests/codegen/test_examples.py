@@ -13,12 +13,12 @@ from codegen.jsonish import as_object
 from codegen.pins import Document
 from codegen.spec import Example, load_examples
 
-from .conftest import DEFAULT_VERSION
+from .conftest import EXAMPLES_VERSION
 from .helpers import deviations, same_json
 
 
 def _examples(document: Document = "inference") -> list[Example]:
-    examples, missing = load_examples(DEFAULT_VERSION, document=document)
+    examples, missing = load_examples(EXAMPLES_VERSION, document=document)
     if document == "authoring":
         assert missing == [], "the mirror has every authoring example"
     return examples

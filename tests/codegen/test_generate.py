@@ -16,7 +16,7 @@ from azure_oai_preview._models import OpenModel
 from codegen.generate import generate
 from codegen.paths import GENERATED_FILE, MANIFEST_FILE, PARAMS_FILE, REPO_ROOT
 
-from .conftest import ALL_VERSIONS, DEFAULT_VERSION, NEXT_VERSION, import_from
+from .conftest import ALL_VERSIONS, DEFAULT_VERSION, EXAMPLES_VERSION, NEXT_VERSION, import_from
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -134,7 +134,7 @@ def test_missing_spec_tells_how_to_sync(tmp_path: Path) -> None:
 
 
 def test_diff_names_the_new_stream_options() -> None:
-    result = run_cli("diff", DEFAULT_VERSION, NEXT_VERSION)
+    result = run_cli("diff", EXAMPLES_VERSION, NEXT_VERSION)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "chatCompletionStreamOptions" in out
@@ -143,11 +143,12 @@ def test_diff_names_the_new_stream_options() -> None:
 
 
 def test_generate_another_version_prints_the_changelog(tmp_path: Path) -> None:
-    assert run_cli("generate", "--out", str(tmp_path)).returncode == 0
+    first = run_cli("generate", "--api-version", EXAMPLES_VERSION, "--out", str(tmp_path))
+    assert first.returncode == 0, first.stderr
     result = run_cli("generate", "--api-version", NEXT_VERSION, "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "stream_options" in result.stdout
-    assert 'API_VERSION = "2024-07-01-preview"' in (tmp_path / MANIFEST_FILE).read_text()
+    assert f'API_VERSION = "{NEXT_VERSION}"' in (tmp_path / MANIFEST_FILE).read_text()
 
 
 def test_docs_transform_table_is_current() -> None:

@@ -9,8 +9,9 @@ import sys
 import azure_oai_preview.models as models
 from azure_oai_preview._operation import LongRunning, Operation, Paging
 from azure_oai_preview.models import _manifest as manifest
+from codegen import transforms
 from codegen.paths import REPO_ROOT
-from codegen.spec import iter_operations, load_spec
+from codegen.spec import iter_operations, load_raw, load_spec, source_pin
 
 from .conftest import DEFAULT_VERSION
 
@@ -29,8 +30,8 @@ def test_manifest_lists_every_operation_in_spec_order() -> None:
     assert all(isinstance(op, Operation) for op in manifest.OPERATIONS)
     assert [op.document for op in manifest.OPERATIONS] == ["inference"] * 42 + ["authoring"] * 20
     assert [(d.name, d.api_version) for d in manifest.DOCUMENTS] == [
-        ("inference", DEFAULT_VERSION),
-        ("authoring", DEFAULT_VERSION),
+        (document, source_pin(DEFAULT_VERSION, document).api_version)
+        for document in ("inference", "authoring")
     ]
 
 
@@ -186,8 +187,13 @@ def test_every_component_schema_is_public() -> None:
 
     spec = load_spec(DEFAULT_VERSION)
     result = build_ir(spec, DEFAULT_VERSION, "")
-    # 187 upstream; transforms add the 3 chat chunk schemas and chatCompletionImageUrl.
-    assert len(result.components) == len(spec["components"]["schemas"]) == 187 + 4
+    upstream = load_raw(DEFAULT_VERSION)["components"]["schemas"]
+    added = [
+        op for t in transforms.load(DEFAULT_VERSION) for op in t.ops if op.kind == "add-schema"
+    ]
+    # the chat completion stream chunk and the two schemas it uses, and chatCompletionImageUrl
+    assert len(added) == 4
+    assert len(result.components) == len(spec["components"]["schemas"]) == len(upstream) + 4
     for schema, python_name in result.components.items():
         assert python_name in _generated.__all__, schema
         assert python_name[0] == schema[0].upper()

@@ -19,7 +19,7 @@ from codegen.generate import generate
 from codegen.order import components, dependency_order
 from codegen.paths import GENERATED_FILE
 
-from .conftest import ALL_VERSIONS, import_from
+from .conftest import ALL_VERSIONS, GA_VERSION, import_from
 
 
 def test_dependency_order_puts_uses_first_and_keeps_seed_order() -> None:
@@ -108,13 +108,13 @@ def test_pinned_versions_need_no_string_annotations(version: str) -> None:
     checked, quoted = _check_defined_before_use(source)
     assert checked > 300
     # The inference documents have no recursive schemas; the authoring document (reused by
-    # 2024-07-01-preview, absent from 2024-06-01) has three, and only those fields are quoted.
+    # the next preview, absent from the GA version) has three, and only those fields are quoted.
     recursive = [
         "AuthoringInnerError | None",  # InnerError.innererror
         "list[AuthoringError] | None",  # Error.details
         "list[IngestionJobStageProgress] | None",  # IngestionJobStageProgress.subStageProgress
     ]
-    assert quoted == ([] if version == "2024-06-01" else recursive)
+    assert quoted == ([] if version == GA_VERSION else recursive)
 
 
 def _recursive_spec() -> dict[str, Any]:

@@ -8,17 +8,17 @@ from typing import Any
 from codegen import swagger
 from codegen.spec import load_raw, spec_path
 
-from .conftest import DEFAULT_VERSION
+from .conftest import EXAMPLES_VERSION
 
 
 def _swagger() -> dict[str, Any]:
-    path = spec_path(DEFAULT_VERSION, document="authoring")
+    path = spec_path(EXAMPLES_VERSION, document="authoring")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_the_authoring_file_is_swagger_2_and_loads_as_openapi_3() -> None:
     assert swagger.is_swagger2(_swagger())
-    doc = load_raw(DEFAULT_VERSION, document="authoring")
+    doc = load_raw(EXAMPLES_VERSION, document="authoring")
     assert doc["openapi"].startswith("3.0")
     assert doc["servers"][0]["url"] == "{endpoint}/openai"
     assert len(doc["components"]["schemas"]) == len(_swagger()["definitions"]) == 67
@@ -26,7 +26,7 @@ def test_the_authoring_file_is_swagger_2_and_loads_as_openapi_3() -> None:
 
 
 def test_body_and_form_parameters_become_request_bodies() -> None:
-    doc = load_raw(DEFAULT_VERSION, document="authoring")
+    doc = load_raw(EXAMPLES_VERSION, document="authoring")
     upload = doc["paths"]["/files"]["post"]
     form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert form["required"] == ["purpose", "file"]
@@ -43,7 +43,7 @@ def test_body_and_form_parameters_become_request_bodies() -> None:
 
 
 def test_azure_extensions_are_restored_after_conversion() -> None:
-    doc = load_raw(DEFAULT_VERSION, document="authoring")
+    doc = load_raw(EXAMPLES_VERSION, document="authoring")
     mapping = doc["components"]["schemas"]["BaseConnection"]["discriminator"]["mapping"]
     assert mapping["endpointMI"] == "#/components/schemas/EndpointMIConnection"
     assert mapping["relativeConnection"] == "#/components/schemas/DeploymentConnection"
@@ -55,8 +55,8 @@ def test_azure_extensions_are_restored_after_conversion() -> None:
 
 
 def test_the_conversion_is_cached_and_stamped() -> None:
-    path = spec_path(DEFAULT_VERSION, document="authoring")
-    load_raw(DEFAULT_VERSION, document="authoring")
+    path = spec_path(EXAMPLES_VERSION, document="authoring")
+    load_raw(EXAMPLES_VERSION, document="authoring")
     stamp = path.with_name("authoring.openapi3.json.stamp").read_text()
     assert stamp.startswith(swagger.sha256_file(path))
     assert swagger.converter_version() in stamp

@@ -11,7 +11,7 @@ from codegen.paths import EXAMPLES_LISTING, SPEC_FILE
 from codegen.pins import get_pin
 from codegen.sync import SyncError, sha256_bytes, sync
 
-from .conftest import DEFAULT_VERSION, find_mirror
+from .conftest import EXAMPLES_VERSION, NEXT_VERSION, find_mirror
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -48,14 +48,14 @@ def test_tampered_mirror_is_refused_and_cache_untouched(
     cache = tmp_path / "cache"
     if cache_state == "stale":
         # An older file already in the cache must survive a refused sync byte for byte.
-        (cache / DEFAULT_VERSION).mkdir(parents=True)
-        (cache / DEFAULT_VERSION / SPEC_FILE).write_bytes(b'{"old": true}')
-    bad_hash = tamper(mirror, DEFAULT_VERSION)
+        (cache / EXAMPLES_VERSION).mkdir(parents=True)
+        (cache / EXAMPLES_VERSION / SPEC_FILE).write_bytes(b'{"old": true}')
+    bad_hash = tamper(mirror, EXAMPLES_VERSION)
     before = snapshot(cache)
     with pytest.raises(SyncError) as failure:
-        sync(mirror=mirror, versions=[DEFAULT_VERSION], cache_dir=cache, log=lambda _: None)
+        sync(mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=cache, log=lambda _: None)
     message = str(failure.value)
-    assert get_pin(DEFAULT_VERSION).sha256 in message
+    assert get_pin(EXAMPLES_VERSION).sha256 in message
     assert bad_hash in message
     assert snapshot(cache) == before
 
@@ -67,7 +67,7 @@ def test_cli_exits_non_zero_on_tampered_mirror(mirror: Path, tmp_path: Path) -> 
 
     from codegen.paths import REPO_ROOT
 
-    bad_hash = tamper(mirror, DEFAULT_VERSION)
+    bad_hash = tamper(mirror, EXAMPLES_VERSION)
     cache = tmp_path / "cache"
     result = subprocess.run(
         [
@@ -78,7 +78,7 @@ def test_cli_exits_non_zero_on_tampered_mirror(mirror: Path, tmp_path: Path) -> 
             "--from",
             str(mirror),
             "--api-version",
-            DEFAULT_VERSION,
+            EXAMPLES_VERSION,
             "--cache-dir",
             str(cache),
         ],
@@ -90,7 +90,7 @@ def test_cli_exits_non_zero_on_tampered_mirror(mirror: Path, tmp_path: Path) -> 
     )
     assert result.returncode == 1
     assert bad_hash in result.stderr
-    assert get_pin(DEFAULT_VERSION).sha256 in result.stderr
+    assert get_pin(EXAMPLES_VERSION).sha256 in result.stderr
     assert not cache.exists()
 
 
@@ -100,18 +100,18 @@ def test_good_sync_is_idempotent_and_copies_examples(mirror: Path, tmp_path: Pat
     sync(mirror=mirror, cache_dir=cache, log=logged.append)
     assert any("synced spec" in line for line in logged)
     first = snapshot(cache)
-    pin = get_pin(DEFAULT_VERSION)
-    assert sha256_bytes(first[f"{DEFAULT_VERSION}/{SPEC_FILE}"] or b"") == pin.sha256
-    examples = sorted(p.name for p in (mirror / DEFAULT_VERSION / "examples").iterdir())
-    listing = (cache / DEFAULT_VERSION / EXAMPLES_LISTING).read_text().splitlines()
+    pin = get_pin(EXAMPLES_VERSION)
+    assert sha256_bytes(first[f"{EXAMPLES_VERSION}/{SPEC_FILE}"] or b"") == pin.sha256
+    examples = sorted(p.name for p in (mirror / EXAMPLES_VERSION / "examples").iterdir())
+    listing = (cache / EXAMPLES_VERSION / EXAMPLES_LISTING).read_text().splitlines()
     assert [line.split("  ", 1)[1] for line in listing] == examples
     for line in listing:
         digest, name = line.split("  ", 1)
-        assert sha256_bytes((cache / DEFAULT_VERSION / "examples" / name).read_bytes()) == digest
+        assert sha256_bytes((cache / EXAMPLES_VERSION / "examples" / name).read_bytes()) == digest
     authoring = pin.authoring
     assert authoring is not None
-    assert sha256_bytes(first[f"{DEFAULT_VERSION}/authoring.json"] or b"") == authoring.sha256
-    authoring_listing = (cache / DEFAULT_VERSION / "authoring-examples.sha256").read_text()
+    assert sha256_bytes(first[f"{EXAMPLES_VERSION}/authoring.json"] or b"") == authoring.sha256
+    authoring_listing = (cache / EXAMPLES_VERSION / "authoring-examples.sha256").read_text()
     assert "put_ingestion_job_sc.json" in authoring_listing
     again: list[str] = []
     sync(mirror=mirror, cache_dir=cache, log=again.append)
@@ -128,7 +128,7 @@ def test_download_failure_is_a_sync_error(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
     with pytest.raises(SyncError, match=r"raw\.githubusercontent\.com"):
-        sync(mirror=None, versions=[DEFAULT_VERSION], cache_dir=tmp_path / "c", log=lambda _: None)
+        sync(mirror=None, versions=[EXAMPLES_VERSION], cache_dir=tmp_path / "c", log=lambda _: None)
     assert not (tmp_path / "c").exists()
 
 
@@ -137,16 +137,16 @@ def test_syncing_a_version_brings_the_authoring_document_it_reuses(
 ) -> None:
     cache = tmp_path / "cache"
     logged: list[str] = []
-    sync(mirror=mirror, versions=["2024-07-01-preview"], cache_dir=cache, log=logged.append)
-    assert (cache / DEFAULT_VERSION / "authoring.json").is_file()
-    assert not (cache / DEFAULT_VERSION / SPEC_FILE).exists()  # only what 07 serves
+    sync(mirror=mirror, versions=[NEXT_VERSION], cache_dir=cache, log=logged.append)
+    assert (cache / EXAMPLES_VERSION / "authoring.json").is_file()
+    assert not (cache / EXAMPLES_VERSION / SPEC_FILE).exists()  # only what 07 serves
     assert any("(reused)" in line for line in logged)
 
 
 def test_tampered_authoring_document_is_refused(mirror: Path, tmp_path: Path) -> None:
-    path = mirror / DEFAULT_VERSION / "authoring.json"
+    path = mirror / EXAMPLES_VERSION / "authoring.json"
     path.write_bytes(path.read_bytes().replace(b"Azure OpenAI", b"Azure 0penAI", 1))
     with pytest.raises(SyncError, match=r"\[authoring\]"):
         sync(
-            mirror=mirror, versions=[DEFAULT_VERSION], cache_dir=tmp_path / "c", log=lambda _: None
+            mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=tmp_path / "c", log=lambda _: None
         )

@@ -14,12 +14,12 @@ from codegen.spec import load_examples, load_raw, load_spec, mock_ready
 from codegen.transforms import StaleTransformError, TransformError
 from codegen.validate import check_examples
 
-from .conftest import ALL_VERSIONS, DEFAULT_VERSION, NEXT_VERSION
+from .conftest import ALL_VERSIONS, DEFAULT_VERSION, EXAMPLES_VERSION, NEXT_VERSION
 
 
 def test_raw_spec_examples_show_the_known_defects() -> None:
     """Sanity check of the checker itself: upstream's examples do break upstream's schemas."""
-    violations = check_examples(load_raw(DEFAULT_VERSION), version=DEFAULT_VERSION)
+    violations = check_examples(load_raw(EXAMPLES_VERSION), version=EXAMPLES_VERSION)
     seen = {(v.file, v.path) for v in violations}
     assert ("cancel_vector_store_file_batch.json", "$.object") in seen
     assert ("create_run.json", "$.expires_at") in seen
@@ -30,16 +30,16 @@ def test_raw_spec_examples_show_the_known_defects() -> None:
 
 
 def test_transformed_spec_has_no_example_violations() -> None:
-    spec = load_spec(DEFAULT_VERSION)
-    examples, _ = load_examples(DEFAULT_VERSION)
+    spec = load_spec(EXAMPLES_VERSION)
+    examples, _ = load_examples(EXAMPLES_VERSION)
     assert len(examples) >= 39
     violations = check_examples(spec, examples)
     assert not violations, "\n".join(map(str, violations))
 
 
 def test_next_preview_accepts_the_same_examples() -> None:
-    """No examples ship for 2024-07-01-preview; its schemas share the defects (and fixes)."""
-    examples, _ = load_examples(DEFAULT_VERSION)
+    """No examples ship for the next preview; its schemas share the defects (and fixes)."""
+    examples, _ = load_examples(EXAMPLES_VERSION)
     violations = check_examples(load_spec(NEXT_VERSION), examples)
     assert not violations, "\n".join(map(str, violations))
 
@@ -60,7 +60,7 @@ def test_every_version_loads_and_applies_its_transforms(version: str) -> None:
 
 
 def test_explains_names_schema_and_property() -> None:
-    by_name = {t.name: t for t in transforms.load(DEFAULT_VERSION)}
+    by_name = {t.name: t for t in transforms.load(EXAMPLES_VERSION)}
     (target,) = by_name["run-step-object-type"].explains
     assert (target.schema, target.property, target.op) == (
         "runStepObject",
@@ -70,7 +70,7 @@ def test_explains_names_schema_and_property() -> None:
     pointers = [t.pointer for t in by_name["completions-usage-integer-counts"].explains]
     assert all(p and p.startswith("/paths/") for p in pointers)
     pointer, node = transforms.locate(
-        load_raw(DEFAULT_VERSION), {"schema": "runObject", "property": "expires_at"}
+        load_raw(EXAMPLES_VERSION), {"schema": "runObject", "property": "expires_at"}
     )
     assert pointer == "/components/schemas/runObject/properties/expires_at"
     assert node["type"] == "integer"
@@ -105,20 +105,20 @@ def test_stale_transform_fails_loudly(tmp_path: Path, case: str) -> None:
     )
     declared = transforms.load_file(path)
     with pytest.raises(StaleTransformError, match=case):
-        transforms.apply(load_raw(DEFAULT_VERSION), declared)
+        transforms.apply(load_raw(EXAMPLES_VERSION), declared)
 
 
 def test_applying_twice_is_stale() -> None:
-    declared = transforms.load(DEFAULT_VERSION)
-    once = transforms.apply(load_raw(DEFAULT_VERSION), declared)
+    declared = transforms.load(EXAMPLES_VERSION)
+    once = transforms.apply(load_raw(EXAMPLES_VERSION), declared)
     with pytest.raises(StaleTransformError):
         transforms.apply(once, declared)
 
 
 def test_apply_does_not_mutate_its_input() -> None:
-    raw = load_raw(DEFAULT_VERSION)
+    raw = load_raw(EXAMPLES_VERSION)
     before = copy.deepcopy(raw)
-    transforms.apply(raw, transforms.load(DEFAULT_VERSION))
+    transforms.apply(raw, transforms.load(EXAMPLES_VERSION))
     assert raw == before
 
 
@@ -155,7 +155,7 @@ def test_duplicate_names_are_rejected(tmp_path: Path) -> None:
 
 
 def test_mock_ready_removes_only_examples() -> None:
-    spec = load_spec(DEFAULT_VERSION)
+    spec = load_spec(EXAMPLES_VERSION)
     ready = mock_ready(spec)
 
     def strip(node: Any) -> Any:
@@ -190,8 +190,8 @@ def test_mock_spec_cli_writes_transformed_and_raw(tmp_path: Path) -> None:
 
 
 def test_raw_authoring_examples_show_the_known_defects() -> None:
-    spec = load_raw(DEFAULT_VERSION, document="authoring")
-    examples, missing = load_examples(DEFAULT_VERSION, document="authoring")
+    spec = load_raw(EXAMPLES_VERSION, document="authoring")
+    examples, missing = load_examples(EXAMPLES_VERSION, document="authoring")
     assert (len(examples), missing) == (22, [])
     seen = {(v.file, v.side, v.path) for v in check_examples(spec, examples)}
     assert ("list_ingestion_job_runs.json", "response", "$.value[0].status") in seen
@@ -199,17 +199,17 @@ def test_raw_authoring_examples_show_the_known_defects() -> None:
 
 
 def test_transformed_authoring_document_has_no_example_violations() -> None:
-    spec = load_spec(DEFAULT_VERSION, document="authoring")
-    examples, _ = load_examples(DEFAULT_VERSION, document="authoring")
+    spec = load_spec(EXAMPLES_VERSION, document="authoring")
+    examples, _ = load_examples(EXAMPLES_VERSION, document="authoring")
     violations = check_examples(spec, examples)
     assert not violations, "\n".join(map(str, violations))
 
 
 def test_every_authoring_transform_is_needed() -> None:
     """Leaving out any one transform brings back a violation or a stale/unnamed defect."""
-    declared = transforms.load(DEFAULT_VERSION, document="authoring")
-    raw = load_raw(DEFAULT_VERSION, document="authoring")
-    examples, _ = load_examples(DEFAULT_VERSION, document="authoring")
+    declared = transforms.load(EXAMPLES_VERSION, document="authoring")
+    raw = load_raw(EXAMPLES_VERSION, document="authoring")
+    examples, _ = load_examples(EXAMPLES_VERSION, document="authoring")
     for skipped in declared:
         spec = transforms.apply(raw, [t for t in declared if t is not skipped])
         violations = check_examples(spec, examples)
@@ -246,5 +246,5 @@ def test_add_discriminator_value_is_stale_when_mapped(tmp_path: Path) -> None:
     )
     with pytest.raises(StaleTransformError, match="already maps 'endpointMI'"):
         transforms.apply(
-            load_raw(DEFAULT_VERSION, document="authoring"), transforms.load_file(path)
+            load_raw(EXAMPLES_VERSION, document="authoring"), transforms.load_file(path)
         )

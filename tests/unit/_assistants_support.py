@@ -19,17 +19,19 @@ from typing import Any
 import httpx
 import pytest
 
-API_VERSION = "2024-05-01-preview"
+from tests.versions import API_VERSION as API_VERSION  # re-exported for the tests
+from tests.versions import EXAMPLES_VERSION
+
 BASE_ENDPOINT = "https://example-resource.openai.azure.com"
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _example_dirs() -> list[Path]:
-    dirs = [ROOT / ".spec-cache" / API_VERSION / "examples"]
+    dirs = [ROOT / ".spec-cache" / EXAMPLES_VERSION / "examples"]
     mirror = os.environ.get("AZURE_OAI_SPEC_MIRROR")
     if mirror:
-        dirs.append(Path(mirror) / API_VERSION / "examples")
-    dirs.append(ROOT.parent / "shared" / "specs" / API_VERSION / "examples")
+        dirs.append(Path(mirror) / EXAMPLES_VERSION / "examples")
+    dirs.append(ROOT.parent / "shared" / "specs" / EXAMPLES_VERSION / "examples")
     return dirs
 
 

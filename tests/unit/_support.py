@@ -15,7 +15,9 @@ import httpx
 import pytest
 from anyio import sleep as real_async_sleep  # bound before the `sleeps` fixture patches anyio
 
-API_VERSION = "2024-05-01-preview"
+from tests.versions import API_VERSION as API_VERSION  # re-exported for the tests
+from tests.versions import EXAMPLES_VERSION
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8"}
 # Bound at import, before the `sleeps` fixture patches time.sleep for the whole process.
@@ -28,11 +30,11 @@ USER_MESSAGES: list[dict[str, Any]] = [{"role": "user", "content": "hi"}]
 
 def examples_dir() -> Path | None:
     """Where the pinned spec's examples are: the synced cache, the configured mirror, or ../shared."""
-    candidates = [REPO_ROOT / ".spec-cache" / API_VERSION / "examples"]
+    candidates = [REPO_ROOT / ".spec-cache" / EXAMPLES_VERSION / "examples"]
     mirror = os.environ.get("AZURE_OAI_SPEC_MIRROR")
     if mirror:
-        candidates.append(Path(mirror).expanduser() / API_VERSION / "examples")
-    candidates.append(REPO_ROOT.parent / "shared" / "specs" / API_VERSION / "examples")
+        candidates.append(Path(mirror).expanduser() / EXAMPLES_VERSION / "examples")
+    candidates.append(REPO_ROOT.parent / "shared" / "specs" / EXAMPLES_VERSION / "examples")
     return next((path for path in candidates if path.is_dir()), None)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import respx
 from _assistants_support import (
+    API_VERSION,
     WEATHER_TOOL,
     example,
     example_request,
@@ -438,7 +439,7 @@ def _check(case: Case, route: respx.Route, result: Any) -> None:
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["api-key"]
-    assert dict(request.url.params) == {"api-version": "2024-05-01-preview", **case.query}
+    assert dict(request.url.params) == {"api-version": API_VERSION, **case.query}
     if case.body is None:
         assert request.content == b""
     else:

@@ -103,14 +103,14 @@ def test_explicit_arguments_win_over_the_environment(
     route = mock_api.post(CHAT_PATH).respond(200, json=chat_completion())
 
     with AzureOpenAI(
-        ENDPOINT, api_key=API_KEY, api_version="2024-05-01-preview", deployment="gpt-4o"
+        ENDPOINT, api_key=API_KEY, api_version=API_VERSION, deployment="gpt-4o"
     ) as client:
         client.chat.completions.create(messages=USER_MESSAGES)
 
     request = route.calls.last.request
     assert request.url.host == "example-resource.openai.azure.com"
     assert request.headers["api-key"] == API_KEY
-    assert request.url.params["api-version"] == "2024-05-01-preview"
+    assert request.url.params["api-version"] == API_VERSION
 
 
 @pytest.mark.usefixtures("no_env")

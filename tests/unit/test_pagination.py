@@ -8,7 +8,13 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from _assistants_support import PagedService, example_response, listing, messages
+from _assistants_support import (
+    API_VERSION,
+    PagedService,
+    example_response,
+    listing,
+    messages,
+)
 
 from azure_oai_preview import (
     AsyncAzureOpenAI,
@@ -54,7 +60,7 @@ def test_first_page_attributes(client: AzureOpenAI, service: PagedService) -> No
     assert page.last_id == "msg_0018"
     assert type(page.listing).__name__ == "ListMessagesResponse"
     assert "items=5" in repr(page)
-    assert service.queries == [{"api-version": "2024-05-01-preview", "limit": "5"}]
+    assert service.queries == [{"api-version": API_VERSION, "limit": "5"}]
 
 
 def test_iteration_walks_every_page_lazily_with_limit_and_order_kept(
@@ -102,7 +108,7 @@ def test_next_and_previous_page(client: AzureOpenAI, service: PagedService) -> N
     assert third.has_more is False
     assert third.next_page() is None
     assert service.queries[-1] == {
-        "api-version": "2024-05-01-preview",
+        "api-version": API_VERSION,
         "limit": "3",
         "order": "asc",
         "run_id": "run_a",
