@@ -42,6 +42,7 @@ def versions_changelog(old_version: str, new_version: str) -> str:
     raw = compare(build(old_version, transformed=False), build(new_version, transformed=False))
     provenance = Provenance(
         raw=raw.items(),
+        raw_comparison=raw,
         old_transforms=declared(old_version),
         new_transforms=declared(new_version),
         old_version=old_version,

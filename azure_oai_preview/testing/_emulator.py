@@ -63,7 +63,7 @@ _HANDLERS: dict[str, Handler] = {
 
 
 class Emulator:
-    """An in-memory, stateful Azure OpenAI resource of api-version ``2024-05-01-preview``.
+    """An in-memory, stateful Azure OpenAI resource of the pinned api-version (``models._manifest.API_VERSION``).
 
     Three ways in: :meth:`client` / :meth:`async_client` (in-process, through an httpx
     transport), the ``azure_openai_emulator`` pytest fixture, and :meth:`serve` (a real HTTP
@@ -114,6 +114,12 @@ class Emulator:
         )
 
     # -- what tests configure and inspect ---------------------------------------------------
+
+    @property
+    def api_version(self) -> str:
+        """The ``api-version`` to send (the first one served; by default the pinned one), for
+        clients that need it spelled out, such as openai-python's ``AzureOpenAI``."""
+        return self._world.api_versions[0]
 
     @property
     def deployments(self) -> Catalogue:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from codegen import ir
 from codegen.changes.records import Origin
 from codegen.pointer import escape
 from codegen.transforms import Target, Transform
+
+if TYPE_CHECKING:
+    from codegen.changes.comparison import Comparison
+    from codegen.changes.records import OpChange
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Provenance:
     new_transforms: list[Transform] = field(default_factory=list[Transform])
     old_version: str = ""
     new_version: str = ""
+    raw_comparison: Comparison | None = None
 
     def differing(self) -> list[tuple[Transform, str]]:
         """Transforms one version applies and the other does not (or applies differently),
@@ -60,6 +66,32 @@ class Provenance:
         fixed in one version and a transform fixes in the other)."""
         made = set(keys)
         return [text for key, text in self.raw.items() if key not in made]
+
+    def hidden_operation_changes(
+        self, keys: Iterable[tuple[str, ...]]
+    ) -> dict[str, list[OpChange]]:
+        """Per operation, the upstream changes the transforms make disappear - with their
+        breaking flag, because upstream tightening a request still tells a maintainer that a
+        transform of the old version became the new version's own rule."""
+        if self.raw_comparison is None:
+            return {}
+        made = set(keys)
+        found: dict[str, list[OpChange]] = {}
+        for op_id, changes in self.raw_comparison.operations.changed.items():
+            for change in changes:
+                key = change.via.key if change.via is not None else change.key
+                if key not in made:
+                    found.setdefault(op_id, []).append(change)
+        return found
+
+    def hiding_transforms(self, schemas: Iterable[str], operation: str, member: str) -> list[str]:
+        """The transforms (that differ between the versions) touching a hidden difference."""
+        wanted = set(schemas)
+        return [
+            f"{t.name} ({where})"
+            for t, where in self.differing()
+            if any(_touches(target, wanted, operation, member) for target in t.explains)
+        ]
 
 
 def _touches(target: Target, schemas: set[str], operation: str, member: str) -> bool:

@@ -211,12 +211,30 @@ class _Writer:
     def hidden(self) -> None:
         if self.provenance is None:
             return
-        texts = self.provenance.hidden(self.c.items())
-        if not texts:
+        made = self.c.items()
+        texts = self.provenance.hidden(made)
+        by_operation = self.provenance.hidden_operation_changes(made)
+        if not texts and not by_operation:
             return
-        self.plain("Upstream differences the transforms hide:")
+        raw = self.provenance.raw_comparison
+        self.plain("Upstream differences the transforms hide (the SDK already behaves so):")
+        for op_id, changes in by_operation.items():
+            self.plain(f"  ~ {op_id}: upstream only")
+            for change in changes:
+                via = change.via
+                decls = [via.decl] if via is not None else []
+                schemas = schema_labels(decls, *((raw.old, raw.new) if raw else ()))
+                names = self.provenance.hiding_transforms(
+                    schemas, op_id, via.member if via is not None else ""
+                )
+                hidden_by = f"  [upstream; made already by transform {', '.join(names)}]"
+                self.emit(4, change.breaking, change.text + (hidden_by if names else ""))
+        listed = {
+            f"{c.via.decl}: {c.via.text}" for cs in by_operation.values() for c in cs if c.via
+        }
         for text in texts:
-            self.plain(f"    {text}")
+            if text not in listed:
+                self.plain(f"    {text}")
         self.plain("")
 
 
