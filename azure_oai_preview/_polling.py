@@ -24,6 +24,7 @@ from typing_extensions import ParamSpec, Self
 
 from ._call import Call
 from ._exceptions import AzureOpenAIError
+from ._run_status import RUN_SETTLED_STATUSES
 
 if TYPE_CHECKING:
     from ._resource import AsyncMode, AsyncRawMode, Resource, SyncMode, SyncRawMode
@@ -47,11 +48,6 @@ T = TypeVar("T")
 
 DEFAULT_POLL_INTERVAL = 1.0
 """Seconds between two retrievals; runs typically take seconds, so this is gentle on quota."""
-
-RUN_SETTLED_STATUSES = frozenset(
-    {"requires_action", "cancelled", "failed", "completed", "expired", "incomplete"}
-)
-"""Run statuses after which polling stops: the run is over, or waits for tool outputs."""
 
 
 @dataclass(frozen=True, slots=True)
