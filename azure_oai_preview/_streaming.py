@@ -415,7 +415,9 @@ class Stream(_ChunkStream[E], ClosesOnExit):
         self._iterator = _chunks(response, self._decoder)
 
     def __iter__(self) -> Iterator[E]:
-        return self._iterator
+        # The stream itself, not its generator: whoever iterates keeps the stream alive,
+        # so it is dropped (and its connection released) only when nobody reads it.
+        return self
 
     def __next__(self) -> E:
         return next(self._iterator)
@@ -434,7 +436,7 @@ class AsyncStream(_ChunkStream[E], AsyncClosesOnExit):
         self._iterator = _achunks(response, self._decoder)
 
     def __aiter__(self) -> AsyncIterator[E]:
-        return self._iterator
+        return self
 
     async def __anext__(self) -> E:
         return await self._iterator.__anext__()

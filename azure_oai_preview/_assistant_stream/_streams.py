@@ -252,7 +252,9 @@ class AssistantStream(_StreamView[AssistantEventHandler], ClosesOnExit):
         self._iterator = _events(response, self._machine, event_handler)
 
     def __iter__(self) -> Iterator[AssistantStreamEvent]:
-        return self._iterator
+        # The stream itself, not its generator: whoever iterates keeps the stream alive,
+        # so it is dropped (and its connection released) only when nobody reads it.
+        return self
 
     def __next__(self) -> AssistantStreamEvent:
         return next(self._iterator)
@@ -300,7 +302,7 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler], AsyncClosesO
         self._iterator = _aevents(response, self._machine, event_handler)
 
     def __aiter__(self) -> AsyncIterator[AssistantStreamEvent]:
-        return self._iterator
+        return self
 
     async def __anext__(self) -> AssistantStreamEvent:
         return await self._iterator.__anext__()
