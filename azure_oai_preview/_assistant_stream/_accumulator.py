@@ -105,6 +105,11 @@ class _ObjectState:
     def _dump_part(value: Any) -> Any:
         return dump(value)
 
+    @staticmethod
+    def _complete(value: Any) -> Any:
+        """The merged field with what its complete schema requires and deltas never send."""
+        return value
+
     def parts(self) -> Any:
         """The accumulated value of the streamed field (None before any)."""
         return self.delta.get(self.part)
@@ -113,7 +118,7 @@ class _ObjectState:
         """The snapshot: ``base`` with the deltas merged in."""
         base = self.base
         streamed = self.delta.get(self.part)
-        value = None if streamed is None else materialize(streamed, strip_index=True)
+        value = None if streamed is None else self._complete(materialize(streamed, True))
         others = {
             key: item
             for key, item in self.delta.items()
@@ -149,6 +154,17 @@ class _MessageState(_ObjectState):
     @staticmethod
     def _dump_part(value: Any) -> Any:
         return [dump(item) for item in value]
+
+    @staticmethod
+    def _complete(value: Any) -> Any:
+        # A text part of a message always has its annotations, if only an empty list; text
+        # deltas send them only when there are some. (Without the list, every snapshot would
+        # take the slow field-by-field parse.)
+        for part in map(json_object, value):
+            text = json_object(part.get("text")) if part is not None else None
+            if text is not None and part is not None and part.get("type") == "text":
+                text.setdefault("annotations", [])
+        return value
 
 
 class _StepState(_ObjectState):
@@ -369,12 +385,15 @@ def _append_text(by_index: dict[int, Any], part: Any) -> bool:
         or text.__pydantic_extra__
     ):
         return False
-    target = json_object(by_index.get(part.index))
-    held = json_object(target.get("text")) if target is not None else None
-    value = held.get("value") if held is not None else None
+    target: Any = by_index.get(part.index)
+    try:
+        held: Any = target["text"]
+        value: Any = held["value"]
+    except (KeyError, TypeError):
+        return False  # a new part, or one without text yet
     if type(value) is Text:
         value.pieces.append(text.value)
-    elif held is not None and type(value) is str:
+    elif type(value) is str:
         held["value"] = Text(value, text.value) if value else text.value
     else:
         return False

@@ -145,7 +145,12 @@ class EventHooks(Generic[R, StreamT]):
         return self._nothing()
 
 
-_E = EventHooks[Any, Any]
+# The class itself (not a subscripted alias, whose attribute access is slow), typed for checkers.
+_E: type[EventHooks[Any, Any]] = EventHooks
+_MESSAGE_DELTA_HOOKS = frozenset({_E.on_message_delta, _E.on_text_created, _E.on_text_delta})
+_STEP_DELTA_HOOKS = frozenset(
+    {_E.on_run_step_delta, _E.on_tool_call_created, _E.on_tool_call_delta}
+)
 _HOOKS: tuple[Callable[..., Any], ...] = tuple(
     hook for name, hook in vars(EventHooks).items() if name.startswith("on_")
 )
@@ -213,7 +218,7 @@ class HookPlan:
     def _message_delta(self, data: Any, acc: RunAccumulator, calls: list[Hook]) -> None:
         wanted = self.wanted
         handler = self.handler
-        if not wanted & {_E.on_message_delta, _E.on_text_created, _E.on_text_delta}:
+        if not wanted & _MESSAGE_DELTA_HOOKS:
             return
         snapshot = acc.message(data.id)
         if _E.on_message_delta in wanted:
@@ -250,7 +255,7 @@ class HookPlan:
     def _step_delta(self, data: Any, acc: RunAccumulator, calls: list[Hook]) -> None:
         wanted = self.wanted
         handler = self.handler
-        if not wanted & {_E.on_run_step_delta, _E.on_tool_call_created, _E.on_tool_call_delta}:
+        if not wanted & _STEP_DELTA_HOOKS:
             return
         snapshot = acc.step(data.id)
         if _E.on_run_step_delta in wanted:

@@ -70,7 +70,9 @@ def test_unknown_fields_of_text_parts_and_deltas_are_merged() -> None:
             ("thread.message.delta", content_delta(text("!"), mood="lm")),
         ]
     )
-    assert message["content"] == [{"type": "text", "text": {"value": "Hello!", "voice": "soft"}}]
+    assert message["content"] == [
+        {"type": "text", "text": {"value": "Hello!", "voice": "soft", "annotations": []}}
+    ]
     assert message["mood"] == "calm"
     assert message["id"] == MSG
 
