@@ -140,11 +140,17 @@ class AsyncChatCompletionStream(AsyncStream["CreateChatCompletionStreamResponse"
         return ChatCompletionAccumulator
 
     async def text_deltas(self) -> AsyncIterator[str]:
+        """Only the content text of choice 0, piece by piece."""
         async for chunk in self:
             for text in _choice0_texts(chunk):
                 yield text
 
     async def get_final_completion(self) -> CreateChatCompletionResponse:
+        """Read the rest of the stream; every chunk it delivered, merged into the completion.
+
+        Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
+        stream did not end normally, or was closed before its end.
+        """
         async for _ in self._iterator:
             pass
         final: CreateChatCompletionResponse = self._decoder.final()

@@ -107,6 +107,28 @@ async def aensure_event_stream(response: httpx.Response) -> None:
         require_event_stream(response)
 
 
+def load_event(
+    data: str,
+    request_id: str | None,
+    *,
+    event: str | None = None,
+    partial: Callable[[], Any] | None = None,
+) -> Any:
+    """The JSON of one event's data; :class:`IncompleteStreamError` when it is not JSON (an
+    event cut off), naming the event and keeping its text, with ``partial()`` attached."""
+    try:
+        return json.loads(data)
+    except ValueError:
+        what = f"the {event!r} event's data" if event else "an event"
+        raise IncompleteStreamError(
+            f"stream sent {what} that is not JSON (cut off?): {excerpt(data)!r}",
+            request_id=request_id,
+            partial=partial() if partial is not None else None,
+            event=event,
+            data=data,
+        ) from None
+
+
 def stream_error(payload: Any, request_id: str | None, partial: Any = None) -> APIStreamError:
     """The :class:`APIStreamError` for an ``{"error": {...}}`` object found in a stream."""
     from .models import Error
@@ -266,15 +288,7 @@ class ChunkDecoder(Generic[E]):
         return chunk
 
     def _decode_slow(self, data: str) -> E:
-        try:
-            payload = json.loads(data)
-        except ValueError:
-            raise IncompleteStreamError(
-                f"stream sent an event that is not JSON: {excerpt(data)!r}",
-                request_id=self.request_id,
-                partial=self.partial(),
-                data=data,
-            ) from None
+        payload = load_event(data, self.request_id, partial=self.partial)
         if isinstance(payload, dict) and "error" in payload:
             raise stream_error(payload, self.request_id, self.partial())
         return parse_python(self.chunk_type, payload)

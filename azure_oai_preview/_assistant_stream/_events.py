@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .._deviations import parse_python
-from .._exceptions import IncompleteStreamError, excerpt
-from .._streaming import stream_error
+from .._streaming import load_event, stream_error
 
 if TYPE_CHECKING:
     from .._sse import ServerSentEvent
@@ -90,15 +89,7 @@ class EventDecoder:
         return unknown_event(name or "message", json_or_text(sse.data))
 
     def _decode_leniently(self, event_type: Any, name: str | None, data: str) -> Any:
-        try:
-            payload = json.loads(data)
-        except ValueError:
-            raise IncompleteStreamError(
-                f"the {name!r} event's data is not JSON (cut off?): {excerpt(data)!r}",
-                request_id=self.request_id,
-                event=name,
-                data=data,
-            ) from None
+        payload = load_event(data, self.request_id, event=name)
         # Off-spec data for a known event: keep every raw value (see _deviations) rather than
         # fail the stream; the event still has its class and the conforming parts typed.
         return lenient(event_type, {"event": name, "data": payload})
