@@ -59,11 +59,6 @@ if TYPE_CHECKING:
     __all__ += _binary.__all__
     __all__ += _files.__all__
     __all__ += _deviations.__all__
-    __all__.remove("AssistantStreamReader")
-    __all__.remove("AsyncAssistantStreamManager")
-    __all__.remove("EventDecoder")
-    __all__.remove("RunAccumulator")
-    __all__.remove("RunStreamMachine")
 
 # Cheapest first: `from azure_oai_preview import AzureOpenAI` imports `_client` and stops.
 _SOURCES = (
@@ -80,31 +75,15 @@ _SOURCES = (
     "._deviations",
 )
 
-# Names `_assistant_stream` lists in its `__all__` for its siblings, not for users.
-_INTERNAL = frozenset(
-    {
-        "AssistantStreamReader",
-        "AsyncAssistantStreamManager",
-        "EventDecoder",
-        "RunAccumulator",
-        "RunStreamMachine",
-    }
-)
-
-
 def _source(module_name: str) -> ModuleType:
     return importlib.import_module(module_name, __name__)
-
-
-def _public(module: ModuleType) -> list[str]:
-    return [name for name in module.__all__ if name not in _INTERNAL]
 
 
 def _export_map() -> dict[str, str]:
     """Every public name and the module it comes from (imports them all)."""
     exports = {"models": ".models"}
     for module_name in _SOURCES:
-        for name in _public(_source(module_name)):
+        for name in _source(module_name).__all__:
             exports.setdefault(name, module_name)
     return exports
 
@@ -119,7 +98,7 @@ def __getattr__(name: str) -> Any:
     else:
         for module_name in _SOURCES:
             module = _source(module_name)
-            if name in module.__all__ and name not in _INTERNAL:
+            if name in module.__all__:
                 value = getattr(module, name)
                 break
         else:

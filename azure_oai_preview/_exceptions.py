@@ -302,6 +302,8 @@ class APIStreamError(AzureOpenAIError):
 
     ``code`` and ``message`` come from the error object; ``error`` is the parsed
     :class:`~azure_oai_preview.models.Error` when it parsed, and ``data`` the raw payload.
+    ``partial`` is what the stream delivered before the error, merged (see
+    :class:`IncompleteStreamError`), or None.
     """
 
     def __init__(
@@ -312,12 +314,14 @@ class APIStreamError(AzureOpenAIError):
         error: ErrorModel | None,
         data: Any,
         request_id: str | None,
+        partial: Any = None,
     ) -> None:
         self.code = code
         self.message = message
         self.error = error
         self.data = data
         self.request_id = request_id
+        self.partial = partial
         text = f"error in stream: [{code or 'unknown'}] {message or excerpt(str(data))}"
         if request_id:
             text += f" (request id {request_id})"
@@ -325,13 +329,41 @@ class APIStreamError(AzureOpenAIError):
 
 
 class IncompleteStreamError(AzureOpenAIError):
-    """The stream ended before its end marker: the connection dropped or the service stopped.
+    """A stream (or a streamed body) ended before its end: the connection dropped, the
+    service stopped, or the last event was cut off.
 
-    What was received before the break has already been delivered; nothing after it exists.
+    What was received before the break has already been delivered, and ``partial`` holds it
+    merged, the way the complete stream would have been (None when nothing arrived):
+
+    * chat completion streams: a ``CreateChatCompletionResponse`` (message text, tool calls,
+      context, filter results... so far; ``finish_reason`` None for unfinished choices);
+    * completions streams: a ``CompletionsCreateResponse`` (text so far);
+    * run streams: a ``RunStreamSnapshot`` (``run``, ``thread``, ``messages``,
+      ``run_steps`` as far as the stream got).
+
+    ``event`` and ``data`` name the event that could not be read (its SSE event name, its
+    raw data text) when one was cut off. For a server-sent-event body cut mid-event,
+    ``buffered_bytes`` counts the bytes of an unterminated line that were never parsed and
+    ``fields_pending`` says whether complete field lines of the event had arrived.
     """
 
-    def __init__(self, message: str, *, request_id: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        partial: Any = None,
+        event: str | None = None,
+        data: str | None = None,
+        buffered_bytes: int = 0,
+        fields_pending: bool = False,
+    ) -> None:
         self.request_id = request_id
+        self.partial = partial
+        self.event = event
+        self.data = data
+        self.buffered_bytes = buffered_bytes
+        self.fields_pending = fields_pending
         if request_id:
             message += f" (request id {request_id})"
         super().__init__(message)

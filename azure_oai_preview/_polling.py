@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 
 from ._exceptions import PollTimeoutError
+from ._run_status import RUN_SETTLED_STATUSES
 from ._steps import Sleep
 
 if TYPE_CHECKING:
@@ -39,11 +40,6 @@ T = TypeVar("T")
 
 DEFAULT_POLL_INTERVAL = 1.0
 """Seconds between two retrievals; runs typically take seconds, so this is gentle on quota."""
-
-RUN_SETTLED_STATUSES = frozenset(
-    {"requires_action", "cancelled", "failed", "completed", "expired", "incomplete"}
-)
-"""Run statuses after which polling stops: the run is over, or waits for tool outputs."""
 
 
 Flow = Generator["Call[Any, Any] | Sleep", Any, T]

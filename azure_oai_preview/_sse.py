@@ -16,13 +16,17 @@ so neither path ever sees one.
 One deliberate departure from a browser's ``EventSource``: a browser silently drops an
 event that was cut off by the end of the stream (and reconnects). An API client must not
 silently return half an answer, so :meth:`SSEDecoder.close` (and :func:`iter_sse` /
-:func:`aiter_sse`) raise :class:`IncompleteStreamError` when the stream stops mid-event.
+:func:`aiter_sse`) raise :class:`~azure_oai_preview.IncompleteStreamError` (the package's one
+class, re-exported here) when the stream stops mid-event; its ``buffered_bytes`` and
+``fields_pending`` say what was lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from typing import NamedTuple
+
+from ._exceptions import IncompleteStreamError
 
 __all__ = [
     "IncompleteStreamError",
@@ -61,25 +65,6 @@ class ServerSentEvent(NamedTuple):
 _EventFields = tuple[str, str | None, str | None, int | None]
 _NewEvent = Callable[[type[ServerSentEvent], _EventFields], ServerSentEvent]
 _new_event: _NewEvent = tuple.__new__  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-
-
-class IncompleteStreamError(Exception):
-    """The byte stream ended after part of an event but before the blank line that ends it.
-
-    The partial event is discarded (the spec never dispatches it); this error exists so the
-    caller can tell a truncated response from a complete one.
-    """
-
-    def __init__(self, buffered_bytes: int, fields_pending: bool) -> None:
-        self.buffered_bytes = buffered_bytes
-        """Bytes of an unterminated final line that were never parsed."""
-        self.fields_pending = fields_pending
-        """Whether complete field lines were received after the last dispatched event."""
-        if fields_pending:
-            detail = "event fields were received but not the blank line that ends the event"
-        else:
-            detail = f"{buffered_bytes} bytes of an unterminated line were left over"
-        super().__init__(f"Server-sent event stream ended in the middle of an event: {detail}")
 
 
 class SSEDecoder:
@@ -181,7 +166,15 @@ class SSEDecoder:
         fields_pending = self._has_fields or bool(self._data_lines)
         self._reset_connection()
         if fields_pending or buffered:
-            raise IncompleteStreamError(buffered, fields_pending)
+            if fields_pending:
+                detail = "event fields were received but not the blank line that ends the event"
+            else:
+                detail = f"{buffered} bytes of an unterminated line were left over"
+            raise IncompleteStreamError(
+                f"Server-sent event stream ended in the middle of an event: {detail}",
+                buffered_bytes=buffered,
+                fields_pending=fields_pending,
+            )
 
     # -- internals -------------------------------------------------------------------------
 

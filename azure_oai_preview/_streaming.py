@@ -1,17 +1,38 @@
-"""Streams of chunks (chat and completions with ``stream=True``).
+"""Streams of chunks (chat and completions with ``stream=True``), and what every stream shares.
 
 The service sends data-only server-sent events, each a JSON chunk, ended by
 ``data: [DONE]``. :class:`ChunkDecoder` holds everything that does not depend on how
-bytes arrive (JSON validation, error objects, the end marker), so :class:`Stream` and
-:class:`AsyncStream` are just the two loops that feed it. A stream that stops before
-``[DONE]`` raises :class:`~azure_oai_preview.IncompleteStreamError`; it never looks like a
-normal end.
+bytes arrive (JSON validation, error objects, the end marker, the chunks received so
+far), so :class:`Stream` and :class:`AsyncStream` are just the two loops that feed it.
+
+What a stream received is never lost. The decoder keeps the JSON text of every chunk and
+merges it (:mod:`._delta`) only when asked: by ``get_final_completion()``, or for the
+``partial`` of an :class:`~azure_oai_preview.IncompleteStreamError`. How a stream ends:
+
+* ``[DONE]``: complete. The rest of the body is read (up to 64 KiB) before the response is
+  closed, so that the connection goes back to the pool for the next request.
+* The body ends without ``[DONE]``: :class:`~azure_oai_preview.IncompleteStreamError`, with
+  the chunks so far merged in ``partial`` - unless every choice already had its
+  ``finish_reason`` (some Azure-hosted deployments close a content-filtered stream that
+  way). Then the answer is complete but for the marker: the stream ends normally and the
+  final completion records the missing marker as a deviation
+  (:func:`~azure_oai_preview.deviations`), logged once.
+* The connection breaks, or an event is not JSON: ``IncompleteStreamError`` with ``partial``.
+* An error object: :class:`~azure_oai_preview.APIStreamError`, with ``partial`` too.
+* Closing the stream (``with`` block, :meth:`Stream.close`) is not an error. A stream
+  dropped without either releases its connection as soon as it is garbage (reference
+  counting, no cycle) and warns with a ``ResourceWarning``, like an unclosed file.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+import logging
+import sys
+import warnings
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
@@ -19,7 +40,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import _sse
 from ._closing import AsyncClosesOnExit, ClosesOnExit
-from ._deviations import parse_python
+from ._delta import ChunkAccumulator
+from ._deviations import MISSING, Deviation, deviations, parse_python
 from ._exceptions import (
     APIResponseValidationError,
     APIStreamError,
@@ -38,7 +60,19 @@ E = TypeVar("E", bound=BaseModel)
 StreamT = TypeVar("StreamT", bound="Stream[Any]")
 AsyncStreamT = TypeVar("AsyncStreamT", bound="AsyncStream[Any]")
 
+_log = logging.getLogger("azure_oai_preview")
+
 _DONE = "[DONE]"
+DRAIN_LIMIT = 64 * 1024
+"""Bytes read after the end marker, at most, to hand the connection back for reuse."""
+
+_MISSING_DONE = (
+    "the stream ended without its [DONE] marker after every choice had a finish_reason; "
+    "accepted as complete (chunks sent after the finish reason, such as usage, would be missing)"
+)
+
+
+_missing_done_logged = False
 
 
 def require_event_stream(response: httpx.Response) -> None:
@@ -72,38 +106,165 @@ async def aensure_event_stream(response: httpx.Response) -> None:
         require_event_stream(response)
 
 
-def raise_stream_error(payload: Any, request_id: str | None) -> None:
-    """Raise :class:`APIStreamError` for an ``{"error": {...}}`` object found in a stream."""
+def load_event(
+    data: str,
+    request_id: str | None,
+    *,
+    event: str | None = None,
+    partial: Callable[[], Any] | None = None,
+) -> Any:
+    """The JSON of one event's data; :class:`IncompleteStreamError` when it is not JSON (an
+    event cut off), naming the event and keeping its text, with ``partial()`` attached."""
+    try:
+        return json.loads(data)
+    except ValueError:
+        what = f"the {event!r} event's data" if event else "an event"
+        raise IncompleteStreamError(
+            f"stream sent {what} that is not JSON (cut off?): {excerpt(data)!r}",
+            request_id=request_id,
+            partial=partial() if partial is not None else None,
+            event=event,
+            data=data,
+        ) from None
+
+
+def stream_error(payload: Any, request_id: str | None, partial: Any = None) -> APIStreamError:
+    """The :class:`APIStreamError` for an ``{"error": {...}}`` object found in a stream."""
     from .models import Error
 
     outer = json_object(payload)
     raw = outer.get("error") if outer is not None and "error" in outer else payload
     raw_error = json_object(raw)
     error = parse_python(Error, raw_error) if raw_error is not None else None
-    code = str_field(raw_error, "code")
-    message = str_field(raw_error, "message")
-    raise APIStreamError(
-        code=code,
-        message=message,
+    return APIStreamError(
+        code=str_field(raw_error, "code"),
+        message=str_field(raw_error, "message"),
         error=error,
         data=payload,
         request_id=request_id,
+        partial=partial,
     )
 
 
+# -- after the end marker, and when a stream is dropped -------------------------------------------
+
+
+def drain(chunks: Iterator[bytes]) -> None:
+    """Read what is left of a body after its end marker (bounded), so that closing the
+    response returns the connection to the pool instead of closing it."""
+    left = DRAIN_LIMIT
+    try:
+        for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass  # the answer is complete; only the connection is lost
+
+
+async def adrain(chunks: AsyncIterator[bytes]) -> None:
+    """The async twin of :func:`drain`."""
+    left = DRAIN_LIMIT
+    try:
+        async for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass
+
+
+def _warn_unclosed(stream: object) -> None:
+    warnings.warn(
+        f"{type(stream).__name__} dropped while its connection was open; read it to the end, "
+        "use it in a with block or call close()",
+        ResourceWarning,
+        source=stream,
+        stacklevel=2,
+    )
+
+
+_closing_tasks: set[Any] = set()
+
+
+def _aclose_soon(response: httpx.Response) -> None:
+    """Close an async response from a finalizer: on the running event loop, if there is one."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        trio: Any = sys.modules.get("trio")
+        if trio is not None:
+            # Outside trio too (RuntimeError), nothing can await the close any more.
+            with contextlib.suppress(RuntimeError):
+                trio.lowlevel.spawn_system_task(response.aclose)
+        return
+    task = loop.create_task(response.aclose())
+    _closing_tasks.add(task)
+    task.add_done_callback(_closing_tasks.discard)
+
+
+class ReleasesWhenDropped:
+    """A stream that is garbage while its response is open closes it (and warns).
+
+    The reading loops are plain functions of the response and the decoder, never of the
+    stream, so dropping the last reference to a stream frees it at once.
+    """
+
+    def __del__(self) -> None:
+        response: httpx.Response | None = self.__dict__.get("response")
+        if response is None or response.is_closed:
+            return
+        _warn_unclosed(self)
+        if isinstance(self, AsyncClosesOnExit):
+            _aclose_soon(response)
+        else:
+            iterator: Generator[Any, None, None] | None = self.__dict__.get("_iterator")
+            if iterator is not None:
+                iterator.close()
+            response.close()
+
+
+# -- chunk streams --------------------------------------------------------------------------------
+
+
 class ChunkDecoder(Generic[E]):
-    """Turns data-only SSE events into typed chunks; sync/async agnostic."""
+    """Turns data-only SSE events into typed chunks and keeps what they add up to.
 
-    __slots__ = ("_validate", "chunk_type", "done", "request_id")
+    Sync/async agnostic. ``new_accumulator`` makes the accumulator of the stream's kind
+    (:class:`~._delta.ChunkAccumulator` of the chunk type by default).
+    """
 
-    def __init__(self, chunk_type: type[E], request_id: str | None) -> None:
+    __slots__ = (
+        "_accumulator",
+        "_final",
+        "_validate",
+        "chunk_type",
+        "done",
+        "new_accumulator",
+        "received",
+        "request_id",
+        "without_done",
+    )
+
+    def __init__(
+        self,
+        chunk_type: type[E],
+        request_id: str | None,
+        new_accumulator: Callable[[], ChunkAccumulator[Any]] | None = None,
+    ) -> None:
         if not chunk_type.__pydantic_complete__:
             chunk_type.model_rebuild()
         self.chunk_type = chunk_type
         # Bound once: the per-chunk cost is then a single call into pydantic-core.
         self._validate = chunk_type.__pydantic_validator__.validate_json
         self.request_id = request_id
+        self.new_accumulator = new_accumulator or (lambda: ChunkAccumulator[Any](chunk_type))
         self.done = False
+        self.without_done = False
+        # JSON text of the chunks not merged yet: merging is deferred until someone asks.
+        self.received: list[str] = []
+        self._accumulator: ChunkAccumulator[Any] | None = None
+        self._final: Any = None
 
     def decode(self, data: str) -> E | None:
         """The chunk in ``data``, or None for the end marker (after which ``done`` is set)."""
@@ -112,39 +273,150 @@ class ChunkDecoder(Generic[E]):
             return None
         # An error object could validate as a chunk whose fields are all optional, so
         # anything that might be one takes the careful path (a cheap C-level scan).
+        chunk: E | None
         if '"error"' not in data:
             try:
-                return self._validate(data, strict=True)
+                chunk = self._validate(data, strict=True)
             except ValidationError:
-                pass
-        return self._decode_slow(data)
+                chunk = None
+        else:
+            chunk = None
+        if chunk is None:
+            chunk = self._decode_slow(data)
+        self.received.append(data)
+        return chunk
 
     def _decode_slow(self, data: str) -> E:
-        try:
-            payload = json.loads(data)
-        except ValueError:
-            raise IncompleteStreamError(
-                f"stream sent an event that is not JSON: {excerpt(data)!r}",
-                request_id=self.request_id,
-            ) from None
+        payload = load_event(data, self.request_id, partial=self.partial)
         if isinstance(payload, dict) and "error" in payload:
-            raise_stream_error(payload, self.request_id)
+            raise stream_error(payload, self.request_id, self.partial())
         return parse_python(self.chunk_type, payload)
+
+    def accumulator(self) -> ChunkAccumulator[Any]:
+        """Everything received so far, merged."""
+        accumulator = self._accumulator
+        if accumulator is None:
+            accumulator = self._accumulator = self.new_accumulator()
+        for data in self.received:
+            accumulator.add_json(data)
+        self.received.clear()
+        return accumulator
+
+    def partial(self) -> Any:
+        """What arrived so far, as the stream's result type; None before the first chunk."""
+        if not self.received and self._accumulator is None:
+            return None
+        return self.accumulator().result(partial=True)
+
+    def final(self) -> Any:
+        """The merged result of a complete stream (built once)."""
+        if self._final is None:
+            if not self.done:
+                raise IncompleteStreamError(
+                    "the stream was closed before its end; the answer is incomplete",
+                    request_id=self.request_id,
+                    partial=self.partial(),
+                )
+            final = self.accumulator().result()
+            if self.without_done:
+                deviation = Deviation((), _MISSING_DONE, MISSING)
+                object.__setattr__(final, "_azure_deviations_", (*deviations(final), deviation))
+            self._final = final
+        return self._final
+
+    def ended(self, sse: _sse.SSEDecoder) -> None:
+        """The body ended without ``[DONE]``: complete if every choice finished, else raise."""
+        try:
+            sse.close()
+        except IncompleteStreamError:
+            raise self.truncated() from None
+        accumulator = self.accumulator()
+        if not accumulator.finished:
+            raise self.truncated()
+        self.done = self.without_done = True
+        global _missing_done_logged
+        if not _missing_done_logged:
+            _missing_done_logged = True
+            _log.warning(
+                "%s (request id %s); logged once, see azure_oai_preview.deviations() of the "
+                "final completion",
+                _MISSING_DONE,
+                self.request_id,
+            )
 
     def broken(self, exc: httpx.TransportError) -> IncompleteStreamError:
         return IncompleteStreamError(
             f"the connection broke mid-stream ({type(exc).__name__}); the answer is incomplete",
             request_id=self.request_id,
+            partial=self.partial(),
         )
 
     def truncated(self) -> IncompleteStreamError:
         return IncompleteStreamError(
             "the stream ended before its [DONE] marker; the answer is incomplete",
             request_id=self.request_id,
+            partial=self.partial(),
         )
 
 
-class Stream(Generic[E], ClosesOnExit):
+def _chunks(response: httpx.Response, decoder: ChunkDecoder[E]) -> Generator[E, None, None]:
+    # A function of the response and decoder only (see ReleasesWhenDropped).
+    byte_iter = response.iter_bytes()
+    events = _sse.SSEDecoder()
+    decode = decoder.decode
+    try:
+        for data in byte_iter:
+            for event in events.feed(data):
+                chunk = decode(event.data)
+                if chunk is None:
+                    drain(byte_iter)
+                    return
+                yield chunk
+        decoder.ended(events)
+    except httpx.TransportError as exc:
+        raise decoder.broken(exc) from exc
+    finally:
+        response.close()
+
+
+async def _achunks(response: httpx.Response, decoder: ChunkDecoder[E]) -> AsyncGenerator[E, None]:
+    byte_iter = response.aiter_bytes()
+    events = _sse.SSEDecoder()
+    decode = decoder.decode
+    try:
+        async for data in byte_iter:
+            for event in events.feed(data):
+                chunk = decode(event.data)
+                if chunk is None:
+                    await adrain(byte_iter)
+                    return
+                yield chunk
+        decoder.ended(events)
+    except httpx.TransportError as exc:
+        raise decoder.broken(exc) from exc
+    finally:
+        await response.aclose()
+
+
+class _ChunkStream(Generic[E], ReleasesWhenDropped):
+    """What both chunk streams hold: the response and the decoder (no I/O here)."""
+
+    response: httpx.Response
+    request_id: str | None
+    _decoder: ChunkDecoder[E]
+
+    def _start(self, response: httpx.Response, chunk_type: type[E]) -> None:
+        self.response = response
+        self.request_id = request_id_of(response.headers)
+        self._decoder = ChunkDecoder(chunk_type, self.request_id, self._new_accumulator())
+
+    @staticmethod
+    def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]] | None:
+        """What merges this kind of stream's chunks (None: the chunk type itself)."""
+        return None
+
+
+class Stream(_ChunkStream[E], ClosesOnExit):
     """An iterator of typed chunks over an open HTTP response.
 
     Iterate it once (``for chunk in stream``); use it as a context manager, or call
@@ -152,29 +424,13 @@ class Stream(Generic[E], ClosesOnExit):
     """
 
     def __init__(self, response: httpx.Response, chunk_type: type[E]) -> None:
-        self.response = response
-        self.request_id = request_id_of(response.headers)
-        self._decoder = ChunkDecoder(chunk_type, self.request_id)
-        self._iterator = self._chunks()
-
-    def _chunks(self) -> Generator[E, None, None]:
-        decoder = self._decoder
-        try:
-            for event in _sse.iter_sse(self.response.iter_bytes()):
-                chunk = decoder.decode(event.data)
-                if chunk is None:
-                    return
-                yield chunk
-        except _sse.IncompleteStreamError:
-            raise decoder.truncated() from None
-        except httpx.TransportError as exc:
-            raise decoder.broken(exc) from exc
-        finally:
-            self.response.close()
-        raise decoder.truncated()
+        self._start(response, chunk_type)
+        self._iterator = _chunks(response, self._decoder)
 
     def __iter__(self) -> Iterator[E]:
-        return self._iterator
+        # The stream itself, not its generator: whoever iterates keeps the stream alive,
+        # so it is dropped (and its connection released) only when nobody reads it.
+        return self
 
     def __next__(self) -> E:
         return next(self._iterator)
@@ -185,33 +441,15 @@ class Stream(Generic[E], ClosesOnExit):
         self.response.close()
 
 
-class AsyncStream(Generic[E], AsyncClosesOnExit):
+class AsyncStream(_ChunkStream[E], AsyncClosesOnExit):
     """The async twin of :class:`Stream`: ``async for chunk in stream``; ``async with``."""
 
     def __init__(self, response: httpx.Response, chunk_type: type[E]) -> None:
-        self.response = response
-        self.request_id = request_id_of(response.headers)
-        self._decoder = ChunkDecoder(chunk_type, self.request_id)
-        self._iterator = self._chunks()
-
-    async def _chunks(self) -> AsyncGenerator[E, None]:
-        decoder = self._decoder
-        try:
-            async for event in _sse.aiter_sse(self.response.aiter_bytes()):
-                chunk = decoder.decode(event.data)
-                if chunk is None:
-                    return
-                yield chunk
-        except _sse.IncompleteStreamError:
-            raise decoder.truncated() from None
-        except httpx.TransportError as exc:
-            raise decoder.broken(exc) from exc
-        finally:
-            await self.response.aclose()
-        raise decoder.truncated()
+        self._start(response, chunk_type)
+        self._iterator = _achunks(response, self._decoder)
 
     def __aiter__(self) -> AsyncIterator[E]:
-        return self._iterator
+        return self
 
     async def __anext__(self) -> E:
         return await self._iterator.__anext__()

@@ -321,13 +321,13 @@ def test_unknown_events_are_delivered_not_raised() -> None:
     ]
     got = list(stream_of(events))
     assert got[1] == UnknownStreamEvent(
-        "thread.run.step.reticulating", {"id": "step_1", "progress": 0.5}
+        event="thread.run.step.reticulating", data={"id": "step_1", "progress": 0.5}
     )
-    assert got[2] == UnknownStreamEvent("thread.mystery", "not json at all")
+    assert got[2] == UnknownStreamEvent(event="thread.mystery", data="not json at all")
     assert [type(e).__name__ for e in got] == [
         "ThreadRunCreated",
-        "UnknownStreamEvent",
-        "UnknownStreamEvent",
+        "UnknownAssistantStreamEvent",
+        "UnknownAssistantStreamEvent",
         "ThreadRunCompleted",
     ]
 
@@ -335,7 +335,7 @@ def test_unknown_events_are_delivered_not_raised() -> None:
 def test_event_without_a_name_is_unknown_message() -> None:
     body = b"data: {}\n\n" + sse("thread.run.completed", run("completed")) + sse("done", "[DONE]")
     got = list(AssistantStream(sse_response(body)))
-    assert got[0] == UnknownStreamEvent("message", {})
+    assert got[0] == UnknownStreamEvent(event="message", data={})
 
 
 def test_off_spec_data_of_a_known_event_is_kept() -> None:
@@ -987,7 +987,7 @@ async def test_async_rechunked_bytewise() -> None:
 # -- hostile data ----------------------------------------------------------------------------------
 
 HOSTILE = {
-    "delta data is a string": [("thread.message.delta", "garbage")],
+    "delta data is a string": [("thread.message.delta", json.dumps("garbage"))],
     "delta data is a list": [("thread.message.delta", [1, 2])],
     "content part of an unknown type without index": [
         (
@@ -999,8 +999,8 @@ HOSTILE = {
         ("thread.message.delta", {"id": MSG, "object": "thread.message.delta"})
     ],
     "step delta data is a list": [("thread.run.step.delta", ["x"])],
-    "completed message is a string": [("thread.message.completed", "x")],
-    "run data is a string": [("thread.run.in_progress", "x")],
+    "completed message is a string": [("thread.message.completed", json.dumps("x"))],
+    "run data is a string": [("thread.run.in_progress", json.dumps("x"))],
 }
 
 
@@ -1051,11 +1051,21 @@ def test_assistant_stream_event_alias_is_exported() -> None:
 
     from azure_oai_preview import AssistantStreamEvent, models
 
-    members = set(typing.get_args(AssistantStreamEvent))
-    expected = {
-        getattr(models, cls) for name, cls in STREAM_EVENTS.items() if name not in ("error", "done")
-    }
-    assert members == expected | {UnknownStreamEvent}
+    # One source of truth: the generated union itself, with its fallback member for events
+    # this spec does not know (error and done are members too; they raise and end).
+    assert AssistantStreamEvent is models.AssistantStreamEvent
+    assert UnknownStreamEvent is models.UnknownAssistantStreamEvent
+
+    def members(tp: Any) -> set[Any]:
+        args = typing.get_args(tp)
+        if not args:
+            return {tp}
+        if typing.get_origin(tp) is typing.Annotated:
+            return members(args[0])
+        return set().union(*(members(arg) for arg in args))
+
+    expected = {getattr(models, cls) for cls in STREAM_EVENTS.values()}
+    assert members(AssistantStreamEvent) == expected | {UnknownStreamEvent}
 
 
 def test_trio_stream_with_handler(mock_api: respx.MockRouter) -> None:

@@ -560,7 +560,8 @@ async def test_async_final_completion_and_text_deltas(
 def test_final_completion_of_a_truncated_stream_raises(
     client: AzureOpenAI, mock_api: respx.MockRouter
 ) -> None:
-    _serve(mock_api, sse(*GREETING, done=False))
+    # Cut before the finish reason: a body ending right after it is complete (test_stream_results).
+    _serve(mock_api, sse(*GREETING[:-1], done=False))
     with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:  # noqa: SIM117
         with pytest.raises(IncompleteStreamError):
             stream.get_final_completion()

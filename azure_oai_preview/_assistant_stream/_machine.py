@@ -1,0 +1,96 @@
+"""The sans-IO core of a run stream: decoding, accumulation and handler planning together.
+
+:class:`AssistantStream` and :class:`AsyncAssistantStream` are two thin loops around a
+:class:`RunStreamMachine`: they feed it server-sent events and call what it plans. It also
+words every way a run stream can go wrong, each error carrying what arrived (``partial``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .._exceptions import APIStreamError, IncompleteStreamError
+from .._models import OpenModel
+from ._accumulator import RunAccumulator
+from ._events import DONE, EventDecoder
+from ._handlers import Hook, HookPlan
+
+if TYPE_CHECKING:
+    from .._sse import ServerSentEvent, SSEDecoder
+    from ._handlers import EventHooks
+
+__all__ = ["RunStreamMachine"]
+
+
+class RunStreamMachine:
+    """Decoding, accumulation and handler planning of one run stream; no I/O."""
+
+    __slots__ = ("acc", "current_event", "decoder", "done", "plan", "request_id")
+
+    def __init__(self, request_id: str | None, handler: EventHooks[Any, Any] | None) -> None:
+        self.request_id = request_id
+        self.decoder = EventDecoder(request_id)
+        self.acc = RunAccumulator()
+        self.plan = HookPlan(handler) if handler is not None else None
+        self.current_event: Any = None
+        self.done = False
+
+    def feed(self, sse: ServerSentEvent) -> Any:
+        """The typed event for ``sse`` (already accumulated), or ``DONE`` at the end."""
+        try:
+            event = self.decoder.decode(sse)
+        except (IncompleteStreamError, APIStreamError) as exc:
+            exc.partial = self.acc.snapshot()
+            raise
+        if event is DONE:
+            self.done = True
+            return event
+        self.current_event = event
+        self.acc.apply(event)
+        return event
+
+    def hooks(self, event: Any) -> list[Hook]:
+        """The handler methods ``event`` calls, with their arguments."""
+        plan = self.plan
+        if plan is None:
+            return []
+        if not isinstance(getattr(event, "data", None), OpenModel):
+            return plan.call_events(event)
+        return plan.calls(event, self.acc)
+
+    def ended(self, sse: SSEDecoder) -> None:
+        """The body ended without ``done``: fine after a settled run status, else truncated."""
+        try:
+            sse.close()
+        except IncompleteStreamError:
+            raise self.truncated() from None
+        if not self.acc.run_is_final:
+            raise self.truncated()
+
+    def truncated(self) -> IncompleteStreamError:
+        status = getattr(self.acc.run, "status", None)
+        where = (
+            f"while the run was {str(status)!r}" if status is not None else "before any run event"
+        )
+        return IncompleteStreamError(
+            f"the run stream ended {where}, without its 'done' event; the run continues on the "
+            "service (retrieve it with runs.retrieve)",
+            request_id=self.request_id,
+            partial=self.acc.snapshot(),
+        )
+
+    def broken(self, exc: httpx.TransportError) -> IncompleteStreamError:
+        return IncompleteStreamError(
+            f"the connection broke mid-stream ({type(exc).__name__}); the run continues on the service",
+            request_id=self.request_id,
+            partial=self.acc.snapshot(),
+        )
+
+    def no_run(self) -> IncompleteStreamError:
+        return IncompleteStreamError(
+            "the stream carried no run event",
+            request_id=self.request_id,
+            partial=self.acc.snapshot(),
+        )

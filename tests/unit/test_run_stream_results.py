@@ -1,0 +1,207 @@
+"""What a run stream adds up to: every delta field merged by the one rule, and the partial
+result an interrupted run stream hands over."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from _assistants_support import delta_text, run, sse_body, sse_response, stream_message, stream_step
+from _support import consume
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from azure_oai_preview import (
+    APIStreamError,
+    AssistantStream,
+    AsyncAssistantStream,
+    IncompleteStreamError,
+)
+from azure_oai_preview._assistant_stream import RunStreamSnapshot
+
+MSG = "msg_abc123"
+
+
+def content_delta(*parts: dict[str, Any], **delta: Any) -> dict[str, Any]:
+    return {"id": MSG, "object": "thread.message.delta", "delta": {"content": list(parts), **delta}}
+
+
+def stream_of(events: list[tuple[str, Any]], *, done: bool = True) -> AssistantStream:
+    return AssistantStream(sse_response(sse_body(events, done=done)))
+
+
+def snapshot_of(events: list[tuple[str, Any]]) -> dict[str, Any]:
+    stream = stream_of(
+        [
+            ("thread.run.created", run("in_progress")),
+            ("thread.message.created", stream_message()),
+            *events,
+            ("thread.run.completed", run("completed")),
+        ]
+    )
+    stream.until_done()
+    (message,) = stream.message_snapshots
+    return message.model_dump(mode="json", exclude_unset=True)
+
+
+# -- every delta field, known or not --------------------------------------------------------------
+
+
+def test_an_unknown_text_part_split_in_two_comes_out_whole() -> None:
+    refusal = {"index": 0, "type": "refusal"}
+    message = snapshot_of(
+        [
+            ("thread.message.delta", content_delta({**refusal, "refusal": "I can"})),
+            ("thread.message.delta", content_delta({**refusal, "refusal": "not help."})),
+        ]
+    )
+    assert message["content"] == [{"type": "refusal", "refusal": "I cannot help."}]
+
+
+def test_unknown_fields_of_text_parts_and_deltas_are_merged() -> None:
+    def text(value: str, **extra: Any) -> dict[str, Any]:
+        return {"index": 0, "type": "text", "text": {"value": value, **extra}}
+
+    message = snapshot_of(
+        [
+            ("thread.message.delta", content_delta(text("Hel", voice="so"))),
+            ("thread.message.delta", content_delta(text("lo", voice="ft"), mood="ca")),
+            ("thread.message.delta", content_delta(text("!"), mood="lm")),
+        ]
+    )
+    assert message["content"] == [
+        {"type": "text", "text": {"value": "Hello!", "voice": "soft", "annotations": []}}
+    ]
+    assert message["mood"] == "calm"
+    assert message["id"] == MSG
+
+
+def test_an_unknown_tool_call_streams_its_text() -> None:
+    step = stream_step(
+        id="step_1", type="tool_calls", step_details={"type": "tool_calls", "tool_calls": []}
+    )
+    browse = {"index": 0, "type": "browser"}
+
+    def delta(**browser: Any) -> dict[str, Any]:
+        return {
+            "id": "step_1",
+            "object": "thread.run.step.delta",
+            "delta": {
+                "step_details": {
+                    "type": "tool_calls",
+                    "tool_calls": [{**browse, "id": "call_b", "browser": browser}],
+                }
+            },
+        }
+
+    stream = stream_of(
+        [
+            ("thread.run.created", run("in_progress")),
+            ("thread.run.step.created", step),
+            ("thread.run.step.delta", delta(query="azure ", pages=1)),
+            ("thread.run.step.delta", delta(query="openai", pages=2)),
+            ("thread.run.completed", run("completed")),
+        ]
+    )
+    (snapshot,) = stream.final_run_steps()
+    (call,) = snapshot.model_dump(mode="json", exclude_unset=True)["step_details"]["tool_calls"]
+    assert call == {
+        "type": "browser",
+        "id": "call_b",
+        "browser": {"query": "azure openai", "pages": 2},
+    }
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.text(min_size=1, max_size=60),
+    st.text(min_size=1, max_size=60),
+    st.lists(st.integers(0, 99), max_size=8),
+    st.lists(st.integers(0, 99), max_size=8),
+)
+def test_any_rechunking_of_a_message_adds_up_to_the_whole(
+    text: str, refusal: str, text_cuts: list[int], refusal_cuts: list[int]
+) -> None:
+    def split(value: str, cuts: list[int]) -> list[str]:
+        points = sorted({cut % (len(value) + 1) for cut in cuts})
+        return [
+            value[a:b] for a, b in zip([0, *points], [*points, len(value)], strict=True) if b > a
+        ]
+
+    events = [
+        ("thread.message.delta", delta_text(MSG, 0, piece)) for piece in split(text, text_cuts)
+    ]
+    events += [
+        ("thread.message.delta", content_delta({"index": 1, "type": "refusal", "refusal": piece}))
+        for piece in split(refusal, refusal_cuts)
+    ]
+    content = snapshot_of(events)["content"]
+    assert content[0]["text"]["value"] == text
+    assert content[1] == {"type": "refusal", "refusal": refusal}
+
+
+# -- a run stream that ends early keeps what arrived -----------------------------------------------
+
+STARTED = [
+    ("thread.run.created", run("queued")),
+    ("thread.run.in_progress", run("in_progress")),
+    ("thread.message.created", stream_message()),
+    ("thread.message.delta", delta_text(MSG, 0, "Deep ")),
+    ("thread.message.delta", delta_text(MSG, 0, "learning")),
+]
+
+
+def _check_partial(error: IncompleteStreamError | APIStreamError) -> RunStreamSnapshot:
+    partial = error.partial
+    assert isinstance(partial, RunStreamSnapshot)
+    assert partial.run is not None
+    assert partial.run.status == "in_progress"
+    (message,) = partial.messages
+    assert message.content[0].text.value == "Deep learning"
+    assert partial.run_steps == []
+    return partial
+
+
+def test_a_cut_run_stream_carries_the_partial_run() -> None:
+    with pytest.raises(IncompleteStreamError, match="in_progress") as info:
+        stream_of(STARTED, done=False).until_done()
+    _check_partial(info.value)
+
+
+async def test_a_cut_async_run_stream_carries_the_partial_run() -> None:
+    stream = AsyncAssistantStream(sse_response(sse_body(STARTED, done=False)))
+    with pytest.raises(IncompleteStreamError) as info:
+        await stream.until_done()
+    _check_partial(info.value)
+
+
+TRUNCATED = '{"id": "msg_abc123", "object": "thread.message.delta", "delta": {"content": [{"ind'
+
+
+def test_a_known_event_cut_off_raises_with_its_name_and_data() -> None:
+    stream = stream_of([*STARTED, ("thread.message.delta", TRUNCATED)], done=False)
+    received: list[Any] = []
+    with pytest.raises(IncompleteStreamError, match=r"thread\.message\.delta") as info:
+        consume(stream, received)
+    assert len(received) == len(STARTED)
+    assert info.value.event == "thread.message.delta"
+    assert info.value.data == TRUNCATED
+    _check_partial(info.value)
+
+
+async def test_a_known_async_event_cut_off_raises() -> None:
+    body = sse_body([*STARTED, ("thread.run.step.created", TRUNCATED[:20])], done=False)
+    stream = AsyncAssistantStream(sse_response([body[i : i + 5] for i in range(0, len(body), 5)]))
+    with pytest.raises(IncompleteStreamError) as info:
+        await stream.until_done()
+    assert info.value.event == "thread.run.step.created"
+    _check_partial(info.value)
+
+
+def test_an_error_event_carries_the_partial_run() -> None:
+    error = {"code": "server_error", "message": "Sorry"}
+    with pytest.raises(APIStreamError) as info:
+        stream_of([*STARTED, ("error", error)], done=False).until_done()
+    _check_partial(info.value)
+    assert json.dumps(info.value.data) == json.dumps(error)

@@ -1,0 +1,441 @@
+"""What a stream adds up to: the final completion however the stream was read, every field of
+the deltas, and the partial result an interrupted stream hands over (chat, completions)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from _support import (
+    AZURE_PROMPT_FILTER_CHUNK,
+    USER_MESSAGES,
+    chat_chunk,
+    consume,
+    sse,
+    sse_response,
+)
+
+from azure_oai_preview import (
+    APIStreamError,
+    AsyncAzureOpenAI,
+    AzureOpenAI,
+    ChatCompletionStream,
+    IncompleteStreamError,
+    deviations,
+)
+from azure_oai_preview.models import CompletionsCreateResponse, CreateChatCompletionResponse
+
+CHAT_PATH = "/deployments/gpt-4o/chat/completions"
+COMPLETIONS_PATH = "/deployments/gpt-4o/completions"
+
+ANSWER = [
+    AZURE_PROMPT_FILTER_CHUNK,
+    chat_chunk({"role": "assistant", "content": ""}),
+    chat_chunk({"content": "Hello"}),
+    chat_chunk({"content": ", "}),
+    chat_chunk(
+        {
+            "tool_calls": [
+                {
+                    "index": 0,
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "lookup", "arguments": '{"q": '},
+                }
+            ]
+        }
+    ),
+    chat_chunk({"content": "world"}),
+    chat_chunk({"tool_calls": [{"index": 0, "function": {"arguments": '"x"}'}}]}),
+    chat_chunk({}, finish_reason="tool_calls"),
+    {
+        **chat_chunk({}),
+        "choices": [],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12},
+    },
+]
+
+
+def _serve(mock_api: respx.MockRouter, body: bytes, path: str = CHAT_PATH, **options: Any) -> None:
+    mock_api.post(path).mock(side_effect=lambda request: sse_response(body, **options)[0])
+
+
+def _check_answer(final: CreateChatCompletionResponse) -> None:
+    (choice,) = final.choices
+    assert choice.finish_reason == "tool_calls"
+    message = choice.message
+    assert message is not None
+    assert message.content == "Hello, world"
+    (call,) = message.tool_calls or []
+    assert (call.id, call.function.name, json.loads(call.function.arguments)) == (
+        "call_1",
+        "lookup",
+        {"q": "x"},
+    )
+    assert final.usage is not None
+    assert final.usage.total_tokens == 12
+    assert final.id == "chatcmpl-s"
+    assert final.prompt_filter_results
+
+
+# -- 1. the final completion is complete however the stream was read -----------------------------
+
+
+def _iterate(stream: ChatCompletionStream) -> None:
+    assert len(list(stream)) == len(ANSWER)
+
+
+def _half(stream: ChatCompletionStream) -> None:
+    for _ in range(4):
+        next(stream)
+
+
+def _text(stream: ChatCompletionStream) -> None:
+    assert "".join(stream.text_deltas()) == "Hello, world"
+
+
+READS: dict[str, Callable[[ChatCompletionStream], None]] = {
+    "iterated": _iterate,
+    "partly iterated": _half,
+    "text_deltas": _text,
+    "not read": lambda stream: None,
+}
+
+
+@pytest.mark.parametrize("read", sorted(READS))
+def test_final_completion_after_reading_the_stream(
+    read: str, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _serve(mock_api, sse(*ANSWER), chunk_size=23)
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        READS[read](stream)
+        final = stream.get_final_completion()
+        assert stream.get_final_completion() is final  # merged once
+    _check_answer(final)
+
+
+@pytest.mark.parametrize("read", ["iterated", "partly iterated", "text_deltas"])
+async def test_async_final_completion_after_reading_the_stream(
+    read: str, async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _serve(mock_api, sse(*ANSWER), chunk_size=23)
+    stream = await async_client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+    async with stream:
+        if read == "iterated":
+            assert len([chunk async for chunk in stream]) == len(ANSWER)
+        elif read == "partly iterated":
+            for _ in range(4):
+                await stream.__anext__()
+        else:
+            assert "".join([t async for t in stream.text_deltas()]) == "Hello, world"
+        final = await stream.get_final_completion()
+    _check_answer(final)
+
+
+def test_final_completion_of_a_stream_closed_early_raises_with_the_partial(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _serve(mock_api, sse(*ANSWER), chunk_size=23)
+    stream = client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+    for _ in range(4):
+        next(stream)
+    stream.close()
+    with pytest.raises(IncompleteStreamError, match="closed before its end") as info:
+        stream.get_final_completion()
+    partial = info.value.partial
+    assert isinstance(partial, CreateChatCompletionResponse)
+    assert partial.choices[0].message is not None
+    assert partial.choices[0].message.content == "Hello, "
+    assert partial.choices[0].finish_reason is None
+
+
+# -- 2. On Your Data context ------------------------------------------------------------------------
+
+CONTEXT = {
+    "citations": [
+        {
+            "content": "Refunds are accepted within 30 days.",
+            "title": "refunds.md",
+            "filepath": "policies/refunds.md",
+            "chunk_id": "0",
+        }
+    ],
+    "intent": '["refund window"]',
+}
+
+
+def test_on_your_data_context_reaches_the_final_message(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    chunks = [
+        chat_chunk({"role": "assistant", "context": CONTEXT}),
+        chat_chunk({"content": "Within 30 days [doc1]."}),
+        chat_chunk({}, finish_reason="stop"),
+    ]
+    _serve(mock_api, sse(*chunks))
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        final = stream.get_final_completion()
+
+    non_streamed = CreateChatCompletionResponse.model_validate(
+        {
+            "id": "chatcmpl-s",
+            "object": "chat.completion",
+            "created": 1_700_000_001,
+            "model": "gpt-4o",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {
+                        "role": "assistant",
+                        "content": "Within 30 days [doc1].",
+                        "context": CONTEXT,
+                    },
+                }
+            ],
+        }
+    )
+    message = final.choices[0].message
+    assert message is not None
+    assert message.context is not None
+    assert message.context.citations is not None
+    assert message.context.citations[0].filepath == "policies/refunds.md"
+    expected = non_streamed.choices[0].message
+    assert expected is not None
+    assert message.model_dump(mode="json", exclude_unset=True) == expected.model_dump(
+        mode="json", exclude_unset=True
+    )
+
+
+# -- 3. every field of a delta, known or not ------------------------------------------------------
+
+
+def test_every_delta_field_is_merged(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
+    def chunk(delta: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        return {**chat_chunk(delta, **extra), "service_tier": "default"}
+
+    # Azure's asynchronous filter closes with an annotation chunk whose envelope is empty.
+    late_annotation = {
+        "id": "",
+        "object": "",
+        "created": 0,
+        "model": "",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": None,
+                "content_filter_results": {"violence": {"filtered": False, "severity": "low"}},
+                "content_filter_offsets": {"check_offset": 0, "start_offset": 0, "end_offset": 30},
+            }
+        ],
+    }
+    chunks = [
+        chunk({"role": "assistant", "refusal": "I can"}),
+        chunk({"role": "assistant", "refusal": "not help "}),
+        chunk({"refusal": "with that.", "audio": {"id": "audio_1", "transcript": "I can"}}),
+        chunk({"audio": {"id": "audio_1", "transcript": "not."}}),
+        chunk({}, finish_reason="stop"),
+        late_annotation,
+    ]
+    _serve(mock_api, sse(*chunks))
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        final = stream.get_final_completion()
+
+    dumped = final.model_dump(mode="json", exclude_unset=True)
+    assert dumped["service_tier"] == "default"
+    assert (dumped["id"], dumped["model"], dumped["created"]) == (
+        "chatcmpl-s",
+        "gpt-4o",
+        1_700_000_001,
+    )
+    (choice,) = dumped["choices"]
+    assert choice["message"] == {
+        "role": "assistant",
+        "content": None,
+        "refusal": "I cannot help with that.",
+        "audio": {"id": "audio_1", "transcript": "I cannot."},
+    }
+    assert choice["finish_reason"] == "stop"
+    assert choice["content_filter_results"] == {"violence": {"filtered": False, "severity": "low"}}
+    assert choice["content_filter_offsets"]["end_offset"] == 30
+
+
+def test_completions_stream_partial_text(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
+    def piece(text: str) -> dict[str, Any]:
+        return {
+            "id": "cmpl-1",
+            "object": "text_completion",
+            "created": 1_700_000_002,
+            "model": "gpt-35-turbo-instruct",
+            "choices": [{"index": 0, "text": text, "finish_reason": None, "logprobs": None}],
+        }
+
+    _serve(
+        mock_api,
+        sse(piece("Once upon"), piece(" a time"), done=False),
+        path=COMPLETIONS_PATH,
+        error=httpx.ReadError("reset"),
+    )
+    received: list[Any] = []
+    with pytest.raises(IncompleteStreamError) as info:
+        consume(client.completions.create(prompt="Tell me", stream=True), received)
+    assert len(received) == 2
+    partial = info.value.partial
+    assert isinstance(partial, CompletionsCreateResponse)
+    assert partial.id == "cmpl-1"
+    assert partial.choices[0].text == "Once upon a time"
+    assert partial.choices[0].finish_reason is None
+
+
+async def test_async_completions_stream_partial_text(
+    async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    body = {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "created": 1_700_000_002,
+        "model": "m",
+        "choices": [{"index": 0, "text": "Once", "finish_reason": None}],
+    }
+    _serve(mock_api, sse(body, done=False) + b'data: {"id": "cmpl', path=COMPLETIONS_PATH)
+    stream = await async_client.completions.create(prompt="Tell me", stream=True)
+    with pytest.raises(IncompleteStreamError) as info:
+        async for _ in stream:
+            pass
+    assert info.value.partial.choices[0].text == "Once"
+
+
+# -- 4. a stream that ends early keeps what arrived ------------------------------------------------
+
+CUTS: dict[str, tuple[bytes, dict[str, Any]]] = {
+    "connection drops": (b"", {"error": httpx.RemoteProtocolError("peer closed")}),
+    "cut inside an event": (b'data: {"id": "chatcmpl-s", "choi', {}),
+    "body ends between events": (b"", {}),
+    "an event that is not JSON": (b"data: {oops\n\n", {}),
+}
+
+
+@pytest.mark.parametrize("cut", sorted(CUTS))
+def test_incomplete_stream_error_carries_the_partial_completion(
+    cut: str, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    tail, options = CUTS[cut]
+    _serve(mock_api, sse(*ANSWER[:6], done=False) + tail, chunk_size=17, **options)
+    stream = client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+    with pytest.raises(IncompleteStreamError) as info:
+        stream.get_final_completion()
+    partial = info.value.partial
+    assert isinstance(partial, CreateChatCompletionResponse)
+    message = partial.choices[0].message
+    assert message is not None
+    assert message.content == "Hello, world"
+    assert message.tool_calls is not None
+    assert message.tool_calls[0].function.arguments == '{"q": '
+    assert partial.choices[0].finish_reason is None
+    assert partial.prompt_filter_results
+    if cut == "an event that is not JSON":
+        assert info.value.data == "{oops"
+
+
+@pytest.mark.parametrize("cut", sorted(CUTS))
+async def test_async_incomplete_stream_error_carries_the_partial_completion(
+    cut: str, async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    tail, options = CUTS[cut]
+    _serve(mock_api, sse(*ANSWER[:6], done=False) + tail, chunk_size=17, **options)
+    stream = await async_client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+    with pytest.raises(IncompleteStreamError) as info:
+        async for _ in stream:
+            pass
+    message = info.value.partial.choices[0].message
+    assert message.content == "Hello, world"
+
+
+def test_error_object_carries_the_partial_completion(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    error = {"error": {"code": "server_error", "message": "boom"}}
+    _serve(mock_api, sse(*ANSWER[:4], error, done=False))
+    with pytest.raises(APIStreamError) as info:
+        list(client.chat.completions.create(messages=USER_MESSAGES, stream=True))
+    assert info.value.partial.choices[0].message.content == "Hello, "
+
+
+def test_nothing_received_means_no_partial(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
+    _serve(mock_api, b"", error=httpx.ReadError("reset"))
+    with pytest.raises(IncompleteStreamError) as info:
+        list(client.chat.completions.create(messages=USER_MESSAGES, stream=True))
+    assert info.value.partial is None
+
+
+# The body of some Azure-hosted deployments: content, the finish reason, then the end of the
+# body without `data: [DONE]` (seen on content-filtered streams).
+FILTERED_WITHOUT_DONE = sse(
+    chat_chunk({"role": "assistant", "content": "Here is how to"}),
+    chat_chunk(
+        {},
+        finish_reason="content_filter",
+        content_filter_results={"violence": {"filtered": True, "severity": "medium"}},
+    ),
+    done=False,
+)
+
+
+def test_finished_stream_without_done_is_complete_with_a_deviation(
+    client: AzureOpenAI,
+    mock_api: respx.MockRouter,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _serve(mock_api, FILTERED_WITHOUT_DONE)
+    caplog.set_level(logging.WARNING, "azure_oai_preview")
+    monkeypatch.setattr("azure_oai_preview._streaming._missing_done_logged", False)
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        assert len(list(stream)) == 2
+        final = stream.get_final_completion()
+
+    (choice,) = final.choices
+    assert choice.finish_reason == "content_filter"
+    assert choice.message is not None
+    assert choice.message.content == "Here is how to"
+    assert choice.content_filter_results is not None
+    assert choice.content_filter_results.violence is not None
+    assert choice.content_filter_results.violence.filtered is True
+    (deviation,) = deviations(final)
+    assert "[DONE]" in deviation.message
+    (record,) = [r for r in caplog.records if "[DONE]" in r.getMessage()]
+    assert record.levelno == logging.WARNING
+
+
+async def test_async_finished_stream_without_done_is_complete(
+    async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _serve(mock_api, FILTERED_WITHOUT_DONE, chunk_size=9)
+    stream = await async_client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+    async with stream:
+        final = await stream.get_final_completion()
+    assert final.choices[0].finish_reason == "content_filter"
+    assert len(deviations(final)) == 1
+
+
+def test_unfinished_choice_without_done_is_incomplete(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # Two choices, only one finished: the body ending here lost the other's end.
+    body = sse(
+        chat_chunk({"content": "A"}, index=0),
+        chat_chunk({"content": "B"}, index=1),
+        chat_chunk({}, index=0, finish_reason="stop"),
+        done=False,
+    )
+    _serve(mock_api, body)
+    with pytest.raises(IncompleteStreamError, match=r"\[DONE\]") as info:
+        list(client.chat.completions.create(messages=USER_MESSAGES, stream=True))
+    partial = info.value.partial
+    assert [c.finish_reason for c in partial.choices] == ["stop", None]
+    assert [c.message.content for c in partial.choices] == ["A", "B"]
