@@ -75,6 +75,7 @@ _SOURCES = (
     "._deviations",
 )
 
+
 def _source(module_name: str) -> ModuleType:
     return importlib.import_module(module_name, __name__)
 

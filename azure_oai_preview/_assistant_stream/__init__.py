@@ -24,25 +24,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._accumulator import RunAccumulator, RunStreamSnapshot
-from ._events import EventDecoder
-from ._handlers import EventHooks
-from ._machine import RunStreamMachine
+from ._accumulator import RunStreamSnapshot
 from ._streams import (
     AssistantEventHandler,
     AssistantStream,
-    AssistantStreamReader,
     AsyncAssistantEventHandler,
     AsyncAssistantStream,
-    AsyncAssistantStreamManager,
 )
 
 if TYPE_CHECKING:
     from ..models import AssistantStreamEvent as AssistantStreamEvent
     from ..models import UnknownAssistantStreamEvent as UnknownStreamEvent
 
-# The public names; the readers, the manager and the machinery are imported by name by the
-# resources (runs, threads) and the tests, but are not part of the package's API.
+# The public names. The reader, the async stream manager and the machinery are imported from
+# their modules by the resources (runs, threads) and the tests; they are not part of the API.
 __all__ = [
     "AssistantEventHandler",
     "AssistantStream",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, Literal, TypeVar, overload
 
 from typing_extensions import ParamSpec, Unpack
 
-from .._assistant_stream import (
+from .._assistant_stream._streams import (
     AssistantEventHandler,
     AssistantStream,
     AssistantStreamReader,
