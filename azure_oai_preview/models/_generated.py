@@ -1634,7 +1634,7 @@ class InnerError(OpenModel):
 class Error(OpenModel):
     __azure_schema__ = "error"
     __azure_non_nullable__ = frozenset(
-        {"code", "inner_error", "innererror", "message", "param", "status", "type"}
+        {"code", "inner_error", "innererror", "message", "param", "status"}
     )
 
     code: str | None = None

@@ -1,9 +1,10 @@
 """Azure-shaped error answers, raised anywhere while a request is served.
 
 Handlers raise :class:`ServiceError`; the dispatcher turns it into the JSON body the
-service sends (``{"error": {"code", "message", "param", "type", "inner_error"}}``) with
+service sends (``{"error": {"code", "message", "param", "type", "innererror"}}``) with
 its status and headers. Fields that would be null are left out: the spec's error schema
-declares them as non-nullable strings.
+declares them as non-nullable strings. The inner error is spelled the way the service spells
+it for the operation: ``innererror`` for chat and completions, ``inner_error`` for images.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class ServiceError(Exception):
         param: str | None = None,
         type: str | None = None,
         inner_error: Mapping[str, Any] | None = None,
+        inner_error_key: str = "innererror",
         target: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -49,6 +51,7 @@ class ServiceError(Exception):
         self.param = param
         self.type = type
         self.inner_error = dict(inner_error) if inner_error is not None else None
+        self.inner_error_key = inner_error_key
         self.target = target
         self.headers = dict(headers or {})
 
@@ -61,7 +64,7 @@ class ServiceError(Exception):
         if self.target is not None:
             error["target"] = self.target  # the authoring API's field name
         if self.inner_error is not None:
-            error["inner_error"] = self.inner_error
+            error[self.inner_error_key] = self.inner_error
         return {"error": error}
 
 
