@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         _chat_stream,
         _client,
         _deviations,
+        _embeddings,
         _exceptions,
         _files,
         _options,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from ._chat_stream import *  # noqa: F403
     from ._client import *  # noqa: F403
     from ._deviations import *  # noqa: F403
+    from ._embeddings import *  # noqa: F403
     from ._exceptions import *  # noqa: F403
     from ._files import *  # noqa: F403
     from ._options import *  # noqa: F403
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     __all__ += _binary.__all__
     __all__ += _files.__all__
     __all__ += _deviations.__all__
+    __all__ += _embeddings.__all__
 
 # Cheapest first: `from azure_oai_preview import AzureOpenAI` imports `_client` and stops.
 _SOURCES = (
@@ -73,6 +76,7 @@ _SOURCES = (
     "._binary",
     "._files",
     "._deviations",
+    "._embeddings",
 )
 
 

@@ -18,12 +18,18 @@ if TYPE_CHECKING:
     import httpx
 
     from .models import (
+        AuthoringErrorResponse,
+        AuthoringInnerError,
         ContentFilterPromptResults,
         DalleErrorResponse,
         DalleFilterResults,
+        DalleInnerError,
         ErrorResponse,
+        InnerError,
     )
     from .models import Error as ErrorModel
+
+    ErrorBody = ErrorResponse | DalleErrorResponse | AuthoringErrorResponse
 
 __all__ = [
     "APIConnectionError",
@@ -180,9 +186,11 @@ class APIStatusError(AzureOpenAIError):
     """The service answered with an error status.
 
     Attributes: ``status_code``, Azure's error ``code`` and ``message``, ``request_id``
-    (quote it to Azure support), ``body`` (the parsed :class:`~azure_oai_preview.models.ErrorResponse`,
-    or None when the body was not an Azure error object), ``raw_body`` (the body text, up
-    to 64 KiB) and ``response`` (the ``httpx.Response``).
+    (quote it to Azure support), ``body`` (the parsed error object of the operation:
+    :class:`~azure_oai_preview.models.ErrorResponse`, ``DalleErrorResponse`` for images,
+    ``AuthoringErrorResponse`` for files, fine-tuning, models and ingestion jobs; None when the
+    body was not an Azure error object), :attr:`inner_error` (its typed inner error),
+    ``raw_body`` (the body text, up to 64 KiB) and ``response`` (the ``httpx.Response``).
     """
 
     status_code: int
@@ -191,7 +199,7 @@ class APIStatusError(AzureOpenAIError):
         self,
         *,
         response: httpx.Response,
-        body: ErrorResponse | DalleErrorResponse | None,
+        body: ErrorBody | None,
         code: str | None,
         message: str | None,
     ) -> None:
@@ -205,6 +213,19 @@ class APIStatusError(AzureOpenAIError):
         # message quotes only a short excerpt.
         self.raw_body = response.content[:_RAW_BODY_LIMIT].decode("utf-8", "replace")
         super().__init__(self._describe())
+
+    @property
+    def inner_error(self) -> InnerError | DalleInnerError | AuthoringInnerError | None:
+        """The error's typed inner error (``error.innererror`` or ``error.inner_error``), or None.
+
+        Azure spells it both ways: chat and completions errors send ``innererror`` (with
+        ``content_filter_result``), DALL-E errors the spec's ``inner_error`` (with
+        ``content_filter_results`` and ``revised_prompt``); this reads whichever came.
+        ``InnerError`` for inference operations (``code`` ``ResponsibleAIPolicyViolation`` and the
+        prompt's content filter results), ``DalleInnerError`` for images,
+        ``AuthoringInnerError`` (a ``code`` and a nested ``innererror``) for authoring operations.
+        """
+        return inner_error_of(self.body)
 
     def _describe(self) -> str:
         parts = [f"HTTP {self.status_code}"]
@@ -229,14 +250,17 @@ class ContentFilterError(BadRequestError):
 
     ``content_filter_results`` holds the typed per-category results (hate, sexual,
     violence, self_harm, profanity, jailbreak, custom blocklists...; for images the
-    DALL-E filter results) when the service sent them, else None.
+    DALL-E filter results) when the service sent them, else None: the inner error's
+    ``content_filter_result`` or ``content_filter_results``, whichever spelling came.
+    :attr:`~APIStatusError.inner_error` has the rest of the inner error (its ``code``, and for
+    images the ``revised_prompt``).
     """
 
     def __init__(
         self,
         *,
         response: httpx.Response,
-        body: ErrorResponse | DalleErrorResponse | None,
+        body: ErrorBody | None,
         code: str | None,
         message: str | None,
         content_filter_results: ContentFilterPromptResults | DalleFilterResults | None,
@@ -414,11 +438,11 @@ def connection_error(exc: BaseException, request: httpx.Request) -> APIConnectio
 def status_error(response: httpx.Response, error_model: str | None = None) -> APIStatusError:
     """Map an error response to the matching typed error, with Azure's code and message.
 
-    ``error_model`` names the operation's error schema (``ErrorResponse``, or
-    ``DalleErrorResponse`` for images); its content-filter results type the
-    :class:`ContentFilterError`. The service writes ``innererror`` and
-    ``content_filter_result`` where the spec says ``inner_error`` and
-    ``content_filter_results``; both spellings are understood.
+    ``error_model`` names the operation's error schema (``ErrorResponse``; ``DalleErrorResponse``
+    for images; ``AuthoringErrorResponse`` for the authoring operations): an Azure error object
+    is parsed into it, and its typed inner error tells a content-filter refusal
+    (:class:`ContentFilterError`, with the inner error's content filter results) from any
+    other bad request.
     """
     # Imported here, not at the top: the models are the heaviest import of the package and
     # sit below everything else, so the errors module must not pull them in up front.
@@ -429,34 +453,30 @@ def status_error(response: httpx.Response, error_model: str | None = None) -> AP
         payload: object = json.loads(response.content) if response.content else None
     except ValueError:
         payload = None
-    body = None
+    body: ErrorBody | None = None
     code = message = None
     outer = json_object(payload)
     error = json_object(outer.get("error")) if outer is not None else None
     if error is not None:
-        dalle = error_model == "DalleErrorResponse"
-        body = parse_python(models.DalleErrorResponse if dalle else models.ErrorResponse, payload)
+        model = {
+            "DalleErrorResponse": models.DalleErrorResponse,
+            "AuthoringErrorResponse": models.AuthoringErrorResponse,
+        }.get(error_model or "", models.ErrorResponse)
+        parsed = parse_python(model, payload)
+        body = parsed if isinstance(parsed, model) else None
         code = str_field(error, "code")
         message = str_field(error, "message")
-        inner = json_object(error.get("inner_error") or error.get("innererror"))
+        inner = inner_error_of(body)
         if response.status_code == 400 and (
-            code == "content_filter" or str_field(inner, "code") == "ResponsibleAIPolicyViolation"
+            code in _CONTENT_FILTER_CODES
+            or (inner is not None and inner.code == "ResponsibleAIPolicyViolation")
         ):
-            results = (
-                json_object(
-                    inner.get("content_filter_results") or inner.get("content_filter_result")
-                )
-                if inner
-                else None
-            )
-            results_type = models.DalleFilterResults if dalle else models.ContentFilterPromptResults
-            typed = parse_python(results_type, results) if results is not None else None
             return ContentFilterError(
                 response=response,
                 body=body,
                 code=code,
                 message=message,
-                content_filter_results=typed,
+                content_filter_results=_content_filter_results_of(inner),
             )
     elif outer is not None:
         # Not Azure OpenAI's {"error": {...}}: API Management answers some failures (rate
@@ -468,6 +488,45 @@ def status_error(response: httpx.Response, error_model: str | None = None) -> AP
     return status_error_class(response.status_code)(
         response=response, body=body, code=code, message=message
     )
+
+
+# ``content_filter`` for chat and completions; DALL-E 3 says ``content_policy_violation`` (and
+# the older image API ``contentFilter``). Any of them with a 400 is the content filter's refusal,
+# as is any 400 whose inner error code is ``ResponsibleAIPolicyViolation``.
+_CONTENT_FILTER_CODES = frozenset({"content_filter", "content_policy_violation", "contentFilter"})
+
+
+def inner_error_of(
+    body: ErrorBody | None,
+) -> InnerError | DalleInnerError | AuthoringInnerError | None:
+    """The typed inner error of a parsed error body, under either spelling.
+
+    A body parsed leniently may hold a raw value where the inner error should be (it was not
+    an object); that is no inner error, and stays readable in ``body``.
+    """
+    from . import models
+
+    error = body.error if body is not None else None
+    if isinstance(error, models.Error | models.DalleError):
+        candidates: tuple[object, ...] = (error.innererror, error.inner_error)
+    elif isinstance(error, models.AuthoringError):
+        candidates = (error.innererror,)
+    else:
+        return None
+    typed = (models.InnerError, models.DalleInnerError, models.AuthoringInnerError)
+    return next((inner for inner in candidates if isinstance(inner, typed)), None)
+
+
+def _content_filter_results_of(
+    inner: InnerError | DalleInnerError | AuthoringInnerError | None,
+) -> ContentFilterPromptResults | DalleFilterResults | None:
+    from . import models
+
+    if not isinstance(inner, models.InnerError | models.DalleInnerError):
+        return None
+    candidates: tuple[object, ...] = (inner.content_filter_result, inner.content_filter_results)
+    typed = (models.ContentFilterPromptResults, models.DalleFilterResults)
+    return next((results for results in candidates if isinstance(results, typed)), None)
 
 
 def _problem_message(problem: dict[str, Any]) -> str | None:

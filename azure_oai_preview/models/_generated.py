@@ -202,6 +202,7 @@ __all__ = [
     "EmbeddingsCreateResponse",
     "EmbeddingsCreateResponseDataItem",
     "EmbeddingsCreateResponseUsage",
+    "EmbeddingsEncodingFormat",
     "EndpointKeyConnection",
     "EndpointMIConnection",
     "Error",
@@ -1172,6 +1173,17 @@ class ChatCompletionFinishReason(OpenEnum):
     FUNCTION_CALL = "function_call"
 
 
+class EmbeddingsEncodingFormat(OpenEnum):
+    """The format to return the embeddings in. Can be either `float` or `base64`. Defaults to
+    `float`.
+    """
+
+    FLOAT = "float"
+    """Each embedding is a list of floats."""
+    BASE64 = "base64"
+    """Each embedding is a base64 string of little-endian float32 values."""
+
+
 class ListAssistantsOrder(OpenEnum):
     """Values of `List_Assistants parameter order`."""
 
@@ -1598,7 +1610,7 @@ class InnerError(OpenModel):
     """Inner error with additional details."""
 
     __azure_schema__ = "innerError"
-    __azure_non_nullable__ = frozenset({"code", "content_filter_results"})
+    __azure_non_nullable__ = frozenset({"code", "content_filter_result", "content_filter_results"})
 
     code: InnerErrorCode | None = None
     """Error codes for the inner error object."""
@@ -1610,11 +1622,21 @@ class InnerError(OpenModel):
     has been filtered or not. And information about customer block list, if it has been filtered
     and its id.
     """
+    content_filter_result: ContentFilterPromptResults | None = None
+    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
+    has been detected, as well as the severity level (very_low, low, medium, high-scale that
+    determines the intensity and risk level of harmful content) and if it has been filtered or
+    not. Information about jailbreak content and profanity, if it has been detected, and if it
+    has been filtered or not. And information about customer block list, if it has been filtered
+    and its id.
+    """
 
 
 class Error(OpenModel):
     __azure_schema__ = "error"
-    __azure_non_nullable__ = frozenset({"code", "inner_error", "message", "param", "type"})
+    __azure_non_nullable__ = frozenset(
+        {"code", "inner_error", "innererror", "message", "param", "status"}
+    )
 
     code: str | None = None
     message: str | None = None
@@ -1622,6 +1644,12 @@ class Error(OpenModel):
     type: str | None = None
     inner_error: InnerError | None = None
     """Inner error with additional details."""
+    innererror: InnerError | None = None
+    """Inner error with additional details."""
+    status: int | None = None
+    """The HTTP status code of the response, repeated in the body by some errors (the content
+    filter's).
+    """
 
 
 class ErrorResponse(OpenModel):
@@ -1659,7 +1687,9 @@ class DalleInnerError(OpenModel):
     """Inner error with additional details."""
 
     __azure_schema__ = "dalleInnerError"
-    __azure_non_nullable__ = frozenset({"code", "content_filter_results", "revised_prompt"})
+    __azure_non_nullable__ = frozenset(
+        {"code", "content_filter_result", "content_filter_results", "revised_prompt"}
+    )
 
     code: InnerErrorCode | None = None
     """Error codes for the inner error object."""
@@ -1673,17 +1703,29 @@ class DalleInnerError(OpenModel):
     """
     revised_prompt: str | None = None
     """The prompt that was used to generate the image, if there was any revision to the prompt."""
+    content_filter_result: DalleFilterResults | None = None
+    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
+    has been detected, as well as the severity level (very_low, low, medium, high-scale that
+    determines the intensity and risk level of harmful content) and if it has been filtered or
+    not. Information about jailbreak content and profanity, if it has been detected, and if it
+    has been filtered or not. And information about customer block list, if it has been filtered
+    and its id.
+    """
 
 
 class DalleError(OpenModel):
     __azure_schema__ = "dalleError"
-    __azure_non_nullable__ = frozenset({"code", "inner_error", "message", "param", "type"})
+    __azure_non_nullable__ = frozenset(
+        {"code", "inner_error", "innererror", "message", "param", "type"}
+    )
 
     code: str | None = None
     message: str | None = None
     param: str | None = None
     type: str | None = None
     inner_error: DalleInnerError | None = None
+    """Inner error with additional details."""
+    innererror: DalleInnerError | None = None
     """Inner error with additional details."""
 
 
@@ -3636,7 +3678,7 @@ class AudioSegment(OpenModel):
 
     id: int | None = None
     """Segment identifier."""
-    seek: float | None = None
+    seek: int | None = None
     """Offset of the segment."""
     start: float | None = None
     """Segment start offset."""
@@ -3644,7 +3686,7 @@ class AudioSegment(OpenModel):
     """Segment end offset."""
     text: str | None = None
     """Segment text."""
-    tokens: list[float] | None = None
+    tokens: list[int] | None = None
     """Tokens of the text."""
     temperature: float | None = None
     """Temperature."""
@@ -4623,6 +4665,7 @@ class RunObject(OpenModel):
     """
 
     __azure_schema__ = "runObject"
+    __azure_non_nullable__ = frozenset({"file_ids"})
 
     id: str
     """The identifier, which can be referenced in API endpoints."""
@@ -4670,7 +4713,7 @@ class RunObject(OpenModel):
     additional information about the object in a structured format. Keys can be a maximum of 64
     characters long and values can be a maximum of 512 characters long.
     """
-    usage: RunCompletionUsage | None
+    usage: RunCompletionUsage | None = None
     """Usage statistics related to the run. This value will be `null` if the run is not in a
     terminal state (i.e. `in_progress`, `queued`, etc.).
     """
@@ -4701,7 +4744,7 @@ class RunObject(OpenModel):
     Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function",
     "function": {"name": "my_function"}}` forces the model to call that tool.
     """
-    response_format: AssistantsApiResponseFormatOption | None
+    response_format: AssistantsApiResponseFormatOption | None = None
     """Specifies the format that the model must output. Compatible with GPT-4 Turbo and all GPT-3.5
     Turbo models since `gpt-3.5-turbo-1106`.
 
@@ -4719,6 +4762,8 @@ class RunObject(OpenModel):
     """The set of resources used by the assistant's tools in this run. The resources are specific to
     the type of tool.
     """
+    file_ids: list[str] | None = None
+    """The IDs of the files the run used (Assistants v1; superseded by `tool_resources`)."""
 
 
 class UnknownCreateMessageRequestAttachmentsItemToolsItem(UnknownVariantModel):
@@ -6064,10 +6109,14 @@ class RunStepObject(OpenModel):
     """The Unix timestamp (in seconds) for when the run step failed."""
     completed_at: int | None
     """The Unix timestamp (in seconds) for when the run step completed."""
-    metadata: dict[str, Any] | None
+    metadata: dict[str, Any] | None = None
     """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
     additional information about the object in a structured format. Keys can be a maximum of 64
     characters long and values can be a maximum of 512 characters long.
+    """
+    usage: RunStepCompletionUsage | None = None
+    """Usage statistics related to the run step. This value will be `null` while the run step's
+    status is `in_progress`.
     """
 
 
@@ -7182,7 +7231,7 @@ class EmbeddingsCreateRequest(OpenModel):
     """
     input_type: str | None = None
     """input type of embedding search to use"""
-    encoding_format: str | None = None
+    encoding_format: EmbeddingsEncodingFormat | None = None
     """The format to return the embeddings in. Can be either `float` or `base64`. Defaults to
     `float`.
     """
@@ -7198,7 +7247,11 @@ class EmbeddingsCreateResponseDataItem(OpenModel):
 
     index: int
     object: str | None = None
-    embedding: list[float]
+    embedding: list[float] | str
+    """The embedding vector: a list of floats, or, when the request asked for `encoding_format:
+    base64`, the base64 encoding of the vector's little-endian float32 values (decode it with
+    `azure_oai_preview.decode_embedding`).
+    """
 
 
 class EmbeddingsCreateResponseUsage(OpenModel):

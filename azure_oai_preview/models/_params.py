@@ -92,6 +92,7 @@ from ._generated import (
     ElasticsearchChatExtensionParameters,
     ElasticsearchIndexFieldMappingOptions,
     ElasticsearchQueryType,
+    EmbeddingsEncodingFormat,
     EndpointKeyConnection,
     EndpointMIConnection,
     FilterReason,
@@ -2479,7 +2480,7 @@ class EmbeddingsCreateParams(TypedDict, total=False):
     """
     input_type: str
     """input type of embedding search to use"""
-    encoding_format: str | None
+    encoding_format: Literal["float", "base64"] | EmbeddingsEncodingFormat | None
     """The format to return the embeddings in. Can be either `float` or `base64`. Defaults to
     `float`.
     """

@@ -2,13 +2,14 @@
 
 Handlers raise :class:`ServiceError`; the dispatcher turns it into the JSON body the
 service sends with its status and headers. Inference operations answer
-``{"error": {"code", "message", "param", "type", "inner_error"}}``; authoring operations
-(files, fine-tuning, models, ingestion) answer the authoring document's ``ErrorResponse``,
-``{"error": {"code", "message", "target"}}``, whose ``code`` is one of its ``ErrorCode``
-values: an inference-style code is translated by status (400 ``invalidPayload``, 401
-``unauthorized``, 404 ``notFound``, 429 ``tooManyRequests``, 5xx ``internalFailure``...)
-and ``param`` becomes ``target``. Fields that would be null are left out: both error schemas
-declare them as non-nullable strings.
+``{"error": {"code", "message", "param", "type", "innererror"}}``, the inner error spelled the
+way the service spells it for the operation (``innererror`` for chat and completions,
+``inner_error`` for images); authoring operations (files, fine-tuning, models, ingestion)
+answer the authoring document's ``ErrorResponse``, ``{"error": {"code", "message", "target"}}``,
+whose ``code`` is one of its ``ErrorCode`` values: an inference-style code is translated by
+status (400 ``invalidPayload``, 401 ``unauthorized``, 404 ``notFound``, 429
+``tooManyRequests``, 5xx ``internalFailure``...) and ``param`` becomes ``target``. Fields that
+would be null are left out: both error schemas declare them as non-nullable strings.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class ServiceError(Exception):
         param: str | None = None,
         type: str | None = None,
         inner_error: Mapping[str, Any] | None = None,
+        inner_error_key: str = "innererror",
         target: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -57,6 +59,7 @@ class ServiceError(Exception):
         self.param = param
         self.type = type
         self.inner_error = dict(inner_error) if inner_error is not None else None
+        self.inner_error_key = inner_error_key
         self.target = target
         self.headers = dict(headers or {})
 
@@ -72,7 +75,7 @@ class ServiceError(Exception):
         if self.target is not None:
             error["target"] = self.target  # the authoring API's field name
         if self.inner_error is not None:
-            error["inner_error"] = self.inner_error
+            error[self.inner_error_key] = self.inner_error
         return {"error": error}
 
     def _authoring_body(self) -> dict[str, Any]:

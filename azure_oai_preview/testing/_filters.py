@@ -5,8 +5,10 @@ By default nothing is flagged and every response carries Azure's all-clear resul
 Rules make it bite:
 
 * :meth:`ContentFilters.block_prompt` - a prompt that matches is refused with HTTP 400
-  ``content_filter`` and an ``inner_error`` (``ResponsibleAIPolicyViolation``) carrying the
-  per-category results; an assistant run fails instead; DALL-E answers ``contentFilter``.
+  ``content_filter`` and an ``innererror`` (``ResponsibleAIPolicyViolation``) carrying the
+  per-category results in ``content_filter_result``, as the service spells them; an assistant
+  run fails instead; DALL-E answers ``contentFilter`` with an ``inner_error`` carrying
+  ``content_filter_results`` (its spelling).
 * :meth:`ContentFilters.filter_completion` - generated text that matches is cut where the
   match starts and ends with ``finish_reason: content_filter``, its choice's
   ``content_filter_results`` flagging the category.
@@ -135,7 +137,7 @@ class ContentFilters:
             "content_filter",
             _PROMPT_MESSAGE,
             param="prompt",
-            inner_error={"code": "ResponsibleAIPolicyViolation", "content_filter_results": results},
+            inner_error={"code": "ResponsibleAIPolicyViolation", "content_filter_result": results},
         )
 
     def image_blocked_error(self, results: dict[str, Any]) -> ServiceError:
@@ -144,6 +146,7 @@ class ContentFilters:
             "contentFilter",
             _IMAGE_MESSAGE,
             inner_error={"code": "ResponsibleAIPolicyViolation", "content_filter_results": results},
+            inner_error_key="inner_error",
         )
 
 

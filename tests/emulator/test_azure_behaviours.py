@@ -36,7 +36,11 @@ def test_blocked_prompt_is_a_typed_content_filter_error(azure_openai_emulator: E
     assert (error.status_code, error.code) == (400, "content_filter")
     assert error.content_filter_results.jailbreak.filtered is True
     assert error.content_filter_results.violence.filtered is False
-    assert error.body.error.inner_error.code == "ResponsibleAIPolicyViolation"
+    # Spelled like the service: `innererror` carrying `content_filter_result`.
+    assert error.body.error.innererror.code == "ResponsibleAIPolicyViolation"
+    assert error.body.error.inner_error is None
+    assert error.inner_error is error.body.error.innererror
+    assert error.content_filter_results is error.body.error.innererror.content_filter_result
     assert client.chat.completions.create(messages=HI).choices[0].message.content
 
 

@@ -108,3 +108,7 @@ def test_blocked_image_prompt(emulator: Emulator) -> None:
         emulator.client(deployment="dall-e-3").images.generate(prompt="gore")
     assert caught.value.code == "contentFilter"
     assert caught.value.content_filter_results.violence.filtered is True
+    # DALL-E keeps the spec's spelling: `inner_error` carrying `content_filter_results`.
+    assert caught.value.body.error.inner_error.content_filter_results.violence.filtered is True
+    assert caught.value.body.error.innererror is None
+    assert caught.value.inner_error is caught.value.body.error.inner_error

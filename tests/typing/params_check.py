@@ -12,7 +12,13 @@ as a wrong call stops being an error.
 
 from __future__ import annotations
 
-from azure_oai_preview import AsyncAzureOpenAI, AzureOpenAI
+from azure_oai_preview import (
+    APIStatusError,
+    AsyncAzureOpenAI,
+    AzureOpenAI,
+    ContentFilterError,
+    decode_embedding,
+)
 from azure_oai_preview.models import (
     AzureSearchChatExtensionConfigurationParam,
     ChatCompletionRequestMessageParam,
@@ -236,6 +242,9 @@ def embeddings_and_images(client: AzureOpenAI) -> None:
     embeddings = client.embeddings.create(input=["one", "two"], dimensions=256)
     print(embeddings.data)
     client.embeddings.create(input="one", deployment="ada")
+    packed = client.embeddings.create(input="one", encoding_format="base64")
+    vector: list[float] = decode_embedding(packed.data[0].embedding)
+    print(vector)
     images = client.images.generate(
         prompt="A lighthouse at dusk", size="1792x1024", quality="hd", style="natural", n=1
     )
@@ -246,6 +255,10 @@ def embeddings_and_images(client: AzureOpenAI) -> None:
 def embeddings_and_images_wrong(client: AzureOpenAI) -> None:
     client.embeddings.create(input=[1, 2])  # pyright: ignore[reportArgumentType]
     client.embeddings.create(dimensions=3)  # pyright: ignore[reportCallIssue]
+    client.embeddings.create(input="one", encoding_format="b64")  # pyright: ignore[reportArgumentType]
+    # The field may be a base64 string: using it as a list needs decode_embedding (or a check).
+    floats: list[float] = client.embeddings.create(input="one").data[0].embedding  # pyright: ignore[reportAssignmentType]
+    print(floats)
     client.images.generate(prompt="x", size="17x17")  # pyright: ignore[reportArgumentType]
     client.images.generate(prompt="x", quality="ultra")  # pyright: ignore[reportArgumentType]
     client.images.generate(size="256x256")  # pyright: ignore[reportCallIssue]
@@ -257,3 +270,13 @@ async def async_client(client: AsyncAzureOpenAI) -> None:
     )
     print(completion.choices)
     await client.chat.completions.create(messages=[{"role": "usr", "content": "hi"}])  # pyright: ignore[reportArgumentType]
+
+
+def typed_inner_error(error: APIStatusError, filtered: ContentFilterError) -> None:
+    inner = error.inner_error
+    if inner is not None:
+        print(inner.code)
+    results = filtered.content_filter_results
+    if results is not None:
+        print(results.hate)
+    print(inner.code)  # pyright: ignore[reportOptionalMemberAccess]
