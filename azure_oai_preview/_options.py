@@ -28,7 +28,7 @@ from ._exceptions import InvalidRequestError
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["PollOptions", "RequestOptions"]
+__all__ = ["DeploymentOptions", "PollOptions", "RequestOptions"]
 
 CallT = TypeVar("CallT", bound=Call[Any, Any])
 
@@ -47,6 +47,16 @@ class RequestOptions(TypedDict, total=False):
     extra_body: Mapping[str, object]
     """JSON fields (form fields for uploads) merged into the body *after* the spec check,
     replacing fields of the same name: the way to send what the pinned spec does not know."""
+
+
+class DeploymentOptions(RequestOptions, total=False):
+    """The per-call options of a deployment's operations (chat, completions, embeddings, images,
+    audio): :class:`RequestOptions` and openai-python's ``model``."""
+
+    model: str
+    """The deployment to call, as openai-python users write it: the same as ``deployment=``
+    (giving both with different names is an :class:`~azure_oai_preview.InvalidRequestError`).
+    Azure picks the model by deployment, so nothing named ``model`` is sent in the body."""
 
 
 class PollOptions(TypedDict, total=False):
@@ -71,6 +81,8 @@ class PollBodyOptions(PollOptions, total=False):
 
 OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 """The keyword names every operation method reserves for its options."""
+DEPLOYMENT_OPTION_NAMES = frozenset(DeploymentOptions.__annotations__)
+"""The keyword names a deployment's operations reserve (the options and ``model``)."""
 POLL_OPTION_NAMES = frozenset(PollBodyOptions.__annotations__)
 """The keyword names the polling helpers reserve (a TypedDict's annotations include its bases')."""
 
@@ -126,6 +138,7 @@ def apply_options(call: CallT, options: Mapping[str, Any]) -> CallT:
         problems.append(
             ("extra_query.api-version", "is the client's: pass api_version= or use with_options()")
         )
+    path = _deployment_path(call, options.get("model"), problems)
     body = call.body
     extra_body = options.get("extra_body")
     if extra_body:
@@ -139,12 +152,36 @@ def apply_options(call: CallT, options: Mapping[str, Any]) -> CallT:
         timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
     return replace(
         call,
+        path_params=path,
         query={**call.query, **extra_query} if extra_query else call.query,
         body=body,
         options=CallOptions(
             timeout=timeout, max_retries=options.get("max_retries"), headers=headers
         ),
     )
+
+
+def _deployment_path(
+    call: Call[Any, Any], model: str | None, problems: list[tuple[str, str]]
+) -> Mapping[str, str | None]:
+    """The path parameters with openai-python's ``model=`` as the deployment.
+
+    openai-python's ``AzureOpenAI`` puts ``model`` into the URL as the deployment; doing the
+    same lets its users' calls work unchanged, and the one thing it cannot mean - a second,
+    different deployment next to ``deployment=`` - is refused rather than guessed.
+    """
+    path = call.path_params
+    if model is None:
+        return path
+    if "deployment-id" not in path:
+        problems.append(("model", "this operation is not called on a deployment"))
+        return path
+    given = path.get("deployment-id")
+    if given and given != model:
+        # Neither value is echoed, like every other request error.
+        problems.append(("model", "names another deployment than deployment=; pass one of them"))
+        return path
+    return {**path, "deployment-id": model}
 
 
 def _merged_body(

@@ -58,6 +58,9 @@ RESERVED_KEYWORDS = frozenset(
 """Keywords every SDK operation method takes for its per-call options
 (``azure_oai_preview._options``); a request field or parameter of the same name could not be
 passed as a keyword, so generation refuses the spec (see :func:`check_reserved_keywords`)."""
+DEPLOYMENT_KEYWORDS = frozenset({"model"})
+"""Keywords the operations on a deployment (a ``deployment-id`` path parameter) reserve besides:
+``model``, openai-python's spelling of the deployment (``azure_oai_preview._options``)."""
 
 
 def param_name(declaration: str) -> str:
@@ -370,10 +373,12 @@ def check_reserved_keywords(ir_: ir.IR) -> None:
     """
     clashes: list[str] = []
     for op in ir_.operations:
+        on_deployment = any(p.name == "deployment-id" for p in op.parameters)
+        reserved = RESERVED_KEYWORDS | DEPLOYMENT_KEYWORDS if on_deployment else RESERVED_KEYWORDS
         clashes += [
             f"{op.operation_id}: {p.location} parameter {p.name!r}"
             for p in op.parameters
-            if p.py_name in RESERVED_KEYWORDS or p.name in RESERVED_KEYWORDS
+            if p.py_name in reserved or p.name in reserved
         ]
         for body in op.request_bodies:
             model = _resolve_model(ir_, body.type)
@@ -381,12 +386,12 @@ def check_reserved_keywords(ir_: ir.IR) -> None:
             clashes += [
                 f"{op.operation_id}: {body.content_type} field {f.wire_name!r}"
                 for f in fields
-                if f.wire_name in RESERVED_KEYWORDS
+                if f.wire_name in reserved
             ]
     if clashes:
         raise ValueError(
             "request fields or parameters named like the SDK's per-call options "
-            f"({', '.join(sorted(RESERVED_KEYWORDS))}): "
+            f"({', '.join(sorted(RESERVED_KEYWORDS | DEPLOYMENT_KEYWORDS))}): "
             + "; ".join(dict.fromkeys(clashes))
             + ". Rename them with a spec transform (specs/transforms/) or in the resource method."
         )

@@ -10,7 +10,7 @@ only: importing it imports the generated models.
 
 from __future__ import annotations
 
-from .._options import PollBodyOptions, RequestOptions
+from .._options import DeploymentOptions, PollBodyOptions, RequestOptions
 from ..models._params import (
     ChatCompletionsCreateParams,
     CompletionsCreateParams,
@@ -33,19 +33,19 @@ from ..models._params import (
 )
 
 
-class ChatCompletionsCreateArgs(ChatCompletionsCreateParams, RequestOptions, total=False):
+class ChatCompletionsCreateArgs(ChatCompletionsCreateParams, DeploymentOptions, total=False):
     """The keyword arguments of ``chat.completions.create``: :class:`ChatCompletionsCreateParams` and the per-call options."""
 
 
-class CompletionsCreateArgs(CompletionsCreateParams, RequestOptions, total=False):
+class CompletionsCreateArgs(CompletionsCreateParams, DeploymentOptions, total=False):
     """The keyword arguments of ``completions.create``: :class:`CompletionsCreateParams` and the per-call options."""
 
 
-class EmbeddingsCreateArgs(EmbeddingsCreateParams, RequestOptions, total=False):
+class EmbeddingsCreateArgs(EmbeddingsCreateParams, DeploymentOptions, total=False):
     """The keyword arguments of ``embeddings.create``: :class:`EmbeddingsCreateParams` and the per-call options."""
 
 
-class ImageGenerationsCreateArgs(ImageGenerationsCreateParams, RequestOptions, total=False):
+class ImageGenerationsCreateArgs(ImageGenerationsCreateParams, DeploymentOptions, total=False):
     """The keyword arguments of ``images.generate``: :class:`ImageGenerationsCreateParams` and the per-call options."""
 
 

@@ -9,7 +9,7 @@ from .._call import Body, Call, JsonReader, ResultReader
 from .._exceptions import InvalidRequestError
 from .._models import OpenModel
 from .._operation import Operation
-from .._options import apply_options, take_options
+from .._options import DEPLOYMENT_OPTION_NAMES, OPTION_NAMES, apply_options, take_options
 from .._strict import validate_request
 
 __all__ = [
@@ -68,7 +68,10 @@ def json_call(
     call asks for a stream (``"stream": true``) and that reader opens it - the one place a
     method's ``stream=`` argument takes effect.
     """
-    fields, options = take_options(params)
+    # On a deployment's operations `model` is openai-python's spelling of the deployment.
+    fields, options = take_options(
+        params, DEPLOYMENT_OPTION_NAMES if "deployment-id" in path else OPTION_NAMES
+    )
     operation = operation_named(operation_id)
     streaming = stream_reader is not None
     body = json_body(operation, model(request), {**fields, "stream": True} if streaming else fields)

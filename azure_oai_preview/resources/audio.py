@@ -11,7 +11,7 @@ from typing_extensions import Unpack
 from .._binary import AsyncBinaryResponse, BinaryReader, BinaryResponse
 from .._call import Body, Call, JsonReader, TextReader, form_value
 from .._files import FileInput, to_httpx_file
-from .._options import RequestOptions, apply_options
+from .._options import DeploymentOptions, RequestOptions, apply_options
 from .._resource import (
     M,
     Resource,
@@ -88,7 +88,7 @@ class Transcriptions(Resource[M]):
         prompt: str | None = None,
         temperature: float | None = None,
         language: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[AudioResponse, AudioResponse]: ...
     @overload
     def _create(
@@ -101,7 +101,7 @@ class Transcriptions(Resource[M]):
         temperature: float | None = None,
         language: str | None = None,
         timestamp_granularities: list[Literal["word", "segment"]] | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[AudioVerboseResponse, AudioVerboseResponse]: ...
     @overload
     def _create(
@@ -113,7 +113,7 @@ class Transcriptions(Resource[M]):
         prompt: str | None = None,
         temperature: float | None = None,
         language: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[str, str]: ...
     def _create(
         self,
@@ -125,7 +125,7 @@ class Transcriptions(Resource[M]):
         temperature: float | None = None,
         language: str | None = None,
         timestamp_granularities: list[Literal["word", "segment"]] | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[Any, Any]:
         """Transcribe audio into the input language (``Transcriptions_Create``).
 
@@ -163,7 +163,7 @@ class Translations(Resource[M]):
         response_format: Literal["json"] | None = None,
         prompt: str | None = None,
         temperature: float | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[AudioResponse, AudioResponse]: ...
     @overload
     def _create(
@@ -174,7 +174,7 @@ class Translations(Resource[M]):
         response_format: Literal["verbose_json"],
         prompt: str | None = None,
         temperature: float | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[AudioVerboseResponse, AudioVerboseResponse]: ...
     @overload
     def _create(
@@ -185,7 +185,7 @@ class Translations(Resource[M]):
         response_format: Literal["text", "srt", "vtt"],
         prompt: str | None = None,
         temperature: float | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[str, str]: ...
     def _create(
         self,
@@ -195,7 +195,7 @@ class Translations(Resource[M]):
         response_format: Literal["json", "verbose_json", "text", "srt", "vtt"] | None = None,
         prompt: str | None = None,
         temperature: float | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[Any, Any]:
         """Translate audio into English (``Translations_Create``); formats as for transcriptions."""
         fields = {"response_format": response_format, "prompt": prompt, "temperature": temperature}
@@ -223,7 +223,7 @@ class Speech(Resource[M]):
         | Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
         | None = None,
         speed: float | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DeploymentOptions],
     ) -> Call[BinaryResponse, AsyncBinaryResponse]:
         """Synthesize speech (``Speech_Create``); the audio is streamed.
 

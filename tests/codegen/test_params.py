@@ -25,6 +25,7 @@ from codegen.emit import emit_models
 from codegen.generate import generate
 from codegen.ir import IR
 from codegen.params import (
+    DEPLOYMENT_KEYWORDS,
     RESERVED_KEYWORDS,
     check_reserved_keywords,
     declared_names,
@@ -296,3 +297,23 @@ def test_a_field_named_like_an_option_is_refused_loudly(where: str, name: str) -
     with pytest.raises(ValueError, match=rf"Things_Create: .*{name}") as raised:
         emit_params(result)
     assert "spec transform" in str(raised.value)
+
+
+def test_model_is_reserved_on_a_deployment_only() -> None:
+    # `model` is openai-python's spelling of the deployment on the operations of a deployment,
+    # so a body field `model` there would be unreachable; elsewhere (assistants) it is a field.
+    spec = synthetic_spec()
+    operation = spec["paths"]["/things/{thing-id}"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    schema["properties"]["model"] = {"type": "string"}
+    emit_params(build_ir(spec, "synthetic", "0" * 64))  # no deployment: `model` is a field
+    operation["parameters"][0]["name"] = "deployment-id"
+    spec["paths"]["/things/{deployment-id}"] = spec["paths"].pop("/things/{thing-id}")
+    with pytest.raises(ValueError, match=r"Things_Create: .*'model'"):
+        emit_params(build_ir(spec, "synthetic", "0" * 64))
+
+
+def test_deployment_keywords_are_the_sdks() -> None:
+    from azure_oai_preview._options import DEPLOYMENT_OPTION_NAMES, OPTION_NAMES
+
+    assert DEPLOYMENT_OPTION_NAMES - OPTION_NAMES == DEPLOYMENT_KEYWORDS
