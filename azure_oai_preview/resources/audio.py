@@ -11,7 +11,7 @@ from typing_extensions import Unpack
 from .._binary import AsyncBinaryResponse, BinaryReader, BinaryResponse
 from .._call import Body, Call, JsonReader, TextReader, form_value
 from .._files import FileInput, to_httpx_file
-from .._options import DeploymentOptions, RequestOptions, apply_options
+from .._options import DeploymentOptions, apply_options
 from .._resource import (
     M,
     Resource,
