@@ -122,10 +122,13 @@ def _unify(pattern: Any, actual: Any, typevars: set[str], bound: dict[str, Any])
             bound.setdefault(pattern.name, actual)
     elif isinstance(pattern, griffe.ExprSubscript) and isinstance(actual, griffe.ExprSubscript):
         _unify(pattern.slice, actual.slice, typevars, bound)
-    elif isinstance(pattern, griffe.ExprTuple) and isinstance(actual, griffe.ExprTuple):
-        if len(pattern.elements) == len(actual.elements):
-            for p, a in zip(pattern.elements, actual.elements, strict=True):
-                _unify(p, a, typevars, bound)
+    elif (
+        isinstance(pattern, griffe.ExprTuple)
+        and isinstance(actual, griffe.ExprTuple)
+        and len(pattern.elements) == len(actual.elements)
+    ):
+        for p, a in zip(pattern.elements, actual.elements, strict=True):
+            _unify(p, a, typevars, bound)
 
 
 def _substitute(expr: Any, bound: dict[str, Any]) -> Any:
@@ -334,7 +337,8 @@ def _document(
     explicit = [
         griffe.DocstringParameter(p.name, annotation=p.annotation, description="", value=p.default)
         for p in function.parameters
-        if p.name not in ("self", "cls") and p.kind is not griffe.ParameterKind.var_keyword
+        if p.name not in ("self", "cls")
+        and p.kind is not griffe.ParameterKind.var_keyword
         and p.name not in {k.name for k in keys}
     ]
     _merge(sections, griffe.DocstringSectionParameters, explicit, None)

@@ -17,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from reference_pages import Page, reference_pages  # noqa: E402
+from reference_pages import Page, reference_pages
 
 REFERENCE_NAV = "API reference"
 INCLUDE = re.compile(r"^<!-- include: (?P<file>[^ ]+) -->$", re.MULTILINE)

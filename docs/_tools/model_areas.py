@@ -68,7 +68,9 @@ def _adopt_unreached(reached: dict[str, set[str]], references: dict[str, set[str
             if reached.get(name):
                 continue
             neighbours = references[name] | mentioned_by.get(name, set())
-            prefix = max((n for n in references if n != name and name.startswith(n)), key=len, default=None)
+            prefix = max(
+                (n for n in references if n != name and name.startswith(n)), key=len, default=None
+            )
             if prefix is not None:
                 neighbours.add(prefix)
             found = {area for n in neighbours for area in reached.get(n, ())}
@@ -96,7 +98,8 @@ def _references(modules: Iterable[str]) -> dict[str, set[str]]:
     for name in modules:
         module = importlib.import_module(name)
         spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.origin is not None
+        assert spec is not None
+        assert spec.origin is not None
         tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
         public = set(module.__all__)
         for node in tree.body:

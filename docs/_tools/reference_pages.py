@@ -257,9 +257,7 @@ def _index_markdown(facade: list[Page], resources: list[Page], models: list[Page
     ]
     for node in resource_tree():
         methods = ", ".join(f"[`{m}`][{node.identifier}.{m}]" for m in node.methods) or "-"
-        lines.append(
-            f"| `{node.path}` | [`{node.cls.__name__}`][{node.identifier}] | {methods} |"
-        )
+        lines.append(f"| `{node.path}` | [`{node.cls.__name__}`][{node.identifier}] | {methods} |")
     lines += ["", "## Pages\n"]
     lines += [f"- [{p.title}]({p.path.removeprefix('reference/')})" for p in facade + resources]
     lines.append("- [Testing (emulator)](testing.md)")

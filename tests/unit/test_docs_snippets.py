@@ -26,7 +26,7 @@ import httpx
 import pytest
 import respx
 
-from azure_oai_preview.testing import Emulator, EmulatedRequest
+from azure_oai_preview.testing import EmulatedRequest, Emulator
 from tests.docs_blocks import ROOT, Block, doc_pages, python_blocks
 
 AZURE_HOST = r"^[a-z0-9-]+\.openai\.azure\.com$"
@@ -62,7 +62,7 @@ class _Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
             raise httpx.RemoteProtocolError("peer closed connection")
 
 
-def _forward(emulator: Emulator):  # noqa: ANN202 - respx side effect
+def _forward(emulator: Emulator):
     def answer(request: httpx.Request) -> httpx.Response:
         emulated = EmulatedRequest(
             method=request.method,

@@ -33,7 +33,8 @@ def test_relative_links_resolve(page: str) -> None:
     missing = [
         t
         for t in targets
-        if not (path.parent / t).exists() and not (page.startswith("docs/") and t.startswith("reference/"))
+        if not (path.parent / t).exists()
+        and not (page.startswith("docs/") and t.startswith("reference/"))
     ]
     assert not missing, f"{page} links to missing files: {missing}"
 
