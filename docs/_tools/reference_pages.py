@@ -143,7 +143,7 @@ def _facade_pages() -> list[Page]:
     for slug, (title, members) in groups.items():
         parts = [f"# {title}\n"]
         for module in members:
-            for name in modules.get(module, []):
+            for name in sorted(modules.get(module, []), key=_source_order):
                 options = CLIENT_OPTIONS if module == "_client" else {}
                 # The defining module's path: griffe does not see every facade alias (names
                 # a module defines under TYPE_CHECKING, say); headings show the bare name.
@@ -151,6 +151,17 @@ def _facade_pages() -> list[Page]:
         if len(parts) > 1:
             pages.append(Page(f"reference/{slug}.md", title, "\n".join(parts)))
     return pages
+
+
+def _source_order(name: str) -> tuple[int, int]:
+    """Classes and functions in the order of their source (base classes first), then the rest."""
+    import azure_oai_preview
+
+    obj = getattr(azure_oai_preview, name)
+    try:
+        return (0, inspect.getsourcelines(obj)[1])
+    except (TypeError, OSError):
+        return (1, 0)
 
 
 # -- resources -------------------------------------------------------------------------------------
