@@ -10,6 +10,7 @@ import pytest
 from codegen import transforms
 from codegen.pins import document_pin
 from tests.versions import DEFAULT_VERSION
+from tests.docs_blocks import doc_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,22 +26,19 @@ def test_readme_lists_exactly_the_declared_transforms() -> None:
     assert listed == declared, f"README misses {declared - listed}, lists stale {listed - declared}"
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "README.md",
-        "docs/guide.md",
-        "docs/assistants.md",
-        "docs/testing.md",
-        "docs/codegen.md",
-        "docs/contract-tests.md",
-    ],
-)
+@pytest.mark.parametrize("page", [str(p.relative_to(ROOT)) for p in doc_pages()])
 def test_relative_links_resolve(page: str) -> None:
     path = ROOT / page
-    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.M | re.S)
     targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text)
-    missing = [t for t in targets if not (path.parent / t).exists()]
+    # The API reference pages are generated at build time; the strict site build and
+    # tests/docs check links to them (and every anchor).
+    missing = [
+        t
+        for t in targets
+        if not (path.parent / t).exists()
+        and not (page.startswith("docs/") and t.startswith("reference/"))
+    ]
     assert not missing, f"{page} links to missing files: {missing}"
 
 
