@@ -9,8 +9,8 @@ import pytest
 
 from codegen import transforms
 from codegen.pins import document_pin
-from tests.versions import DEFAULT_VERSION
 from tests.docs_blocks import doc_pages
+from tests.versions import DEFAULT_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 
