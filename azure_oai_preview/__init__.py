@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         _deviations,
         _exceptions,
         _files,
+        _next_link,
         _options,
         _pagination,
         _raw,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from ._deviations import *  # noqa: F403
     from ._exceptions import *  # noqa: F403
     from ._files import *  # noqa: F403
+    from ._next_link import *  # noqa: F403
     from ._options import *  # noqa: F403
     from ._pagination import *  # noqa: F403
     from ._raw import *  # noqa: F403
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
     __all__ += _raw.__all__
     __all__ += _options.__all__
     __all__ += _pagination.__all__
+    __all__ += _next_link.__all__
     __all__ += _streaming.__all__
     __all__ += _chat_stream.__all__
     __all__ += _assistant_stream.__all__
@@ -72,6 +75,7 @@ _SOURCES = (
     "._raw",
     "._options",
     "._pagination",
+    "._next_link",
     "._streaming",
     "._chat_stream",
     "._assistant_stream",
