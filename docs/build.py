@@ -16,7 +16,15 @@ from pathlib import Path
 
 DOCS = Path(__file__).parent
 ROOT = DOCS.parent
-GUIDES = ["guide.md", "assistants.md", "testing.md", "codegen.md", "contract-tests.md"]
+GUIDES = [
+    "guide.md",
+    "assistants.md",
+    "file-search.md",
+    "authoring.md",
+    "testing.md",
+    "codegen.md",
+    "contract-tests.md",
+]
 LINK = re.compile(r"\]\(([^)#:]+)(?:#[^)]*)?\)")
 
 

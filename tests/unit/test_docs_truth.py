@@ -28,6 +28,8 @@ def test_readme_lists_exactly_the_declared_transforms() -> None:
         "README.md",
         "docs/guide.md",
         "docs/assistants.md",
+        "docs/file-search.md",
+        "docs/authoring.md",
         "docs/testing.md",
         "docs/codegen.md",
         "docs/contract-tests.md",
