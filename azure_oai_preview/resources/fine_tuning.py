@@ -6,8 +6,9 @@ lists page forward with ``after`` cursors and ``has_more``, like openai-python's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Unpack
 
@@ -27,6 +28,19 @@ __all__ = ["Checkpoints", "FineTuning", "Jobs"]
 JOB_ID = "fine-tuning-job-id"
 
 
+def _job_list(
+    operation_id: str,
+    listing: str,
+    job_id: str,
+    after: str | None,
+    limit: int | None,
+    options: Mapping[str, Any],
+) -> Call[Any, Any]:
+    """A forward cursor list of one job's items (events, checkpoints)."""
+    query = {"after": after, "limit": limit}
+    return list_call(operation_id, listing, query, options, **{JOB_ID: job_id})
+
+
 class Checkpoints(Resource[M]):
     """``client.fine_tuning.jobs.checkpoints``: the model checkpoints a job saved."""
 
@@ -41,12 +55,13 @@ class Checkpoints(Resource[M]):
     ) -> Call[CursorPage[FineTuningJobCheckpoint], AsyncCursorPage[FineTuningJobCheckpoint]]:
         """List a job's checkpoints (``FineTuning_GetCheckpoints``), ``limit`` per page, after
         the checkpoint id ``after``; iterate the page to walk them all."""
-        return list_call(
+        return _job_list(
             "FineTuning_GetCheckpoints",
             "FineTuningJobCheckpointList",
-            {"after": after, "limit": limit},
+            fine_tuning_job_id,
+            after,
+            limit,
             options,
-            **{JOB_ID: fine_tuning_job_id},
         )
 
 
@@ -115,12 +130,13 @@ class Jobs(Resource[M]):
     ) -> Call[CursorPage[FineTuningJobEvent], AsyncCursorPage[FineTuningJobEvent]]:
         """List a job's events (``FineTuning_GetEvents``): progress messages and metrics,
         ``limit`` per page, after the event id ``after``."""
-        return list_call(
+        return _job_list(
             "FineTuning_GetEvents",
             "FineTuningJobEventList",
-            {"after": after, "limit": limit},
+            fine_tuning_job_id,
+            after,
+            limit,
             options,
-            **{JOB_ID: fine_tuning_job_id},
         )
 
     @cached_property

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from _support import file_part, form_fields
+from _support import Clock, file_part, form_fields
 
 from azure_oai_preview import (
     AsyncAzureOpenAI,
@@ -22,7 +22,6 @@ from azure_oai_preview import (
     InvalidRequestError,
     NotFoundError,
     PollTimeoutError,
-    _polling,
 )
 from azure_oai_preview.models import (
     File,
@@ -180,8 +179,10 @@ def test_list_retrieve_delete(client: AzureOpenAI, mock_api: respx.MockRouter) -
     page = client.files.list(purpose="fine-tune")
     assert isinstance(page, CursorPage)
     assert [f.id for f in page] == [FILE_ID, "file-2"]
-    assert page.next_page() is None and page.previous_page() is None
-    assert not page.has_more and page.first_id is None
+    assert page.next_page() is None
+    assert page.previous_page() is None
+    assert not page.has_more
+    assert page.first_id is None
     assert listed.calls.last.request.url.params["purpose"] == "fine-tune"
     assert client.files.retrieve(FILE_ID).bytes_ == 140
     assert client.files.delete(FILE_ID) is None
@@ -223,28 +224,6 @@ def test_errors_carry_the_authoring_error(client: AzureOpenAI, mock_api: respx.M
     with pytest.raises(NotFoundError) as info:
         client.files.retrieve(FILE_ID)
     assert (info.value.code, info.value.request_id) == ("notFound", "req-1")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(_polling, "_now", lambda: fake.now)
-    monkeypatch.setattr("azure_oai_preview._polling.time.sleep", fake.sleep)
-    monkeypatch.setattr("azure_oai_preview._polling.anyio.sleep", fake.async_sleep)
-    return fake
 
 
 def test_wait_for_processing(client: AzureOpenAI, mock_api: respx.MockRouter, clock: Clock) -> None:

@@ -12,6 +12,7 @@ import anyio
 import httpx
 import pytest
 import respx
+from _support import Clock
 from conftest import API_KEY, BASE_URL, ENDPOINT
 
 from azure_oai_preview import (
@@ -22,7 +23,6 @@ from azure_oai_preview import (
     InvalidRequestError,
     NextLinkPage,
     PollTimeoutError,
-    _lro,
     _polling,
 )
 from azure_oai_preview.models import (
@@ -79,28 +79,6 @@ def created(body: dict[str, Any], **headers: str) -> httpx.Response:
     return httpx.Response(
         200, json={**body, "jobId": JOB}, headers={"operation-location": MONITOR, **headers}
     )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(_lro, "_now", lambda: fake.now)
-    monkeypatch.setattr("azure_oai_preview._polling.time.sleep", fake.sleep)
-    monkeypatch.setattr("azure_oai_preview._polling.anyio.sleep", fake.async_sleep)
-    return fake
 
 
 def run_statuses(*answers: tuple[str, dict[str, str]]) -> Callable[[httpx.Request], httpx.Response]:
@@ -223,7 +201,8 @@ def test_list_follows_next_links(client: AzureOpenAI, mock_api: respx.MockRouter
         "2024-05-01-preview"
     }
     second = page.next_page()
-    assert second is not None and second.data[0].jobId == "job-1-0"
+    assert second is not None
+    assert second.data[0].jobId == "job-1-0"
 
 
 def test_a_relative_next_link_is_resolved_against_the_page(
@@ -287,7 +266,8 @@ def test_runs_list_and_retrieve(client: AzureOpenAI, mock_api: respx.MockRouter)
     assert runs.calls.last.request.headers["mgmt-user-token"] == MGMT
     run = client.ingestion_jobs.runs.retrieve(RUN, job_id=JOB)
     assert isinstance(run, IngestionJobRun)
-    assert run.progress is not None and run.progress.stageProgress[0].name == "Indexing"
+    assert run.progress is not None
+    assert run.progress.stageProgress[0].name == "Indexing"
 
 
 # -- the long-running operation -------------------------------------------------------------------
@@ -331,7 +311,8 @@ def test_a_failed_run_is_returned_not_raised(
     )
     run = client.ingestion_jobs.create_and_poll(JOB, SYSTEM_JOB, poll_interval=1)
     assert run.status == OperationState.FAILED
-    assert run.error is not None and run.error.message == "the container is empty"
+    assert run.error is not None
+    assert run.error.message == "the container is empty"
     assert clock.slept == [1]
 
 

@@ -134,7 +134,8 @@ def test_a_pipe_is_retried_when_the_connection_was_refused_before_any_byte(
         file=("a.jsonl", pipe_of(200_000).reader), purpose="fine-tune"
     )
     assert uploaded.id == "file-1"
-    assert len(service.bodies) == 1 and service.bodies[0] > 200_000
+    assert len(service.bodies) == 1
+    assert service.bodies[0] > 200_000
     assert len(sleeps) == 1
 
 

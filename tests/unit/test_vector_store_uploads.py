@@ -220,7 +220,8 @@ def test_batch_arguments_are_checked_before_anything_is_sent(
     with sync_client(service) as client, pytest.raises(InvalidRequestError) as info:
         client.vector_stores.file_batches.upload_and_poll(STORE, **arguments)
     assert info.value.problems[0][0] == field
-    assert service.uploaded == [] and service.created == []
+    assert service.uploaded == []
+    assert service.created == []
 
 
 def test_a_missing_file_is_refused_before_any_upload(tmp_path: Path) -> None:
