@@ -57,23 +57,13 @@ class ClientConfig:
         """
         base = self.base_url
         target = base.join(link)
-        prefix = base.raw_path.rstrip(b"/") + b"/"
-        same_origin = (target.scheme, target.host, target.port) == (
-            base.scheme,
-            base.host,
-            base.port,
-        )
-        if not same_origin or not target.raw_path.startswith(prefix):
+        inside = target.raw_path.startswith(base.raw_path.rstrip(b"/") + b"/")
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port) or (
+            not inside
+        ):
             shown = f"{target.scheme}://{target.host}{target.path}"
-            raise InvalidRequestError(
-                call.operation.operation_id,
-                [
-                    (
-                        "url",
-                        f"the service's link {shown} is not on the endpoint {base}; not followed",
-                    )
-                ],
-            )
+            problem = ("url", f"the service's link {shown} is not on the endpoint {base}")
+            raise InvalidRequestError(call.operation.operation_id, [problem])
         return target
 
 

@@ -79,9 +79,14 @@ def with_secret_headers(call: CallT, values: Mapping[str, str | None]) -> CallT:
             headers[name] = SecretHeader(value)
     if problems:
         raise InvalidRequestError(operation.operation_id, problems)
-    if not headers:
+    if not headers and not any(k.lower() in declared for k in call.options.headers):
         return call
-    merged = {k: v for k, v in call.options.headers.items() if k.lower() not in headers}
+    # The same credential sent through extra_headers is kept out of reprs too.
+    merged = {
+        k: SecretHeader(v) if k.lower() in declared else v
+        for k, v in call.options.headers.items()
+        if k.lower() not in headers
+    }
     options: CallOptions = replace(call.options, headers={**merged, **headers})
     return replace(call, options=options)
 

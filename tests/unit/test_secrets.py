@@ -462,7 +462,11 @@ def test_ingestion_tokens_are_in_no_log_record_error_or_repr(
     from azure_oai_preview.resources.ingestion_jobs import IngestionJobs
 
     call = IngestionJobs.create.builder(client.ingestion_jobs, "job-1", USER_JOB, **tokens)
+    by_hand = IngestionJobs.list.builder(
+        client.ingestion_jobs, extra_headers={"MGMT-User-Token": MGMT_TOKEN}
+    )
     shown = [repr(call), str(call), repr(call.options), repr(dict(call.options.headers))]
+    shown += [repr(by_hand), repr(by_hand.options.headers)]
     shown += [repr(client.ingestion_jobs), repr(client)]
     for secret in (MGMT_TOKEN, AML_TOKEN):
         _assert_absent(secret, _log_texts(debug_logs) + shown)
