@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         _embeddings,
         _exceptions,
         _files,
+        _next_link,
         _options,
         _pagination,
         _raw,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from ._embeddings import *  # noqa: F403
     from ._exceptions import *  # noqa: F403
     from ._files import *  # noqa: F403
+    from ._next_link import *  # noqa: F403
     from ._options import *  # noqa: F403
     from ._pagination import *  # noqa: F403
     from ._raw import *  # noqa: F403
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     __all__ += _raw.__all__
     __all__ += _options.__all__
     __all__ += _pagination.__all__
+    __all__ += _next_link.__all__
     __all__ += _streaming.__all__
     __all__ += _chat_stream.__all__
     __all__ += _assistant_stream.__all__
@@ -70,6 +73,7 @@ _SOURCES = (
     "._raw",
     "._options",
     "._pagination",
+    "._next_link",
     "._streaming",
     "._chat_stream",
     "._assistant_stream",

@@ -136,6 +136,10 @@ class Call(Generic[T_co, AT_co]):
     stream: bool = False
     accept: str = "application/json"
     options: CallOptions = NO_OPTIONS
+    url: str | None = None
+    """An absolute URL the service handed out (a next-page link, a long-running operation's
+    status monitor), requested instead of the operation's path; the client refuses one that
+    is not on its endpoint."""
 
     def with_query(self, **changes: Any) -> Call[T_co, AT_co]:
         """The same call with query parameters changed (None removes one); used by pages."""

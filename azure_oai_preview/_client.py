@@ -27,7 +27,11 @@ if TYPE_CHECKING:
     from .resources.chat import Chat
     from .resources.completions import Completions
     from .resources.embeddings import Embeddings
+    from .resources.files import Files
+    from .resources.fine_tuning import FineTuning
     from .resources.images import Images
+    from .resources.ingestion_jobs import IngestionJobs
+    from .resources.models import Models
     from .resources.threads import Threads
     from .resources.vector_stores import VectorStores
 
@@ -315,6 +319,30 @@ class _Resources(Generic[M]):
         from .resources.vector_stores import VectorStores
 
         return VectorStores(self._core)
+
+    @cached_property
+    def files(self) -> Files[M]:
+        from .resources.files import Files
+
+        return Files(self._core)
+
+    @cached_property
+    def fine_tuning(self) -> FineTuning[M]:
+        from .resources.fine_tuning import FineTuning
+
+        return FineTuning(self._core)
+
+    @cached_property
+    def models(self) -> Models[M]:
+        from .resources.models import Models
+
+        return Models(self._core)
+
+    @cached_property
+    def ingestion_jobs(self) -> IngestionJobs[M]:
+        from .resources.ingestion_jobs import IngestionJobs
+
+        return IngestionJobs(self._core)
 
 
 class _RawView(_Resources[M]):

@@ -30,6 +30,8 @@ class ClientConfig:
     default_headers: Mapping[str, str] = field(default_factory=dict[str, str])
 
     def url_for(self, call: Call[Any, Any]) -> httpx.URL:
+        if call.url is not None:
+            return self._service_link(call, call.url)
         path = call.operation.path
         for name, value in call.path_params.items():
             # An empty name would address a different URL (``/deployments//chat``): treat
@@ -45,6 +47,24 @@ class ClientConfig:
                 raise InvalidRequestError(call.operation.operation_id, [(name, f"missing; {hint}")])
             path = path.replace("{" + name + "}", quote(value, safe=""))
         return self.base_url.copy_with(raw_path=self.base_url.raw_path.rstrip(b"/") + path.encode())
+
+    def _service_link(self, call: Call[Any, Any], link: str) -> httpx.URL:
+        """``link`` (absolute), once it is known to address this client's endpoint.
+
+        The credential headers go with every request to the endpoint's origin, so a link to
+        another host, scheme or port, or outside the endpoint's ``/openai`` path, is never
+        followed: the service (or whatever sits in between) is not trusted with that choice.
+        """
+        base = self.base_url
+        target = base.join(link)
+        inside = target.raw_path.startswith(base.raw_path.rstrip(b"/") + b"/")
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port) or (
+            not inside
+        ):
+            shown = f"{target.scheme}://{target.host}{target.path}"
+            problem = ("url", f"the service's link {shown} is not on the endpoint {base}")
+            raise InvalidRequestError(call.operation.operation_id, [problem])
+        return target
 
 
 def with_config(config: ClientConfig, **changes: Any) -> ClientConfig:

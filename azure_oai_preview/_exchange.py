@@ -25,6 +25,7 @@ from ._exceptions import (
     request_id_of,
     status_error,
 )
+from ._files import replayable
 from ._steps import AUTHENTICATE, Challenge, Close, ReadBody, Send, Sleep, Step
 from ._version import __version__
 
@@ -87,11 +88,16 @@ def exchange(
                         f"more than {_MAX_REDIRECTS} redirects", request=request
                     )
                 request = _redirected(http, request, response)
+                if _origin(request.url) != origin:
+                    # Credential header parameters (``mgmt-user-token``...) stay home too.
+                    for parameter in call.operation.header_params:
+                        if parameter.secret:
+                            request.headers.pop(parameter.name, None)
                 continue
             if status == 401 and not challenged and _origin(request.url) == origin:
                 challenge = response.headers.get("www-authenticate")
                 challenged = challenge is not None
-                if challenge is not None and (yield Challenge(challenge)):
+                if challenge is not None and replayable(call.body) and (yield Challenge(challenge)):
                     yield Close(response)
                     continue
             if status >= 400:
@@ -106,6 +112,14 @@ def exchange(
                 # that (a timeout, not a reset connection) is retried.
                 failure, started = read_error, True
         delay = retry.retry_after(attempt, failure, response_started=started)
+        if delay is not None and not replayable(call.body):
+            # A one-shot stream upload that began to go out cannot be sent whole again.
+            _log.info(
+                "not retrying %s after %s: its upload is a non-seekable stream already sent",
+                call.operation.operation_id,
+                _describe(failure, started),
+            )
+            delay = None
         if delay is None:
             error, cause = yield from _give_up(failure, request, call)
             raise error from cause

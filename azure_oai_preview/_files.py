@@ -1,10 +1,19 @@
-"""File arguments for multipart uploads (audio transcription and translation).
+"""File arguments for multipart uploads (files, audio transcription and translation).
 
 A file can be given as a path, raw bytes, a binary file object, or a tuple
 ``(filename, content)`` / ``(filename, content, content_type)``. Paths and file objects are
-streamed by httpx in chunks, never read whole into memory; a path is opened only when the
-upload starts and closed when it has been read, so a retry simply reads it again. A
-non-seekable file object (a pipe) keeps a copy of what it sent, so a retry resends it whole.
+streamed by httpx in 64 KiB chunks, never read whole into memory.
+
+The upload rule: a body is sent again only if it can be sent whole again, and nothing is
+ever buffered to make that possible.
+
+* A path is opened only when the upload starts and closed when it has been read, so a
+  retry simply reads it again. Bytes are resent as they are; a seekable file object is
+  rewound (by httpx) and read again.
+* A non-seekable file object (a pipe, a socket) is read once. Until its first byte has
+  gone out the request is retried like any other (a refused connection, say); after that,
+  a failure is raised as it is - no retry, no resend after a ``WWW-Authenticate``
+  challenge - and a redirect that keeps the body raises :class:`UploadNotReplayableError`.
 """
 
 from __future__ import annotations
@@ -13,9 +22,14 @@ import io
 import mimetypes
 import os
 from pathlib import PurePath
-from typing import IO, Any, TypeAlias, Union
+from typing import IO, TYPE_CHECKING, Any, TypeAlias, Union
 
-__all__ = ["FileInput"]
+from ._exceptions import AzureOpenAIError
+
+if TYPE_CHECKING:
+    from ._call import Body
+
+__all__ = ["FileInput", "UploadNotReplayableError"]
 
 FileContent: TypeAlias = Union[bytes, IO[bytes], "os.PathLike[str]"]
 FileInput: TypeAlias = Union[
@@ -74,49 +88,71 @@ class _LazyPathFile(io.RawIOBase):
         super().close()
 
 
-class _ReplayableReader(io.RawIOBase):
-    """Makes a non-seekable binary stream (a pipe, a socket) safe to send more than once.
+class _OneShotReader(io.RawIOBase):
+    """A non-seekable binary stream (a pipe, a socket), streamed once and never buffered.
 
-    The first pass reads the source in the chunks httpx asks for and keeps a copy of what
-    went out, so that a retry (or a 307/308 redirect) can send the same bytes again instead
-    of an empty file. The copy is bounded in practice by the service's upload limit (25 MB
-    for audio); seekable sources never get one.
+    httpx asks for it in 64 KiB chunks, so an upload of any size costs one chunk of memory;
+    the price is that its bytes can be sent only once. ``sent`` counts what went out:
+    :func:`replayable` tells the exchange, which then neither retries nor re-authenticates
+    a request whose one-shot body has started to go out (the failure is raised as it is).
+    A second pass that starts anyway (a 307/308 redirect) raises
+    :class:`UploadNotReplayableError` instead of sending a truncated file.
+
+    Neither ``fileno`` nor a length is offered: httpx would take a pipe's ``st_size`` (0) as
+    the length; without one it sends the body chunked.
     """
 
     def __init__(self, source: IO[bytes]) -> None:
         super().__init__()
         self._source = source
-        self._sent = bytearray()
-        self._position = 0
+        self.sent = 0
 
     def readable(self) -> bool:
         return True
 
-    def seekable(self) -> bool:
-        return True
-
     def read(self, size: int = -1) -> bytes:
-        if self._position < len(self._sent):
-            end = len(self._sent) if size < 0 else min(len(self._sent), self._position + size)
-            data = bytes(self._sent[self._position : end])
-        else:
-            data = self._source.read(size)
-            self._sent += data
-        self._position += len(data)
+        data = self._source.read(size)
+        self.sent += len(data)
         return data
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        # Only rewinding to what was already read is possible; the total length is unknown
-        # (so httpx sends the body chunked, as it would for the source itself).
-        if whence == io.SEEK_SET and 0 <= offset <= len(self._sent):
-            self._position = offset
-            return offset
-        if whence == io.SEEK_CUR and offset == 0:
-            return self._position
-        raise io.UnsupportedOperation("a non-seekable upload can only be rewound")
+        if (offset, whence) == (0, io.SEEK_SET):
+            if self.sent:
+                raise UploadNotReplayableError(self.sent)
+            return 0  # the start of the first pass: nothing to rewind
+        raise io.UnsupportedOperation("a stream upload can only be read once, from its start")
 
     def tell(self) -> int:
-        return self._position
+        return self.sent
+
+
+class UploadNotReplayableError(AzureOpenAIError):
+    """A request had to be sent again (a redirect that keeps the body), but its file came from
+    a non-seekable stream that was already sent: it is never buffered, so it cannot be.
+
+    Pass a path, bytes or a seekable file object to make an upload replayable.
+    ``sent`` is the number of bytes that had gone out.
+    """
+
+    def __init__(self, sent: int) -> None:
+        self.sent = sent
+        super().__init__(
+            f"the upload was read from a non-seekable stream and {sent} bytes of it were "
+            "already sent; it is not buffered, so it cannot be sent again. Pass a path, "
+            "bytes or a seekable file object for an upload that can be retried"
+        )
+
+
+def replayable(body: Body | None) -> bool:
+    """Whether ``body`` can be sent (again): always, unless a one-shot stream in it has
+    started to go out."""
+    if body is None or not body.files:
+        return True
+    for _, value in body.files:
+        content: object = value[1] if isinstance(value, tuple) else value  # pyright: ignore[reportUnknownVariableType]
+        if isinstance(content, _OneShotReader) and content.sent:
+            return False
+    return True
 
 
 def _is_seekable(value: Any) -> bool:
@@ -141,7 +177,7 @@ def _content(value: Any) -> Any:
     if hasattr(value, "read"):
         if isinstance(value, io.TextIOBase) or _is_seekable(value):
             return value  # httpx rewinds these itself (and rejects text mode clearly)
-        return _ReplayableReader(value)
+        return _OneShotReader(value)
     raise TypeError(
         f"a file must be a path, bytes, a binary file object or a (filename, content) tuple; got {type(value).__name__}"
     )

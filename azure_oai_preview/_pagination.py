@@ -44,6 +44,10 @@ def _item_id(item: Any) -> str | None:
     return item_id if isinstance(item_id, str) and item_id else None
 
 
+def _takes_query(call: Call[Any, Any], name: str) -> bool:
+    return any(parameter.name == name for parameter in call.operation.query_params)
+
+
 class _Cursor(Generic[ItemT]):
     """One fetched page and the arithmetic of its neighbours."""
 
@@ -59,7 +63,8 @@ class _Cursor(Generic[ItemT]):
 
     @property
     def has_more(self) -> bool:
-        return bool(self.listing.has_more)
+        # Listings that never page (files, models) have no has_more: one page is all there is.
+        return bool(getattr(self.listing, "has_more", False))
 
     @property
     def backwards(self) -> bool:
@@ -89,6 +94,8 @@ class _Cursor(Generic[ItemT]):
     def previous_call(self) -> Call[Any, Any] | None:
         """The call for the page before this one, or None when there is none."""
         query = self.call.query
+        if not _takes_query(self.call, "before"):
+            return None  # forward-only cursors (fine-tuning jobs, events, checkpoints)
         if not self.listing.data or (self.backwards and not self.has_more):
             return None
         if "after" not in query and "before" not in query:
@@ -162,11 +169,11 @@ class _PageView(Generic[ItemT]):
 
     @property
     def first_id(self) -> str | None:
-        return self._cursor.listing.first_id
+        return getattr(self._cursor.listing, "first_id", None)
 
     @property
     def last_id(self) -> str | None:
-        return self._cursor.listing.last_id
+        return getattr(self._cursor.listing, "last_id", None)
 
     @property
     def listing(self) -> Any:

@@ -8,13 +8,18 @@ result. It never does I/O itself, like the request exchange. :func:`drive_sync` 
 :data:`~._resource.POLL` execution makes a flow builder a resource method.
 
 So ``runs.create_and_poll``, ``runs.poll`` and ``threads.create_and_run_poll`` share one
-polling rule (:func:`poll_until`), for both clients.
+polling rule (:func:`poll_until`), for both clients. A flow may also yield a :class:`Gather`
+of calls to run concurrently (``file_batches.upload_and_poll`` uploads its files so): the sync
+driver runs them in threads, the async one in an anyio task group.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RUN_SETTLED_STATUSES",
     "Flow",
+    "Gather",
     "drive_async",
     "drive_sync",
     "poll_until",
@@ -42,8 +48,19 @@ DEFAULT_POLL_INTERVAL = 1.0
 """Seconds between two retrievals; runs typically take seconds, so this is gentle on quota."""
 
 
-Flow = Generator["Call[Any, Any] | Sleep", Any, T]
-"""A sans-IO procedure: yields calls to execute (receiving their results) and sleeps."""
+@dataclass(frozen=True, slots=True)
+class Gather:
+    """Execute ``calls`` concurrently, at most ``limit`` at a time. Outcome: their results, in
+    the order of ``calls``. The first failure is raised, after the calls in flight have ended
+    (sync: threads cannot be interrupted) or been cancelled (async); calls not yet started
+    are not started."""
+
+    calls: Sequence[Call[Any, Any]]
+    limit: int
+
+
+Flow = Generator["Call[Any, Any] | Sleep | Gather", Any, T]
+"""A sans-IO procedure: yields calls to execute (receiving their results), gathers and sleeps."""
 
 
 def _now() -> float:
@@ -94,8 +111,9 @@ def poll_until(
             return current
 
 
-def then_poll(first: Call[Any, Any], poll: Callable[[Any], Flow[T]]) -> Flow[T]:
-    """Execute ``first`` (a create or submit call), then the poll built from its result."""
+def then_poll(first: Call[Any, Any] | Gather, poll: Callable[[Any], Flow[T]]) -> Flow[T]:
+    """Execute ``first`` (a create or submit call, or a gather of uploads), then the poll
+    built from its result."""
     result = yield first
     return (yield from poll(result))
 
@@ -111,6 +129,8 @@ def drive_sync(executor: SyncExecutor, flow: Flow[T]) -> T:
         if isinstance(step, Sleep):
             time.sleep(step.seconds)
             outcome = None
+        elif isinstance(step, Gather):
+            outcome = _gather_sync(executor, step)
         else:
             outcome = executor.execute(step)
 
@@ -126,5 +146,54 @@ async def drive_async(executor: AsyncExecutor, flow: Flow[T]) -> T:
         if isinstance(step, Sleep):
             await anyio.sleep(step.seconds)
             outcome = None
+        elif isinstance(step, Gather):
+            outcome = await _gather_async(executor, step)
         else:
             outcome = await executor.execute(step)
+
+
+def _gather_sync(executor: SyncExecutor, gather: Gather) -> list[Any]:
+    failures: list[Exception] = []
+    stop = threading.Event()
+
+    def run(call: Call[Any, Any]) -> Any:
+        if stop.is_set():
+            return None  # a call failed: the ones not started yet are not started
+        try:
+            return executor.execute(call)
+        except Exception as exc:  # the first one wins; calls in flight finish
+            stop.set()
+            failures.append(exc)
+            return None
+
+    if not gather.calls:
+        return []
+    workers = min(max(1, gather.limit), len(gather.calls))
+    with ThreadPoolExecutor(workers, thread_name_prefix="azure-oai-gather") as pool:
+        futures = [pool.submit(run, call) for call in gather.calls]
+    if failures:
+        raise failures[0]
+    return [future.result() for future in futures]
+
+
+async def _gather_async(executor: AsyncExecutor, gather: Gather) -> list[Any]:
+    results: list[Any] = [None] * len(gather.calls)
+    failures: list[Exception] = []
+    limiter = anyio.CapacityLimiter(max(1, gather.limit))
+
+    async def run(index: int, call: Call[Any, Any]) -> None:
+        async with limiter:
+            if failures:
+                return
+            try:
+                results[index] = await executor.execute(call)
+            except Exception as exc:  # the first one wins; the others are cancelled
+                failures.append(exc)
+                group.cancel_scope.cancel()
+
+    async with anyio.create_task_group() as group:
+        for index, call in enumerate(gather.calls):
+            group.start_soon(run, index, call)
+    if failures:
+        raise failures[0]
+    return results

@@ -23,6 +23,8 @@ from ..models._params import (
     CreateVectorStoreFileParams,
     CreateVectorStoreParams,
     EmbeddingsCreateParams,
+    FilesImportParams,
+    FineTuningCreateParams,
     ImageGenerationsCreateParams,
     ModifyAssistantParams,
     ModifyMessageParams,
@@ -125,3 +127,11 @@ class CreateVectorStoreFileBatchAndPollArgs(
     CreateVectorStoreFileBatchParams, PollBodyOptions, total=False
 ):
     """The keyword arguments of ``vector_stores.file_batches.create_and_poll``: :class:`CreateVectorStoreFileBatchParams` and the per-request options."""
+
+
+class FilesImportArgs(FilesImportParams, RequestOptions, total=False):
+    """The keyword arguments of ``files.import_from_url``: :class:`FilesImportParams` and the per-call options."""
+
+
+class FineTuningCreateArgs(FineTuningCreateParams, RequestOptions, total=False):
+    """The keyword arguments of ``fine_tuning.jobs.create``: :class:`FineTuningCreateParams` and the per-call options."""

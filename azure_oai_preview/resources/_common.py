@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._call import Body, Call, JsonReader, ResultReader
+from .._call import Body, Call, JsonReader, ResultReader, form_value
 from .._exceptions import InvalidRequestError
+from .._files import FileInput, to_httpx_file
 from .._models import OpenModel
 from .._operation import Operation
 from .._options import DEPLOYMENT_OPTION_NAMES, OPTION_NAMES, apply_options, take_options
@@ -17,6 +18,7 @@ __all__ = [
     "json_body",
     "json_call",
     "model",
+    "multipart_body",
     "operation_named",
     "query_of",
 ]
@@ -50,6 +52,23 @@ def json_body(operation: Operation, model: type[OpenModel], params: Mapping[str,
         content=instance.model_dump_json(exclude_unset=True).encode(),
         content_type="application/json",
     )
+
+
+def multipart_body(
+    operation_id: str, request: str, fields: Mapping[str, Any], files: Mapping[str, FileInput]
+) -> Body:
+    """A multipart body: ``fields`` checked strictly against the ``request`` model and sent
+    as form fields, ``files`` streamed (see :mod:`~azure_oai_preview._files`).
+
+    The model's file fields want bytes; the files themselves travel separately, so the check
+    sees empty placeholders for them.
+    """
+    present = {name: value for name, value in fields.items() if value is not None}
+    placeholders = dict.fromkeys(files, b"")
+    instance = validate_request(operation_id, model(request), {**present, **placeholders})
+    wire = instance.model_dump(mode="json", exclude_unset=True)
+    data = {key: form_value(value) for key, value in wire.items() if key not in files}
+    return Body(data=data, files=[(name, to_httpx_file(value)) for name, value in files.items()])
 
 
 def json_call(

@@ -16,10 +16,10 @@ from .._options import apply_options
 from .._pagination import PageReader
 from ._common import json_call, model, operation_named, query_of
 
-__all__ = ["body_call", "list_call", "plain_call"]
+__all__ = ["body_call", "checked_path", "list_call", "plain_call", "reader_call"]
 
 
-def _path(operation_id: str, ids: Mapping[str, str]) -> dict[str, str | None]:
+def checked_path(operation_id: str, ids: Mapping[str, str]) -> dict[str, str | None]:
     # An empty id would turn /assistants/{id} into /assistants/ - a *different* operation
     # (list) - so it is refused before anything is sent, like any other invalid argument.
     problems = [
@@ -36,10 +36,17 @@ def plain_call(
     operation_id: str, response: str, options: Mapping[str, Any], **ids: str
 ) -> Call[Any, Any]:
     """A bodiless call (get, delete, cancel) answered by the ``response`` model."""
+    return reader_call(operation_id, JsonReader(model(response)), options, **ids)
+
+
+def reader_call(
+    operation_id: str, reader: ResultReader[Any, Any], options: Mapping[str, Any], **ids: str
+) -> Call[Any, Any]:
+    """A bodiless call whose answer ``reader`` reads (no body, a binary body, a page...)."""
     call = Call(
         operation=operation_named(operation_id),
-        path_params=_path(operation_id, ids),
-        reader=JsonReader(model(response)),
+        path_params=checked_path(operation_id, ids),
+        reader=reader,
     )
     return apply_options(call, options)
 
@@ -55,7 +62,7 @@ def body_call(
 ) -> Call[Any, Any]:
     """A call with a JSON body validated strictly against the ``request`` model (see
     :func:`~._common.json_call` for ``params`` and ``stream_reader``)."""
-    path = _path(operation_id, ids)
+    path = checked_path(operation_id, ids)
     return json_call(
         operation_id, request, response, params, path=path, stream_reader=stream_reader
     )
@@ -72,7 +79,7 @@ def list_call(
     operation = operation_named(operation_id)
     call = Call(
         operation=operation,
-        path_params=_path(operation_id, ids),
+        path_params=checked_path(operation_id, ids),
         query=query_of(operation, **query),
         reader=PageReader[Any](model(listing)),
     )

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from typing_extensions import Unpack
 
 from .._binary import AsyncBinaryResponse, BinaryReader, BinaryResponse
-from .._call import Body, Call, JsonReader, TextReader, form_value
-from .._files import FileInput, to_httpx_file
+from .._call import Call, JsonReader, TextReader
+from .._files import FileInput
 from .._options import DeploymentOptions, apply_options
 from .._resource import (
     M,
@@ -22,8 +22,7 @@ from .._resource import (
     raw_view,
     sync_view,
 )
-from .._strict import validate_request
-from ._common import json_body, model, operation_named
+from ._common import json_body, model, multipart_body, operation_named
 
 if TYPE_CHECKING:
     from ..models import (
@@ -50,13 +49,7 @@ def _audio_call(
     is streamed, and ``response_format`` decides how the answer is read."""
     fmt = fields.get("response_format")
     fmt = getattr(fmt, "value", fmt)
-    present = {k: v for k, v in fields.items() if v is not None}
-    # The model's binary field wants bytes; the real file is streamed separately.
-    instance = validate_request(operation_id, model(request), {**present, "file": b""})
-    wire = instance.model_dump(mode="json", exclude_unset=True)
-    wire.pop("file", None)
-    data = {key: form_value(value) for key, value in wire.items()}
-    body = Body(data=data, files=[("file", to_httpx_file(file))])
+    body = multipart_body(operation_id, request, fields, {"file": file})
     path: dict[str, str | None] = {"deployment-id": deployment}
     operation = operation_named(operation_id)
     if fmt in _TEXT_FORMATS:

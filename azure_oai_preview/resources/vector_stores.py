@@ -1,18 +1,27 @@
-"""``client.vector_stores``: vector stores for ``file_search``, their files and file batches."""
+"""``client.vector_stores``: vector stores for ``file_search``, their files and file batches.
+
+Besides the operations, ``files.upload_and_poll`` and ``file_batches.upload_and_poll`` upload
+local files (``client.files.create(purpose="assistants")``), attach them and wait until they
+are processed: one call from a folder of documents to a searchable vector store.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from typing_extensions import Unpack
 
 from .._call import Call
-from .._options import PollOptions, RequestOptions, take_poll_options
-from .._polling import DEFAULT_POLL_INTERVAL, Flow, poll_until, then_poll
+from .._exceptions import InvalidRequestError
+from .._files import FileInput
+from .._options import PollBodyOptions, PollOptions, RequestOptions, take_poll_options
+from .._polling import DEFAULT_POLL_INTERVAL, Flow, Gather, poll_until, then_poll
 from .._resource import M, Resource, method, polling
 from ._crud import body_call, list_call, plain_call
+from .files import upload_call
 
 if TYPE_CHECKING:
     from .._pagination import AsyncCursorPage, CursorPage
@@ -33,6 +42,9 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["VectorStoreFileBatches", "VectorStoreFiles", "VectorStores"]
+
+DEFAULT_UPLOAD_CONCURRENCY = 5
+"""Uploads in flight at once in ``file_batches.upload_and_poll``."""
 
 FileStatusFilter = Literal["in_progress", "completed", "failed", "cancelled"]
 
@@ -215,6 +227,39 @@ class VectorStoreFiles(Resource[M]):
         )
         return _create_and_poll(_get_file, create, vector_store_id, params, poll_interval, timeout)
 
+    @polling
+    def upload_and_poll(
+        self,
+        vector_store_id: str,
+        *,
+        file: FileInput,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        timeout: float | None = None,
+        **options: Unpack[PollBodyOptions],
+    ) -> Flow[VectorStoreFileObject]:
+        """Upload ``file`` (``Files_Upload``, ``purpose="assistants"``), attach it to the vector
+        store, then poll until it is processed (see :meth:`VectorStoreFiles.poll`).
+
+        ``file`` is what ``client.files.create`` takes (streamed, never read whole). Returns
+        the vector store file (``status`` ``completed`` or ``failed``); its ``id`` is the
+        uploaded file's. The per-request options apply to every request; ``extra_body`` joins
+        the body of the attach request.
+        """
+        _, _, each = take_poll_options(options)
+        create = (
+            "Create_Vector_Store_File",
+            "CreateVectorStoreFileRequest",
+            "VectorStoreFileObject",
+        )
+
+        def attach(uploaded: Any) -> Flow[VectorStoreFileObject]:
+            params = {**options, "file_id": uploaded.id}
+            return _create_and_poll(
+                _get_file, create, vector_store_id, params, poll_interval, timeout
+            )
+
+        return then_poll(upload_call(file, "assistants", each), attach)
+
 
 class VectorStoreFileBatches(Resource[M]):
     """``client.vector_stores.file_batches``: attach many files in one go."""
@@ -305,6 +350,51 @@ class VectorStoreFileBatches(Resource[M]):
             "VectorStoreFileBatchObject",
         )
         return _create_and_poll(_get_batch, create, vector_store_id, params, poll_interval, timeout)
+
+    @polling
+    def upload_and_poll(
+        self,
+        vector_store_id: str,
+        *,
+        files: Sequence[FileInput],
+        file_ids: Sequence[str] = (),
+        max_concurrency: int = DEFAULT_UPLOAD_CONCURRENCY,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        timeout: float | None = None,
+        **options: Unpack[PollBodyOptions],
+    ) -> Flow[VectorStoreFileBatchObject]:
+        """Upload ``files`` concurrently, create a batch of them (and of ``file_ids``, files
+        uploaded before), then poll until all are processed.
+
+        At most ``max_concurrency`` uploads are in flight: threads on the sync client, an
+        anyio task group on the async one (asyncio or trio). If an upload fails, uploads not
+        yet started are not started, the first error is raised (after the uploads in flight
+        ended: finished on the sync client, cancelled on the async one), and no batch is
+        created; files uploaded by then stay in ``client.files``. Each file is what
+        ``client.files.create`` takes (streamed, never read whole). Returns the batch
+        (``status`` ``completed``, ``failed`` or ``cancelled``; ``file_counts``). The
+        per-request options apply to every request; ``extra_body`` joins the body of the batch.
+        """
+        operation = "Create_Vector_Store_File_Batch"
+        given = cast("object", files)  # checked as the untyped value a caller may pass
+        if isinstance(given, str | bytes | os.PathLike) or not isinstance(given, Sequence):
+            raise InvalidRequestError(operation, [("files", "must be a list of files")])
+        if not files and not file_ids:
+            raise InvalidRequestError(operation, [("files", "give at least one file")])
+        concurrency = cast("object", max_concurrency)
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise InvalidRequestError(operation, [("max_concurrency", "must be an integer >= 1")])
+        _, _, each = take_poll_options(options)
+        uploads = Gather([upload_call(file, "assistants", each) for file in files], max_concurrency)
+        create = (operation, "CreateVectorStoreFileBatchRequest", "VectorStoreFileBatchObject")
+
+        def attach(uploaded: list[Any]) -> Flow[VectorStoreFileBatchObject]:
+            params = {**options, "file_ids": [*file_ids, *(item.id for item in uploaded)]}
+            return _create_and_poll(
+                _get_batch, create, vector_store_id, params, poll_interval, timeout
+            )
+
+        return then_poll(uploads, attach)
 
 
 class VectorStores(Resource[M]):

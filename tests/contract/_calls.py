@@ -12,7 +12,9 @@ attachments, ``tool_resources``, truncation strategies, cursor parameters, filte
 multipart audio in several file and response formats, speech and images.
 
 :data:`EXERCISED` remembers, for the whole session, which operation Prism saw answered
-with 200 on which server and from which client flavour; ``test_zz_coverage`` reads it.
+with success on which pass and from which client flavour; ``test_zz_coverage`` reads it.
+The authoring document's calls (files, fine-tuning, models, ingestion jobs) are in
+``_authoring_calls`` and go to the authoring servers.
 :func:`report` adds lines to a "contract operations" section of the terminal summary.
 """
 
@@ -30,17 +32,20 @@ from azure_oai_preview import (
     AsyncAzureOpenAI,
     AsyncBinaryResponse,
     AsyncCursorPage,
+    AsyncNextLinkPage,
     AzureOpenAI,
     BinaryResponse,
     CursorPage,
+    NextLinkPage,
     RawResponse,
     deviations,
     models,
 )
 
+from ._authoring_calls import AUTHORING_CALLS
+from ._operation_call import OperationCall, Shape
 from .harness import PrismServer, RecordedCall, ViolationRecorder
 
-Shape = Literal["model", "page", "text", "binary"]
 Flavour = Literal["sync", "async"]
 
 API_KEY = "contract-test-key"
@@ -347,23 +352,6 @@ PAGE_ASC = {"limit": 5, "order": "asc", "after": "obj_after123"}
 
 
 # --------------------------------------------------------------------------- the table
-
-
-@dataclass(frozen=True)
-class OperationCall:
-    """One realistic call of one operation."""
-
-    operation_id: str
-    variant: str
-    invoke: Callable[[Any], Any]
-    """``invoke(client)`` -> result (sync) or coroutine (async); the client may be a raw view."""
-    returns: Any
-    """The documented return type (for pages: the item type)."""
-    shape: Shape = "model"
-
-    @property
-    def id(self) -> str:
-        return f"{self.operation_id}[{self.variant}]"
 
 
 CALLS: list[OperationCall] = []
@@ -949,6 +937,8 @@ _add(
     "page",
 )
 
+CALLS += AUTHORING_CALLS
+
 INFERENCE = frozenset(
     {
         "ChatCompletions_Create",
@@ -961,7 +951,8 @@ INFERENCE = frozenset(
     }
 )
 VECTOR_STORES = frozenset(c.operation_id for c in CALLS if "Vector_Store" in c.operation_id)
-ASSISTANTS = frozenset(c.operation_id for c in CALLS) - INFERENCE - VECTOR_STORES
+AUTHORING = frozenset(c.operation_id for c in CALLS if c.document == "authoring")
+ASSISTANTS = frozenset(c.operation_id for c in CALLS) - INFERENCE - VECTOR_STORES - AUTHORING
 
 
 def calls_in(area: frozenset[str]) -> list[Any]:
@@ -1005,10 +996,10 @@ def async_client(server: PrismServer, http_client: Any, **auth: Any) -> AsyncAzu
 # --------------------------------------------------------------------------- the driver
 
 EXERCISED: dict[str, set[tuple[str, Flavour]]] = defaultdict(set)
-"""operationId -> {(pass, flavour)} answered with 200, for the whole session.
+"""operationId -> {(pass, flavour)} answered with success (2xx), for the whole session.
 
-The pass is the server's name (``static``, ``dynamic``, ``untransformed``) unless a test
-names its own (``bearer``)."""
+The pass is the server's pass (``static``, ``dynamic``, ``untransformed``; the same for
+the inference and the authoring servers) unless a test names its own (``bearer``)."""
 
 REACHED: dict[str, set[tuple[str, Flavour]]] = defaultdict(set)
 """operationId -> {(pass, flavour)} that Prism matched, whatever it answered."""
@@ -1028,17 +1019,24 @@ class Outcome:
     recorded: list[RecordedCall] = field(default_factory=list)
 
 
+PAGES = (CursorPage, AsyncCursorPage, NextLinkPage, AsyncNextLinkPage)
+
+
 def _item_types(call: OperationCall, flavour: Flavour) -> tuple[type, ...]:
     if call.shape == "page":
         return (CursorPage,) if flavour == "sync" else (AsyncCursorPage,)
+    if call.shape == "link-page":
+        return (NextLinkPage,) if flavour == "sync" else (AsyncNextLinkPage,)
     if call.shape == "binary":
         return (BinaryResponse,) if flavour == "sync" else (AsyncBinaryResponse,)
+    if call.shape == "none":
+        return (type(None),)
     return (call.returns,)
 
 
 def _found_deviations(result: Any, prefix: str = "") -> list[str]:
     found = [f"{prefix}{d}" for d in deviations(result)]
-    if isinstance(result, CursorPage | AsyncCursorPage):
+    if isinstance(result, PAGES):
         found += [f"{prefix}{d}" for d in deviations(result.listing)]
         for index, item in enumerate(result.data):
             found += [f"{prefix}data.{index}.{d}" for d in deviations(item)]
@@ -1049,15 +1047,14 @@ def _check_parsed(call: OperationCall, result: Any, flavour: Flavour) -> None:
     """The result is the documented type (pages: every item too)."""
     expected = _item_types(call, flavour)
     assert isinstance(result, expected), (
-        f"{call.id} ({flavour}) returned {type(result).__name__}, expected "
-        f"{' | '.join(t.__name__ for t in expected)}"
+        f"{call.id} ({flavour}) returned {type(result).__name__}, expected {expected}"
     )
-    if call.shape == "page":
+    if call.shape in ("page", "link-page"):
         items = result.data
         assert isinstance(items, list)
         for item in items:
             assert isinstance(item, call.returns), (
-                f"{call.id}: page item is {type(item).__name__}, expected {call.returns.__name__}"
+                f"{call.id}: page item is {type(item).__name__}, expected {call.returns}"
             )
 
 
@@ -1075,11 +1072,12 @@ def _new_calls(
 
 
 def note_calls(label: str, flavour: Flavour, recorded: list[RecordedCall]) -> None:
-    """Remember the operations these calls reached, and which were answered with 200."""
+    """Remember the operations these calls reached, and which were answered with success
+    (200, or the 201/204 the spec declares for creations and deletes)."""
     for item in recorded:
         if item.operation_id:
             REACHED[item.operation_id].add((label, flavour))
-            if item.status == 200:
+            if 200 <= item.status < 300:
                 EXERCISED[item.operation_id].add((label, flavour))
 
 
@@ -1098,12 +1096,12 @@ def run_sync(
     plain: bool = True,
     label: str | None = None,
 ) -> Outcome:
-    """Call through ``with_raw_response`` (status 200, parse) and then plainly."""
+    """Call through ``with_raw_response`` (the success status, parse) and then plainly."""
     outcome = Outcome(call)
     before = len(violations.calls)
     raw = call.invoke(client.with_raw_response)
     assert isinstance(raw, RawResponse)
-    assert raw.status_code == 200, f"{call.id}: HTTP {raw.status_code}"
+    assert raw.status_code == call.status, f"{call.id}: HTTP {raw.status_code}"
     outcome.results.append(_finish_sync(call, raw.parse()))
     if plain:
         result = _finish_sync(call, call.invoke(client))
@@ -1112,7 +1110,7 @@ def run_sync(
             for turned in (result.previous_page(), result.next_page()):
                 if turned is not None:
                     outcome.results.append(_finish_sync(call, turned))
-    return _settle(outcome, label or server.name, "sync", violations, before)
+    return _settle(outcome, label or server.pass_name, "sync", violations, before)
 
 
 async def run_async(
@@ -1128,7 +1126,7 @@ async def run_async(
     before = len(violations.calls)
     raw = await call.invoke(client.with_raw_response)
     assert isinstance(raw, RawResponse)
-    assert raw.status_code == 200, f"{call.id}: HTTP {raw.status_code}"
+    assert raw.status_code == call.status, f"{call.id}: HTTP {raw.status_code}"
     outcome.results.append(await _finish_async(call, raw.parse()))
     if plain:
         result = await _finish_async(call, await call.invoke(client))
@@ -1137,7 +1135,7 @@ async def run_async(
             for turned in (await result.previous_page(), await result.next_page()):
                 if turned is not None:
                     outcome.results.append(await _finish_async(call, turned))
-    return _settle(outcome, label or server.name, "async", violations, before)
+    return _settle(outcome, label or server.pass_name, "async", violations, before)
 
 
 def _finish_sync(call: OperationCall, result: Any) -> Any:
@@ -1145,7 +1143,7 @@ def _finish_sync(call: OperationCall, result: Any) -> Any:
     if call.shape == "binary":
         body = result.read()
         assert isinstance(body, bytes)
-        assert body, f"{call.id}: empty audio body"
+        assert body, f"{call.id}: empty binary body"
     return result
 
 
@@ -1154,7 +1152,7 @@ async def _finish_async(call: OperationCall, result: Any) -> Any:
     if call.shape == "binary":
         body = await result.read()
         assert isinstance(body, bytes)
-        assert body, f"{call.id}: empty audio body"
+        assert body, f"{call.id}: empty binary body"
     return result
 
 
@@ -1169,7 +1167,7 @@ def _settle(
     _expect_clean(violations, call)
     outcome.recorded = _new_calls(violations, before, call)
     statuses = {r.status for r in outcome.recorded}
-    assert statuses == {200}, f"{call.id}: statuses {statuses}"
+    assert statuses == {call.status}, f"{call.id}: statuses {statuses}"
     for result in outcome.results:
         outcome.deviations += _found_deviations(result)
     if outcome.deviations:
@@ -1193,7 +1191,7 @@ def drive_sync(
             result.read()
     except Exception as exc:  # the caller judges it, next to Prism's verdict
         error = exc
-    note_calls(server.name, "sync", violations.calls[before:])
+    note_calls(server.pass_name, "sync", violations.calls[before:])
     return error
 
 
@@ -1211,7 +1209,7 @@ async def drive_async(
             await result.read()
     except Exception as exc:
         error = exc
-    note_calls(server.name, "async", violations.calls[before:])
+    note_calls(server.pass_name, "async", violations.calls[before:])
     return error
 
 

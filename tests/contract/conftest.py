@@ -5,8 +5,11 @@ Fixtures (see docs/contract-tests.md):
 * ``prism_server`` — static-mode Prism on the transformed, mock-ready spec (session);
 * ``prism_dynamic_server`` — ``--dynamic --seed`` Prism on the same spec (session);
 * ``prism_untransformed_server`` — static Prism on the upstream spec (session);
-* ``prism`` — one of them by indirect parametrization (``"static"``, ``"dynamic"``,
-  ``"untransformed"``; default ``"static"``);
+* ``authoring_prism_server`` — static Prism on the transformed authoring document (files,
+  fine-tuning, models, ingestion jobs); ``prism_servers`` — the static server of each
+  document, by document name;
+* ``prism`` — any server by indirect parametrization (``"static"``, ``"dynamic"``,
+  ``"untransformed"``, or ``"authoring-"`` + one of those; default ``"static"``);
 * ``contract_fleet`` — the owner of all three (started lazily, stopped at session end);
 * ``violations`` — a ``ViolationRecorder`` for the test; any request-side violation it
   holds when the test body returns fails the test;
@@ -39,6 +42,7 @@ SERVER_FIXTURES = {
     "prism_server": "static",
     "prism_dynamic_server": "dynamic",
     "prism_untransformed_server": "untransformed",
+    "authoring_prism_server": "authoring-static",
 }
 FLEET = pytest.StashKey[PrismFleet]()
 NEEDED = pytest.StashKey[list[str]]()
@@ -104,6 +108,20 @@ def prism_dynamic_server(contract_fleet: PrismFleet) -> PrismServer:
 def prism_untransformed_server(contract_fleet: PrismFleet) -> PrismServer:
     """Static mode, upstream spec without transforms: for the violations report."""
     return contract_fleet.get("untransformed")
+
+
+@pytest.fixture(scope="session")
+def authoring_prism_server(contract_fleet: PrismFleet) -> PrismServer:
+    """Static mode, transformed authoring document (files, fine-tuning, models, ingestion)."""
+    return contract_fleet.get("authoring-static")
+
+
+@pytest.fixture(scope="session")
+def prism_servers(
+    prism_server: PrismServer, authoring_prism_server: PrismServer
+) -> dict[str, PrismServer]:
+    """The static server of each document: ``{"inference": ..., "authoring": ...}``."""
+    return {"inference": prism_server, "authoring": authoring_prism_server}
 
 
 @pytest.fixture

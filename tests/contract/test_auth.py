@@ -146,26 +146,39 @@ CALLS = one_call_per_operation()
 # --------------------------------------------------------------------------- api-key
 
 
+def _clients(
+    make: Any, servers: dict[str, PrismServer], http_client: Any, **auth: Any
+) -> dict[str, Any]:
+    """A client of each document's server (the same http client and auth for all)."""
+    return {document: make(server, http_client, **auth) for document, server in servers.items()}
+
+
 def test_api_key_on_every_operation(
-    prism_server: PrismServer, contract_http_client: httpx.Client, violations: ViolationRecorder
+    prism_servers: dict[str, PrismServer],
+    contract_http_client: httpx.Client,
+    violations: ViolationRecorder,
 ) -> None:
     seen = _auth_headers(contract_http_client)
-    client = sync_client(prism_server, contract_http_client, api_key=API_KEY)
+    clients = _clients(sync_client, prism_servers, contract_http_client, api_key=API_KEY)
     for call in CALLS:
-        run_sync(call, client, prism_server, violations, plain=False, label="api-key")
+        server = prism_servers[call.document]
+        run_sync(call, clients[call.document], server, violations, plain=False, label="api-key")
     assert len(seen) == len(CALLS)
     assert set(seen) == {(API_KEY, None)}
 
 
 async def test_api_key_on_every_operation_async(
-    prism_server: PrismServer,
+    prism_servers: dict[str, PrismServer],
     contract_async_http_client: httpx.AsyncClient,
     violations: ViolationRecorder,
 ) -> None:
     seen = _auth_headers(contract_async_http_client)
-    client = async_client(prism_server, contract_async_http_client, api_key=API_KEY)
+    clients = _clients(async_client, prism_servers, contract_async_http_client, api_key=API_KEY)
     for call in CALLS:
-        await run_async(call, client, prism_server, violations, plain=False, label="api-key")
+        server = prism_servers[call.document]
+        await run_async(
+            call, clients[call.document], server, violations, plain=False, label="api-key"
+        )
     assert set(seen) == {(API_KEY, None)}
     assert len(seen) == len(CALLS)
 
@@ -174,29 +187,38 @@ async def test_api_key_on_every_operation_async(
 
 
 def test_bearer_token_from_a_credential_on_every_operation(
-    prism_server: PrismServer, contract_http_client: httpx.Client, violations: ViolationRecorder
+    prism_servers: dict[str, PrismServer],
+    contract_http_client: httpx.Client,
+    violations: ViolationRecorder,
 ) -> None:
     seen = _auth_headers(contract_http_client)
     credential = FixedTokenCredential()
-    client = sync_client(prism_server, contract_http_client, credential=credential)
+    clients = _clients(sync_client, prism_servers, contract_http_client, credential=credential)
     for call in CALLS:
-        run_sync(call, client, prism_server, violations, plain=False, label="bearer")
+        server = prism_servers[call.document]
+        run_sync(call, clients[call.document], server, violations, plain=False, label="bearer")
     _all_bearer(seen, len(CALLS))
-    assert credential.scopes == [(SCOPE,)]  # asked once; the token is cached
+    # Asked once per client (one for each document's server); the token is cached.
+    assert credential.scopes == [(SCOPE,)] * len(clients)
 
 
 async def test_bearer_token_from_an_async_credential_on_every_operation(
-    prism_server: PrismServer,
+    prism_servers: dict[str, PrismServer],
     contract_async_http_client: httpx.AsyncClient,
     violations: ViolationRecorder,
 ) -> None:
     seen = _auth_headers(contract_async_http_client)
     credential = AsyncFixedTokenCredential()
-    client = async_client(prism_server, contract_async_http_client, credential=credential)
+    clients = _clients(
+        async_client, prism_servers, contract_async_http_client, credential=credential
+    )
     for call in CALLS:
-        await run_async(call, client, prism_server, violations, plain=False, label="bearer")
+        server = prism_servers[call.document]
+        await run_async(
+            call, clients[call.document], server, violations, plain=False, label="bearer"
+        )
     _all_bearer(seen, len(CALLS))
-    assert credential.scopes == [(SCOPE,)]
+    assert credential.scopes == [(SCOPE,)] * len(clients)
 
 
 async def test_sync_credential_on_the_async_client(

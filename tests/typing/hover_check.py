@@ -29,6 +29,8 @@ aclient.threads.runs.retrieve
 client.with_raw_response.assistants.retrieve
 client.threads.runs.create_and_poll
 client.audio.transcriptions.create
+client.files.create
+aclient.ingestion_jobs.create_and_poll
 """
 
 # (the expression hovered - its last name is the target, what the hover must contain)
@@ -80,6 +82,20 @@ EXPECTATIONS: list[tuple[str, list[str]]] = [
             ") -> AudioVerboseResponse",
             ") -> str",
             "`Transcriptions_Create`",
+        ],
+    ),
+    (
+        "client.files.create",
+        ["file: FileInput", "purpose: PurposeName | Purpose", ") -> File", "`Files_Upload`"],
+    ),
+    (
+        "aclient.ingestion_jobs.create_and_poll",
+        [
+            "job_id: str",
+            "job: IngestionJobsCreateParams",
+            "mgmt_user_token: str | None = None",
+            ") -> Coroutine[Any, Any, IngestionJobRun]",
+            "operation-location",
         ],
     ),
 ]

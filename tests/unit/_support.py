@@ -300,3 +300,21 @@ def consume(iterable: Iterable[Any], into: list[Any]) -> None:
 async def aconsume(iterable: AsyncIterable[Any], into: list[Any]) -> None:
     async for item in iterable:
         into.append(item)
+
+
+# -- a clock for the polling helpers --------------------------------------------------------------
+
+
+class Clock:
+    """Fake time for the polls: sleeping advances it instantly; every sleep is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import respx
+from _support import Clock
 
 from azure_oai_preview import AsyncAzureOpenAI, AzureOpenAI
 
@@ -46,3 +47,16 @@ async def async_client(
 ) -> AsyncIterator[AsyncAzureOpenAI]:
     async with AsyncAzureOpenAI(endpoint=ENDPOINT, api_key=API_KEY, deployment="gpt-4o") as c:
         yield c
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> Clock:
+    """The polling helpers' clock (``_polling`` and ``_lro``), faked: see :class:`Clock`."""
+    # Depends on `sleeps` so that this patch of time.sleep / anyio.sleep comes after the
+    # client fixture's one and wins for the duration of the test.
+    fake = Clock()
+    monkeypatch.setattr("azure_oai_preview._polling._now", lambda: fake.now)
+    monkeypatch.setattr("azure_oai_preview._lro._now", lambda: fake.now)
+    monkeypatch.setattr("azure_oai_preview._polling.time.sleep", fake.sleep)
+    monkeypatch.setattr("azure_oai_preview._polling.anyio.sleep", fake.async_sleep)
+    return fake

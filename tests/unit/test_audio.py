@@ -22,6 +22,7 @@ from azure_oai_preview import (
     AzureOpenAI,
     BinaryResponse,
     IncompleteStreamError,
+    InternalServerError,
 )
 from azure_oai_preview.models import AudioResponse, AudioVerboseResponse
 
@@ -521,20 +522,24 @@ class PipeFile(CountingFile):
         raise io.UnsupportedOperation("tell")
 
 
-def test_a_retry_resends_a_non_seekable_file_in_full(
+def test_a_non_seekable_file_is_not_resent_once_its_bytes_went_out(
     client: AzureOpenAI, mock_api: respx.MockRouter, sleeps: list[float]
 ) -> None:
+    """The upload rule (issue 15.9): a pipe is never buffered to allow a replay, so a
+    failure after it was sent is raised as it is, with no retry."""
     data = os.urandom(300_000)
     pipe = PipeFile(data)
     route = mock_api.post(TRANSCRIBE).mock(
         side_effect=[httpx.Response(503), httpx.Response(200, json={"text": "ok"})]
     )
 
-    client.audio.transcriptions.create(file=("live.wav", pipe))
+    with pytest.raises(InternalServerError):
+        client.audio.transcriptions.create(file=("live.wav", pipe))
 
-    assert route.call_count == 2
-    assert [file_part(call.request).data for call in route.calls] == [data, data]
-    assert all(0 < size <= 1024 * 1024 for size in pipe.reads)  # still read in chunks
+    assert route.call_count == 1
+    assert file_part(route.calls.last.request).data == data
+    assert sleeps == []
+    assert all(0 < size <= 1024 * 1024 for size in pipe.reads)  # read in chunks
 
 
 def test_a_non_seekable_file_is_sent_once_when_all_goes_well(

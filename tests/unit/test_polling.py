@@ -11,8 +11,9 @@ import pytest
 import respx
 import trio
 from _assistants_support import WEATHER_TOOL, file_batch_body, run_body, vector_store_file_body
+from _support import Clock
 
-from azure_oai_preview import AsyncAzureOpenAI, AzureOpenAI, PollTimeoutError, _polling
+from azure_oai_preview import AsyncAzureOpenAI, AzureOpenAI, PollTimeoutError
 
 THREAD, RUN = "thread_abc123", "run_abc123"
 RUN_PATH = f"/threads/{THREAD}/runs/{RUN}"
@@ -28,32 +29,6 @@ REQUIRED_ACTION = {
         ]
     },
 }
-
-
-class Clock:
-    """Fake time: sleeping advances it instantly; every sleep is recorded."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> Clock:
-    # Depends on `sleeps` so that this patch of time.sleep / anyio.sleep comes after the
-    # client fixture's one and wins for the duration of the test.
-    fake = Clock()
-    monkeypatch.setattr(_polling, "_now", lambda: fake.now)
-    monkeypatch.setattr("azure_oai_preview._polling.time.sleep", fake.sleep)
-    monkeypatch.setattr("azure_oai_preview._polling.anyio.sleep", fake.async_sleep)
-    return fake
 
 
 def statuses(*names: str, **changes: Any) -> Callable[[httpx.Request], httpx.Response]:

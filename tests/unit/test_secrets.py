@@ -415,3 +415,76 @@ def test_the_log_switch_writes_no_secret_to_stderr(
     assert "Got an Entra ID token from FakeCredential" in err
     _assert_absent(TOKEN_PREFIX, [err])
     _assert_absent(API_KEY, [err])
+
+
+# -- the authoring API's credential header parameters ---------------------------------------------
+
+MGMT_TOKEN = "mgmt-user-token-5e2a-never-print-me"
+AML_TOKEN = "aml-user-token-0b7d-never-print-me"
+JOB_PATH = "/ingestion/jobs/job-1"
+USER_JOB = {
+    "kind": "UserCompute",
+    "workspaceId": "/subscriptions/1/resourceGroups/rg/providers/x/workspaces/w",
+}
+
+
+def test_ingestion_tokens_are_in_no_log_record_error_or_repr(
+    client: AzureOpenAI, mock_api: respx.MockRouter, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    tokens = {"mgmt_user_token": MGMT_TOKEN, "aml_user_token": AML_TOKEN}
+    mock_api.put(JOB_PATH).mock(
+        side_effect=[
+            httpx.Response(503, headers={"retry-after-ms": "5"}),
+            httpx.ConnectError("refused"),
+            httpx.Response(200, json={**USER_JOB, "jobId": "job-1"}),
+        ]
+    )
+    client.ingestion_jobs.create("job-1", USER_JOB, **tokens)
+    errors: list[BaseException] = []
+    mock_api.put("/ingestion/jobs/denied").respond(
+        403, json={"error": {"code": "forbidden", "message": "the workspace token was refused"}}
+    )
+    mock_api.get("/ingestion/jobs").mock(side_effect=httpx.ConnectError("refused"))
+    mock_api.get("/ingestion/jobs/job-1/runs").respond(
+        200, json={"value": [], "nextLink": "https://attacker.example.org/openai/runs"}
+    )
+    for attempt in (
+        lambda: client.ingestion_jobs.create("denied", USER_JOB, **tokens),
+        lambda: client.ingestion_jobs.list(mgmt_user_token=MGMT_TOKEN),
+        lambda: client.ingestion_jobs.runs.list("job-1", mgmt_user_token=MGMT_TOKEN).next_page(),
+        lambda: client.ingestion_jobs.create("job-1", USER_JOB, mgmt_user_token=MGMT_TOKEN + "\n"),
+    ):
+        with pytest.raises(AzureOpenAIError) as info:
+            attempt()
+        errors.append(info.value)
+
+    # What a debugging user might print: the built call, its options, the bound method.
+    from azure_oai_preview.resources.ingestion_jobs import IngestionJobs
+
+    call = IngestionJobs.create.builder(client.ingestion_jobs, "job-1", USER_JOB, **tokens)
+    by_hand = IngestionJobs.list.builder(
+        client.ingestion_jobs, extra_headers={"MGMT-User-Token": MGMT_TOKEN}
+    )
+    shown = [repr(call), str(call), repr(call.options), repr(dict(call.options.headers))]
+    shown += [repr(by_hand), repr(by_hand.options.headers)]
+    shown += [repr(client.ingestion_jobs), repr(client)]
+    for secret in (MGMT_TOKEN, AML_TOKEN):
+        _assert_absent(secret, _log_texts(debug_logs) + shown)
+        for error in errors:
+            _assert_absent(secret, _texts_of(error))
+    # ... while the tokens were in fact sent.
+    sent = mock_api.calls[0].request.headers
+    assert (sent["mgmt-user-token"], sent["aml-user-token"]) == (MGMT_TOKEN, AML_TOKEN)
+
+
+def test_ingestion_tokens_do_not_follow_a_redirect_to_another_host(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    mock_api.get("/ingestion/jobs").respond(
+        302, headers={"location": "https://attacker.example.org/collect"}
+    )
+    moved = mock_api.get("https://attacker.example.org/collect").respond(200, json={"value": []})
+    client.ingestion_jobs.list(mgmt_user_token=MGMT_TOKEN)
+    values = [value for _, value in moved.calls.last.request.headers.multi_items()]
+    _assert_absent(MGMT_TOKEN, values)
+    _assert_absent(API_KEY, values)

@@ -13,6 +13,9 @@ Public names (import from here, not from the submodules):
 
 from .node import NodeToolchainError, ensure_prism
 from .prism import (
+    AUTHORING_DYNAMIC,
+    AUTHORING_STATIC,
+    AUTHORING_UNTRANSFORMED,
     DYNAMIC,
     SERVER_CONFIGS,
     STATIC,
@@ -21,6 +24,7 @@ from .prism import (
     PrismServer,
     PrismStartupError,
     ServerConfig,
+    server_name,
 )
 from .specs import AdapterChange, MockSpec, SchemaCompileProblem
 from .transform_map import (
@@ -43,6 +47,9 @@ from .violations import (
 )
 
 __all__ = [
+    "AUTHORING_DYNAMIC",
+    "AUTHORING_STATIC",
+    "AUTHORING_UNTRANSFORMED",
     "DYNAMIC",
     "SERVER_CONFIGS",
     "STATIC",
@@ -69,5 +76,6 @@ __all__ = [
     "ensure_prism",
     "explain_violations",
     "locate",
+    "server_name",
     "touch_of",
 ]

@@ -23,7 +23,14 @@ import httpx
 from .config import DYNAMIC_SEED, REPO_ROOT, STARTUP_TIMEOUT, WORK_DIR
 from .node import PrismInstall, ensure_prism
 from .operations import OperationIndex
-from .specs import MockSpec, SchemaCompileProblem, SpecFlavor, build_mock_spec, parse_probe_output
+from .specs import (
+    Document,
+    MockSpec,
+    SchemaCompileProblem,
+    SpecFlavor,
+    build_mock_spec,
+    parse_probe_output,
+)
 
 PROBE_SCRIPT = Path(__file__).with_name("probe.cjs")
 READY_PATH = "/__contract_harness_ready__"
@@ -69,6 +76,13 @@ class ServerConfig:
     flavor: SpecFlavor
     dynamic: bool = False
     errors: bool = False
+    document: Document = "inference"
+    """The document of the api-version it serves: one Prism per document and pass."""
+
+    @property
+    def pass_name(self) -> str:
+        """The pass it serves (``static``, ``dynamic``, ``untransformed``), for any document."""
+        return self.name.removeprefix(f"{self.document}-")
 
     def prism_args(self) -> list[str]:
         args: list[str] = []
@@ -92,7 +106,32 @@ properties, any enum member), reproducible because the seed is fixed."""
 UNTRANSFORMED = ServerConfig("untransformed", "untransformed")
 """The upstream spec without our transforms: what it rejects must map to a transform."""
 
-SERVER_CONFIGS = {config.name: config for config in (STATIC, DYNAMIC, UNTRANSFORMED)}
+AUTHORING_STATIC = ServerConfig("authoring-static", "transformed", document="authoring")
+AUTHORING_DYNAMIC = ServerConfig(
+    "authoring-dynamic", "transformed", dynamic=True, document="authoring"
+)
+AUTHORING_UNTRANSFORMED = ServerConfig(
+    "authoring-untransformed", "untransformed", document="authoring"
+)
+"""The same three passes for the authoring document (files, fine-tuning, models, ingestion)."""
+
+SERVER_CONFIGS = {
+    config.name: config
+    for config in (
+        STATIC,
+        DYNAMIC,
+        UNTRANSFORMED,
+        AUTHORING_STATIC,
+        AUTHORING_DYNAMIC,
+        AUTHORING_UNTRANSFORMED,
+    )
+}
+
+
+def server_name(pass_name: str, document: str) -> str:
+    """The server of ``pass_name`` (``static``...) for ``document``: ``static`` or
+    ``authoring-static``."""
+    return pass_name if document == "inference" else f"{document}-{pass_name}"
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -146,6 +185,15 @@ class PrismServer:
     @property
     def name(self) -> str:
         return self.config.name
+
+    @property
+    def pass_name(self) -> str:
+        """``static``, ``dynamic`` or ``untransformed``, whatever the document."""
+        return self.config.pass_name
+
+    @property
+    def document(self) -> Document:
+        return self.config.document
 
     @property
     def api_version(self) -> str:
@@ -324,11 +372,11 @@ class PrismFleet:
     def __init__(self, api_version: str) -> None:
         self.api_version = api_version
         self._install: PrismInstall | None = None
-        self._specs: dict[SpecFlavor, MockSpec] = {}
+        self._specs: dict[tuple[SpecFlavor, Document], MockSpec] = {}
         self._servers: dict[str, PrismServer] = {}
         self._ready: set[str] = set()
         self._failures: dict[str, BaseException] = {}
-        self._probes: dict[SpecFlavor, CompileProbe] = {}
+        self._probes: dict[tuple[SpecFlavor, Document], CompileProbe] = {}
 
     @property
     def install(self) -> PrismInstall:
@@ -336,27 +384,28 @@ class PrismFleet:
             self._install = ensure_prism()
         return self._install
 
-    def spec(self, flavor: SpecFlavor) -> MockSpec:
-        if flavor not in self._specs:
-            self._specs[flavor] = build_mock_spec(self.api_version, flavor)
-        return self._specs[flavor]
+    def spec(self, flavor: SpecFlavor, document: Document = "inference") -> MockSpec:
+        key = (flavor, document)
+        if key not in self._specs:
+            self._specs[key] = build_mock_spec(self.api_version, flavor, document)
+        return self._specs[key]
 
     def prepare(self, names: Sequence[str]) -> None:
         for name in names:
             if name not in self._servers and name not in self._failures:
                 self._spawn(name)
 
-    def probe(self, flavor: SpecFlavor) -> CompileProbe:
-        """The (single, background) schema-compile probe of ``flavor``'s document."""
-        if flavor not in self._probes:
-            self._probes[flavor] = CompileProbe(self.install.node, self.spec(flavor))
-        return self._probes[flavor]
+    def probe(self, flavor: SpecFlavor, document: Document = "inference") -> CompileProbe:
+        """The (single, background) schema-compile probe of ``flavor``'s ``document``."""
+        key = (flavor, document)
+        if key not in self._probes:
+            self._probes[key] = CompileProbe(self.install.node, self.spec(flavor, document))
+        return self._probes[key]
 
     def new_server(self, config: ServerConfig) -> PrismServer:
         """A server the fleet does *not* manage (not started; the caller must stop it)."""
-        return PrismServer(
-            config, self.spec(config.flavor), self.install, self.probe(config.flavor)
-        )
+        spec = self.spec(config.flavor, config.document)
+        return PrismServer(config, spec, self.install, self.probe(config.flavor, config.document))
 
     def _spawn(self, name: str) -> None:
         server = self.new_server(SERVER_CONFIGS[name])

@@ -1,6 +1,7 @@
 """Build the OpenAPI documents the Prism servers load.
 
-Two documents per api-version:
+Two flavours of each document of an api-version (inference, and authoring: files,
+fine-tuning, models, ingestion jobs; converted from Swagger 2.0 by codegen):
 
 * ``transformed``: the spec with the declared spec transforms applied — the contract the
   SDK promises to honour;
@@ -67,6 +68,9 @@ class SchemaCompileProblem:
         return "request" if self.target.startswith("request") else "response"
 
 
+Document = Literal["inference", "authoring"]
+
+
 @dataclass
 class MockSpec:
     flavor: SpecFlavor
@@ -80,6 +84,8 @@ class MockSpec:
     mount: str
     adapter_changes: list[AdapterChange] = field(default_factory=list)
     compile_problems: list[SchemaCompileProblem] = field(default_factory=list)
+    document_name: Document = "inference"
+    """Which document of the api-version this is (``inference`` or ``authoring``)."""
 
 
 # --------------------------------------------------------------------------- loading
@@ -114,16 +120,23 @@ def _sync_spec_cache() -> None:
         )
 
 
-def load_mock_ready(api_version: str, flavor: SpecFlavor) -> dict[str, Any]:
-    """codegen's mock-ready document (transforms applied or not, no ``x-ms-examples``),
-    syncing the spec cache first if it is empty."""
+def load_mock_ready(
+    api_version: str, flavor: SpecFlavor, document_name: Document = "inference"
+) -> dict[str, Any]:
+    """codegen's mock-ready ``document_name`` (transforms applied or not, no
+    ``x-ms-examples``; the authoring document converted to OpenAPI 3), syncing the spec
+    cache first if it is empty."""
     codegen_spec = import_codegen("spec")
     transformed = flavor == "transformed"
     try:
-        document = codegen_spec.load_spec(api_version, transformed=transformed)
+        document = codegen_spec.load_spec(
+            api_version, transformed=transformed, document=document_name
+        )
     except codegen_spec.SpecMissingError:
         _sync_spec_cache()
-        document = codegen_spec.load_spec(api_version, transformed=transformed)
+        document = codegen_spec.load_spec(
+            api_version, transformed=transformed, document=document_name
+        )
     mock_ready: dict[str, Any] = codegen_spec.mock_ready(document)
     return mock_ready
 
@@ -140,7 +153,10 @@ def server_mount(document: dict[str, Any]) -> str:
     servers = document.get("servers") or [{"url": "/"}]
     url = str(servers[0].get("url", "/"))
     match = re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/]*(?P<path>/.*)?$", url)
-    path = (match.group("path") or "") if match else url
+    # A host template without a scheme (``{endpoint}/openai``: Swagger 2.0's
+    # x-ms-parameterized-host, converted) is a host too.
+    found = match or re.match(r"^\{[^}/]+\}(?P<path>/.*)?$", url)
+    path = (found.group("path") or "") if found else url
     return path.rstrip("/")
 
 
@@ -264,15 +280,18 @@ def _write_json_atomically(path: Path, data: Any) -> None:
     os.replace(temporary, path)
 
 
-def build_mock_spec(api_version: str, flavor: SpecFlavor) -> MockSpec:
-    """Load, adapt and write the document for ``flavor``; returns where it lives."""
-    source_document = load_mock_ready(api_version, flavor)
+def build_mock_spec(
+    api_version: str, flavor: SpecFlavor, document_name: Document = "inference"
+) -> MockSpec:
+    """Load, adapt and write ``document_name`` for ``flavor``; returns where it lives."""
+    source_document = load_mock_ready(api_version, flavor, document_name)
     document, mount, changes = adapt_for_prism(source_document)
     folder = WORK_DIR / "specs" / api_version
-    path = folder / f"{flavor}.json"
+    stem = flavor if document_name == "inference" else f"{document_name}-{flavor}"
+    path = folder / f"{stem}.json"
     _write_json_atomically(path, document)
     _write_json_atomically(
-        folder / f"{flavor}.adapter.json",
+        folder / f"{stem}.adapter.json",
         {"mount": mount, "changes": [asdict(change) for change in changes]},
     )
     return MockSpec(
@@ -283,6 +302,7 @@ def build_mock_spec(api_version: str, flavor: SpecFlavor) -> MockSpec:
         source_document=source_document,
         mount=mount,
         adapter_changes=changes,
+        document_name=document_name,
     )
 
 

@@ -185,9 +185,10 @@ def _touch_of_codegen(transform: Any, ops: Any, document: dict[str, Any] | None)
     )
 
 
-def declared_transforms(api_version: str) -> list[Any]:
-    """The transforms declared for ``api_version`` (``specs/transforms/``, via codegen)."""
-    return list(import_codegen("transforms").load(api_version))
+def declared_transforms(api_version: str, document: str = "inference") -> list[Any]:
+    """The transforms declared for ``document`` of ``api_version`` (``specs/transforms/``,
+    via codegen)."""
+    return list(import_codegen("transforms").load(api_version, document=document))
 
 
 # --------------------------------------------------------------------------- locating
