@@ -86,7 +86,7 @@ def typecheck(session: nox.Session) -> None:
     python = session.virtualenv.location + "/bin/python"
     session.run(pyright, "--pythonpath", python, external=True)
     session.run(pyright, "--pythonpath", python, "tests/typing", external=True)
-    session.run("python", "tests/typing/doc_snippets.py", env={"PYRIGHT": pyright})
+    session.run("python", "-m", "tests.typing.doc_snippets", env={"PYRIGHT": pyright})
     langserver = str(ROOT / "node_modules" / ".bin" / "pyright-langserver")
     session.run("python", "tests/typing/hover_check.py", langserver, python)
 

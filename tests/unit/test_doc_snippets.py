@@ -1,71 +1,35 @@
-"""The docs' snippet extraction that ``nox -s typecheck`` runs pyright on (tests/typing/doc_snippets.py)."""
+"""The programs ``nox -s typecheck`` runs pyright on (tests/typing/doc_snippets.py): a page's
+type-checked blocks in order, async blocks wrapped, every line traced back to the page."""
 
 from __future__ import annotations
 
-import importlib.util
-import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.docs_blocks import ROOT, python_blocks
+from tests.typing import doc_snippets as snippets
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "doc_snippets", ROOT / "tests" / "typing" / "doc_snippets.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["doc_snippets"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-snippets = _load()
-
-
-def test_every_python_block_of_every_page_is_found() -> None:
-    pages = snippets.pages()
-    assert ROOT / "README.md" in pages
-    assert ROOT / "docs" / "guide.md" in pages
-    for page in pages:
-        fences = re.findall(r"^[ \t]*```python[ \t]*$", page.read_text(encoding="utf-8"), re.M)
-        assert len(snippets.extract(page)) == len(fences), page
-
-
-def test_opting_out_needs_a_visible_reason(tmp_path: Path) -> None:
-    page = tmp_path / "page.md"
-    page.write_text(
-        "```python\n# not type-checked: needs pytest fixtures\nx = fixture\n```\n"
-        "```python\n# not type-checked:\ny = 1\n```\n"
-        "```python\n# no reason given here\nz = 2\n```\n",
-        encoding="utf-8",
-    )
-    found = snippets.extract(page)
-    assert [s.skip_reason for s in found] == ["needs pytest fixtures", None, None]
-    for page_ in snippets.pages():
-        for snippet in snippets.extract(page_):
-            assert snippet.skip_reason is None or snippet.skip_reason.strip()
+def _page(folder: Path, text: str) -> Path:
+    page = folder / "page.md"
+    page.write_text(text, encoding="utf-8")
+    return page
 
 
 def test_indented_blocks_and_top_level_await(tmp_path: Path) -> None:
-    page = tmp_path / "page.md"
-    page.write_text(
+    page = _page(
+        tmp_path,
         "- an item:\n\n  ```python\n  reply = await call()\n  print(reply)\n  ```\n"
         "```python\nx = 1\n```\n",
-        encoding="utf-8",
     )
-    first, second = snippets.extract(page)
-    assert (first.line, first.code, first.is_async) == (
+    first, second = python_blocks(page)
+    assert (first.line, first.code, snippets.is_async(first)) == (
         4,
         "reply = await call()\nprint(reply)\n",
         True,
     )
-    assert (second.line, second.is_async) == (8, False)
+    assert (second.line, snippets.is_async(second)) == (8, False)
 
     made = snippets.program(page, [first, second])
     lines = made.text.splitlines()
@@ -76,8 +40,19 @@ def test_indented_blocks_and_top_level_await(tmp_path: Path) -> None:
     assert made.lines[lines.index("x = 1") + 1] == (page, 8)
 
 
+def test_blocks_that_opt_out_of_the_type_check_are_left_out(tmp_path: Path) -> None:
+    page = _page(
+        tmp_path,
+        "<!-- snippet: no-typecheck (needs pytest fixtures) -->\n```python\nskipped = fixture\n```\n"
+        "<!-- snippet: no-run (needs a live service) -->\n```python\nchecked = 1\n```\n",
+    )
+    lines = snippets.program(page, python_blocks(page)).text.splitlines()
+    assert "skipped = fixture" not in lines
+    assert "checked = 1" in lines  # not run, but type-checked
+
+
 @pytest.mark.parametrize("page", ["README.md", "docs/guide.md", "docs/assistants.md"])
 def test_the_pages_form_programs_that_compile(page: str) -> None:
     path = ROOT / page
-    made = snippets.program(path, snippets.extract(path))
+    made = snippets.program(path, python_blocks(path))
     compile(made.text, page, "exec")

@@ -267,18 +267,18 @@ def test_every_declared_conversion_has_a_converter() -> None:
     assert declared == set(CONVERTERS)
 
 
-# -- the guide's example, executed ----------------------------------------------------------------
+# -- the docs' example (docs/chat.md), executed ----------------------------------------------------------------
 
 
-def _guide_example() -> str:
-    text = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
+def _docs_example() -> str:
+    text = (ROOT / "docs" / "chat.md").read_text(encoding="utf-8")
     marker = "<!-- tool-loop example: executed by tests/unit/test_tool_loop.py -->"
     match = re.search(re.escape(marker) + r"\n```python\n(.*?)\n```", text, re.DOTALL)
-    assert match, "the tool-loop example of docs/guide.md is missing"
+    assert match, "the tool-loop example of docs/chat.md is missing"
     return match.group(1)
 
 
-def test_the_guides_tool_loop_runs(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_docs_tool_loop_runs(capsys: pytest.CaptureFixture[str]) -> None:
     rome = {
         **CALL,
         "id": "call_2",
@@ -298,7 +298,7 @@ def test_the_guides_tool_loop_runs(capsys: pytest.CaptureFixture[str]) -> None:
                 _stream(*STREAMED_ANSWER),
             ]
         )
-        exec(compile(_guide_example(), "docs/guide.md", "exec"), {"__name__": "guide_example"})
+        exec(compile(_docs_example(), "docs/chat.md", "exec"), {"__name__": "docs_example"})
 
     assert capsys.readouterr().out.splitlines() == ["18C and sunny.", "It is 18C."]
     bodies = _bodies(route)
