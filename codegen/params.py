@@ -17,15 +17,16 @@ instances. This module gives type checkers and editors those shapes:
 Field types: primitives as they are; enums ``Literal[<known values>] | <Enum>``; models
 ``<Model>Param | <Model>`` (a dict or an instance); arrays ``Sequence[...]``; maps
 ``Mapping[str, ...]``; nullable ``... | None``. The module is only imported for typing by the
-SDK, but it imports at runtime too: like ``_generated.py`` it is written in dependency order
-with real annotations, quoting only references inside a cycle.
+SDK, but it imports at runtime too (the area modules of the models it names): like the models
+modules it is written in dependency order with real annotations, quoting only references inside
+a cycle.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from codegen import ir
@@ -411,7 +412,9 @@ def _iter_declarations(
         yield name, ir.Alias(name=union, schema="", description=doc, target=body_type), [body_type]
 
 
-def emit_params(ir_: ir.IR) -> str:
+def emit_params(ir_: ir.IR, modules: Mapping[str, str] | None = None) -> str:
+    """The ``_params`` module; ``modules`` maps each model name to the sibling module it is
+    imported from (by default everything comes from ``_generated``)."""
     check_reserved_keywords(ir_)
     p = plan(ir_)
     for op_id in p.skipped:
@@ -474,8 +477,11 @@ def emit_params(ir_: ir.IR) -> str:
     w.add(f"from typing_extensions import {', '.join(extensions)}")
     w.add("")
     imported = sorted(n for n in types.imported if uses(n))
-    if imported:
-        w.add(*import_from("._generated", imported))
+    by_module: dict[str, list[str]] = {}
+    for name in imported:
+        by_module.setdefault((modules or {}).get(name, "_generated"), []).append(name)
+    for module in sorted(by_module):
+        w.add(*import_from(f".{module}", by_module[module]))
     w.blank(1)
     names_sorted = sorted(names)
     w.add(*render(Bracket("", "[", tuple(py_str(n) for n in names_sorted)), 0, "__all__ = "))
