@@ -118,6 +118,7 @@ def docs(session: nox.Session) -> None:
     """Build the API reference (pdoc) next to the guide; fails on broken docstrings."""
     _install(session, extras="[testing]")
     session.install("pdoc>=14", "pytest>=8")  # pdoc imports the emulator's server and plugin
+    session.install("matplotlib>=3.8")  # the performance page's charts (docs/performance.py)
     out = ROOT / "site"
     shutil.rmtree(out, ignore_errors=True)
     session.run("python", "docs/build.py", str(out))
@@ -128,6 +129,8 @@ def bench(session: nox.Session) -> None:
     """Benchmarks against openai-python on identical bytes (prints a table)."""
     _install(session, "bench")
     session.run("python", "-m", "benchmarks", *session.posargs)
+    # The performance page's tables follow benchmarks/results.json (its charts: the docs build).
+    session.run("python", "docs/performance.py", "tables")
 
 
 @nox.session(python=PYTHON)

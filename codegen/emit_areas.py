@@ -6,6 +6,7 @@ from __future__ import annotations
 from codegen import ir
 from codegen.areas import COMMON, UNREFERENCED, Layout, module_name
 from codegen.emit import declaration_deps, emit_module, header
+from codegen.paths import AREAS_FILE, GENERATED_FILE
 from codegen.pyfmt import (
     Bracket,
     Node,
@@ -18,9 +19,6 @@ from codegen.pyfmt import (
     sub,
     tuple_of,
 )
-
-GENERATED_MODULE = "_generated"
-AREAS_MODULE = "_areas"
 
 _TITLES = {
     COMMON: "Shared by several areas",
@@ -46,7 +44,7 @@ def _module_doc(ir_: ir.IR, layout: Layout, area: str) -> str:
     operations = [op for op, a in layout.operations.items() if a == area]
     return (
         f"Models of the {title_of(layout, area)} area, api-version {ir_.api_version}: "
-        f"declarations only its operations reach ({', '.join(operations)})."
+        f"the declarations only its operations use ({', '.join(operations)}); see `_areas`."
     )
 
 
@@ -137,6 +135,6 @@ def emit_package(ir_: ir.IR, layout: Layout) -> dict[str, str]:
     files = {
         f"{module_name(area)}.py": emit_area_module(ir_, layout, area) for area in layout.modules
     }
-    files[f"{GENERATED_MODULE}.py"] = emit_generated(ir_, layout)
-    files[f"{AREAS_MODULE}.py"] = emit_areas(ir_, layout)
+    files[GENERATED_FILE] = emit_generated(ir_, layout)
+    files[AREAS_FILE] = emit_areas(ir_, layout)
     return files

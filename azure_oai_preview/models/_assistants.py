@@ -3,12 +3,12 @@
 #   inference sha256 4ab0745757e70f813ab8dc28a6b5397120fc0486c65e9242c9db54feb5d99df7
 #   authoring sha256 cc3ccfdf8fd61e8c1246fa5127bceac705ca55e4a2ce45610138801839e32456
 # Do not edit: change codegen/ or specs/transforms/ and regenerate. The public facade is azure_oai_preview.models.
-"""Models of the Assistants, threads, messages and runs area, api-version 2024-05-01-preview:
-declarations only its operations reach (List_Assistants, Create_Assistant, Get_Assistant,
+"""Models of the Assistants, threads, messages and runs area, api-version 2024-05-01-preview: the
+declarations only its operations use (List_Assistants, Create_Assistant, Get_Assistant,
 Modify_Assistant, Delete_Assistant, Create_Thread, Get_Thread, Modify_Thread, Delete_Thread,
 List_Messages, Create_Message, Get_Message, Modify_Message, Create_Thread_And_Run, List_Runs,
 Create_Run, Get_Run, Modify_Run, Submit_Tool_Outputs_To_Run, Cancel_Run, List_Run_Steps,
-Get_Run_Step).
+Get_Run_Step); see `_areas`.
 
 Responses are parsed leniently (unknown fields and enum values are kept, unknown union members
 land in `Unknown...` classes); every model builds its validator lazily.

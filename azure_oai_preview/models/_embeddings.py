@@ -3,8 +3,8 @@
 #   inference sha256 4ab0745757e70f813ab8dc28a6b5397120fc0486c65e9242c9db54feb5d99df7
 #   authoring sha256 cc3ccfdf8fd61e8c1246fa5127bceac705ca55e4a2ce45610138801839e32456
 # Do not edit: change codegen/ or specs/transforms/ and regenerate. The public facade is azure_oai_preview.models.
-"""Models of the Embeddings area, api-version 2024-05-01-preview: declarations only its operations
-reach (embeddings_create).
+"""Models of the Embeddings area, api-version 2024-05-01-preview: the declarations only its
+operations use (embeddings_create); see `_areas`.
 
 Responses are parsed leniently (unknown fields and enum values are kept, unknown union members
 land in `Unknown...` classes); every model builds its validator lazily.

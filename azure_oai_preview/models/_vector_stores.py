@@ -3,11 +3,11 @@
 #   inference sha256 4ab0745757e70f813ab8dc28a6b5397120fc0486c65e9242c9db54feb5d99df7
 #   authoring sha256 cc3ccfdf8fd61e8c1246fa5127bceac705ca55e4a2ce45610138801839e32456
 # Do not edit: change codegen/ or specs/transforms/ and regenerate. The public facade is azure_oai_preview.models.
-"""Models of the Vector stores area, api-version 2024-05-01-preview: declarations only its
-operations reach (List_Vector_Stores, Create_Vector_Store, Get_Vector_Store, Modify_Vector_Store,
+"""Models of the Vector stores area, api-version 2024-05-01-preview: the declarations only its
+operations use (List_Vector_Stores, Create_Vector_Store, Get_Vector_Store, Modify_Vector_Store,
 Delete_Vector_Store, List_Vector_Store_Files, Create_Vector_Store_File, Get_Vector_Store_File,
 Delete_Vector_Store_File, Create_Vector_Store_File_Batch, Get_Vector_Store_File_Batch,
-Cancel_Vector_Store_File_Batch, List_Vector_Store_File_Batch_Files).
+Cancel_Vector_Store_File_Batch, List_Vector_Store_File_Batch_Files); see `_areas`.
 
 Responses are parsed leniently (unknown fields and enum values are kept, unknown union members
 land in `Unknown...` classes); every model builds its validator lazily.
