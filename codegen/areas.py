@@ -60,7 +60,8 @@ def load_rules(path: Path = AREAS_CONFIG) -> tuple[AreaRule, ...]:
     rules: list[AreaRule] = []
     for entry in data.get("areas", []):
         name = entry["name"]
-        if not name.isidentifier() or name in _RESERVED or name != name.lower():
+        reserved = name in _RESERVED or name.startswith("params_")  # _params_<area> modules
+        if not name.isidentifier() or reserved or name != name.lower():
             raise AreaError(f"{path}: {name!r} cannot name an area (reserved or not a module name)")
         if any(r.name == name for r in rules):
             raise AreaError(f"{path}: area {name!r} is declared twice")

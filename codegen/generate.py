@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen import ir
-from codegen.areas import Layout, assign, module_name
+from codegen.areas import Layout, assign
 from codegen.build import build_ir
 from codegen.emit_areas import emit_package
 from codegen.ir import IR
 from codegen.manifest import emit_manifest
 from codegen.merge import merge
-from codegen.params import emit_params
-from codegen.paths import CACHE_DIR, GENERATED_MARK, MANIFEST_FILE, MODELS_DIR, PARAMS_FILE
+from codegen.paths import CACHE_DIR, GENERATED_MARK, MANIFEST_FILE, MODELS_DIR
 from codegen.pins import Document, get_pin
 from codegen.spec import SpecMissingError, load_spec, source_pin, spec_path
 from codegen.sync import sha256_file
@@ -65,15 +64,10 @@ def build(version: str | None = None, cache_dir: Path = CACHE_DIR) -> ir.IR:
 def generate(version: str | None = None, cache_dir: Path = CACHE_DIR) -> Generated:
     result = build(version, cache_dir)
     layout = assign(result)
-    modules = {name: module_name(area) for name, area in layout.declarations.items()}
     return Generated(
         ir=result,
         layout=layout,
-        files={
-            **emit_package(result, layout),
-            MANIFEST_FILE: emit_manifest(result),
-            PARAMS_FILE: emit_params(result, modules),
-        },
+        files={**emit_package(result, layout), MANIFEST_FILE: emit_manifest(result)},
     )
 
 

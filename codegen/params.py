@@ -412,9 +412,26 @@ def _iter_declarations(
         yield name, ir.Alias(name=union, schema="", description=doc, target=body_type), [body_type]
 
 
-def emit_params(ir_: ir.IR, modules: Mapping[str, str] | None = None) -> str:
-    """The ``_params`` module; ``modules`` maps each model name to the sibling module it is
-    imported from (by default everything comes from ``_generated``)."""
+@dataclass(frozen=True)
+class Prepared:
+    """Every parameter declaration of an IR, checked and in definition order."""
+
+    plan: Plan
+    declarations: dict[str, tuple[_TypedDict | ir.Union | ir.Alias, list[ir.TypeExpr]]]
+    order: list[str]
+    decls: dict[str, ir.Decl | ir.Fallback]  # the IR's declarations
+
+    def refs(self, name: str) -> list[str]:
+        """The parameter declarations ``name`` refers to."""
+        return unique(
+            param_name(n)
+            for e in self.declarations[name][1]
+            for n in ir.ref_names(e)
+            if not isinstance(self.decls[n], ir.Enum)
+        )
+
+
+def prepare(ir_: ir.IR) -> Prepared:
     check_reserved_keywords(ir_)
     p = plan(ir_)
     for op_id in p.skipped:
@@ -431,10 +448,46 @@ def emit_params(ir_: ir.IR, modules: Mapping[str, str] | None = None) -> str:
         },
         lazy=lambda name: isinstance(declarations[name][0], _TypedDict),
     )
+    return Prepared(p, declarations, order, ir_.declarations())
 
+
+PARAMS_DOC = (
+    "The resource methods take a request body's fields as keyword arguments typed with "
+    "`Unpack[<OperationId>Params]`; nested values are plain dicts (`<Model>Param`) or "
+    "model instances. Only type checkers need this module (the SDK imports it under "
+    "`TYPE_CHECKING`); it imports at runtime all the same."
+)
+
+
+def emit_params(ir_: ir.IR) -> str:
+    """Every parameter declaration in one ``_params`` module, importing the models from
+    ``_generated`` (the split per API area is :func:`codegen.emit_areas.emit_params_split`)."""
+    return emit_params_module(
+        ir_,
+        prepare(ir_),
+        None,
+        {},
+        f"Request parameters as TypedDicts, api-version {ir_.api_version}.\n\n{PARAMS_DOC}",
+    )
+
+
+def emit_params_module(
+    ir_: ir.IR,
+    prepared: Prepared,
+    names: Collection[str] | None,
+    modules: Mapping[str, str],
+    doc: str,
+) -> str:
+    """A parameters module holding ``names`` (all when None). ``modules`` maps what it uses from
+    sibling modules (model and enum classes, other modules' parameter types) to their module;
+    a model or enum missing from it comes from ``_generated``."""
+    types = _Types(ir_)
+    declarations = prepared.declarations
     body = Writer()
-    defined: set[str] = set()
-    for name in order:
+    defined: set[str] = {n for n in declarations if names is not None and n not in names}
+    for name in prepared.order:
+        if names is not None and name not in names:
+            continue
         decl, _ = declarations[name]
         if isinstance(decl, _TypedDict):
             _typed_dict_lines(decl, types, defined, body)
@@ -452,39 +505,37 @@ def emit_params(ir_: ir.IR, modules: Mapping[str, str] | None = None) -> str:
         return re.search(rf"\b{name}\b", written) is not None
 
     w = Writer()
-    w.add(
-        *header(
-            ir_,
-            "The public facade is azure_oai_preview.models.",
-            f"Request parameters as TypedDicts, api-version {ir_.api_version}.\n\n"
-            "The resource methods take a request body's fields as keyword arguments typed with "
-            "`Unpack[<OperationId>Params]`; nested values are plain dicts (`<Model>Param`) or "
-            "model instances. Only type checkers need this module (the SDK imports it under "
-            "`TYPE_CHECKING`); it imports at runtime all the same.",
-        )
-    )
+    w.add(*header(ir_, "The public facade is azure_oai_preview.models.", doc))
+    stdlib: list[str] = []
     abc_names = [n for n in ("Mapping", "Sequence") if uses(n)]
     if abc_names:
-        w.add(f"from collections.abc import {', '.join(abc_names)}")
+        stdlib.append(f"from collections.abc import {', '.join(abc_names)}")
     typing_names = [n for n in ("Any", "Literal", "Union") if uses(n)]
-    if p.aliases:
+    if re.search(r"^\w+: TypeAlias = ", code, re.MULTILINE):
         typing_names.append("TypeAlias")
     typing_names.sort()
     if typing_names:
-        w.add(f"from typing import {', '.join(typing_names)}")
-    w.add("")
-    extensions = [n for n in ("Required", "TypedDict") if uses(n) or n == "TypedDict"]
-    w.add(f"from typing_extensions import {', '.join(extensions)}")
-    w.add("")
-    imported = sorted(n for n in types.imported if uses(n))
+        stdlib.append(f"from typing import {', '.join(typing_names)}")
+    if stdlib:
+        w.add(*stdlib)
+        w.add("")
+    extensions = [n for n in ("Required",) if uses(n)]
+    if re.search(r"^class \w+\(TypedDict|= TypedDict\(", code, re.MULTILINE):
+        extensions.append("TypedDict")
+    if extensions:
+        w.add(f"from typing_extensions import {', '.join(extensions)}")
+        w.add("")
+    local = set(declarations) if names is None else set(names)
+    imported = {n for n in types.imported if uses(n)}
+    imported |= {n for n in declarations if n not in local and uses(n)}
     by_module: dict[str, list[str]] = {}
-    for name in imported:
-        by_module.setdefault((modules or {}).get(name, "_generated"), []).append(name)
+    for name in sorted(imported):
+        by_module.setdefault(modules.get(name, "_generated"), []).append(name)
     for module in sorted(by_module):
         w.add(*import_from(f".{module}", by_module[module]))
     w.blank(1)
-    names_sorted = sorted(names)
-    w.add(*render(Bracket("", "[", tuple(py_str(n) for n in names_sorted)), 0, "__all__ = "))
-    w.blank(2)
-    w.add(code.rstrip("\n"))
+    w.add(*render(Bracket("", "[", tuple(py_str(n) for n in sorted(local))), 0, "__all__ = "))
+    if code.strip():
+        w.blank(2)
+        w.add(code.rstrip("\n"))
     return w.text()

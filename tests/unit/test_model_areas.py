@@ -9,6 +9,7 @@ and the modules' imports.
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from azure_oai_preview import models
-from azure_oai_preview.models import _areas, _generated
+from azure_oai_preview.models import _areas, _generated, _params
 from azure_oai_preview.models._manifest import OPERATIONS
 
 MODELS_DIR = Path(models.__file__).parent
@@ -199,6 +200,20 @@ def test_each_area_loads_only_its_own_and_common_models(
     assert loaded <= LAYOUT | _area_modules(area, "common"), loaded
 
 
+def test_a_chat_parameter_type_loads_only_the_chat_and_common_modules() -> None:
+    code = """
+    from azure_oai_preview.models import ChatCompletionRequestMessageUserParam
+    from azure_oai_preview.models import ChatCompletionsCreateParams
+    assert "messages" in ChatCompletionsCreateParams.__annotations__
+    """
+    loaded = _loaded_models({}, code)
+    chat = _area_modules("chat", "common") | {
+        f"{PACKAGE}.{_areas.PARAM_MODULES[a]}" for a in ("chat", "common")
+    }
+    assert f"{PACKAGE}._params_chat" in loaded
+    assert loaded <= LAYOUT | chat, loaded
+
+
 def test_every_operation_names_only_models_of_its_area_or_common() -> None:
     area_of = {op: area for area, ops in _areas.AREAS.items() for op in ops}
     assert set(area_of) == {op.operation_id for op in OPERATIONS}
@@ -224,13 +239,18 @@ def _sibling_imports(module: str) -> set[str]:
 
 
 def test_an_area_module_imports_only_common_and_common_imports_no_area() -> None:
-    assert _sibling_imports(_areas.MODULES["common"]) == set()
+    common = _areas.MODULES["common"]
+    assert _sibling_imports(common) == set()
     for area, module in _areas.MODULES.items():
         if area not in ("common", "unreferenced"):
-            assert _sibling_imports(module) <= {_areas.MODULES["common"]}, area
+            assert _sibling_imports(module) <= {common}, area
+    params_common = _areas.PARAM_MODULES["common"]
+    assert _sibling_imports(params_common) <= {common}
+    for area, module in _areas.PARAM_MODULES.items():
+        assert _sibling_imports(module) <= {_areas.MODULES[area], common, params_common}, area
 
 
-def test_every_model_lives_in_the_module_the_layout_names() -> None:
+def test_every_name_lives_in_the_module_the_layout_names() -> None:
     assert sorted(_areas.MODEL_AREAS) == _generated.__all__
     for name, area in _areas.MODEL_AREAS.items():
         value = getattr(models, name)
@@ -238,6 +258,11 @@ def test_every_model_lives_in_the_module_the_layout_names() -> None:
         if isinstance(value, type):
             assert value.__module__ == f"{PACKAGE}.{_areas.MODULES[area]}", name
     assert set(_areas.TITLES) == {*_areas.AREAS, "common", "unreferenced"}
+    assert sorted(_areas.PARAM_AREAS) == _params.__all__
+    for name, area in _areas.PARAM_AREAS.items():
+        assert getattr(models, name) is getattr(_params, name)
+        module = importlib.import_module(f"{PACKAGE}.{_areas.PARAM_MODULES[area]}")
+        assert name in module.__all__
 
 
 def test_the_facade_lists_every_name_for_dir_and_star_import() -> None:
