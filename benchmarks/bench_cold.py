@@ -18,6 +18,7 @@ import statistics
 import textwrap
 from dataclasses import dataclass
 
+from ._bodies import FILTERS
 from ._harness import (
     API_KEY,
     API_VERSION,
@@ -30,30 +31,25 @@ from ._harness import (
     print_table,
     rounds_from_env,
 )
+from .bench_assistants import _run
 
 FLOOR = "floor: import httpx, pydantic"
 PYDANTIC_FLOOR = "pydantic in use"
 TITLE = "Cold start: fresh process, import, client, first call (issue 16)"
 
-_FILTERS = {
-    "hate": {"filtered": False, "severity": "safe"},
-    "self_harm": {"filtered": False, "severity": "safe"},
-    "sexual": {"filtered": False, "severity": "safe"},
-    "violence": {"filtered": False, "severity": "safe"},
-}
 CHAT_REPLY = {
     "id": "chatcmpl-bench",
     "object": "chat.completion",
     "created": 1718000000,
     "model": "gpt-4o-2024-05-13",
     "system_fingerprint": "fp_bench",
-    "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": _FILTERS}],
+    "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": FILTERS}],
     "choices": [
         {
             "index": 0,
             "finish_reason": "stop",
             "message": {"role": "assistant", "content": "Hello!"},
-            "content_filter_results": _FILTERS,
+            "content_filter_results": FILTERS,
         }
     ],
     "usage": {"prompt_tokens": 9, "completion_tokens": 2, "total_tokens": 11},
@@ -64,35 +60,7 @@ EMBEDDINGS = {
     "data": [{"object": "embedding", "index": 0, "embedding": [0.125] * 8}],
     "usage": {"prompt_tokens": 1, "total_tokens": 1},
 }
-RUN = {
-    "id": "run_bench",
-    "object": "thread.run",
-    "created_at": 1718000000,
-    "assistant_id": "asst_bench",
-    "thread_id": "thread_bench",
-    "status": "queued",
-    "started_at": None,
-    "expires_at": 1718000600,
-    "cancelled_at": None,
-    "failed_at": None,
-    "completed_at": None,
-    "required_action": None,
-    "last_error": None,
-    "model": "gpt-4o",
-    "instructions": "You are a helpful assistant.",
-    "tools": [{"type": "code_interpreter"}],
-    "tool_resources": {},
-    "metadata": {},
-    "temperature": 1.0,
-    "top_p": 1.0,
-    "max_completion_tokens": None,
-    "max_prompt_tokens": None,
-    "truncation_strategy": {"type": "auto", "last_messages": None},
-    "incomplete_details": None,
-    "usage": None,
-    "response_format": "auto",
-    "tool_choice": "auto",
-}
+RUN = _run("queued")
 VECTOR_STORE = {
     "id": "vs_bench",
     "object": "vector_store",

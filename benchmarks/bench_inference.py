@@ -13,6 +13,7 @@ import statistics
 
 import httpx
 
+from ._bodies import FILTERS, chat_chunk
 from ._harness import (
     API_KEY,
     API_VERSION,
@@ -53,37 +54,17 @@ def bench_import() -> list[Row]:
 
 
 def chat_stream_body(chunks: int = 20_000) -> bytes:
-    filters = {
-        "hate": {"filtered": False, "severity": "safe"},
-        "self_harm": {"filtered": False, "severity": "safe"},
-        "sexual": {"filtered": False, "severity": "safe"},
-        "violence": {"filtered": False, "severity": "safe"},
-    }
     first = {
         "id": "",
         "object": "",
         "created": 0,
         "model": "",
         "choices": [],
-        "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filters}],
+        "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": FILTERS}],
     }
     parts = [f"data: {json.dumps(first)}\n\n"]
     for i in range(chunks):
-        chunk = {
-            "id": "chatcmpl-9bench",
-            "object": "chat.completion.chunk",
-            "created": 1718000000,
-            "model": "gpt-4o-2024-05-13",
-            "system_fingerprint": "fp_abc123",
-            "choices": [
-                {
-                    "index": 0,
-                    "delta": {"content": f" tok{i}"},
-                    "finish_reason": None,
-                    "content_filter_results": filters,
-                }
-            ],
-        }
+        chunk = chat_chunk(f" tok{i}")
         parts.append(f"data: {json.dumps(chunk, separators=(',', ':'))}\n\n")
     parts.append("data: [DONE]\n\n")
     return "".join(parts).encode()

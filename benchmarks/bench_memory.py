@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 
+from ._bodies import chat_chunk
 from ._harness import (
     API_KEY,
     API_VERSION,
@@ -33,27 +34,7 @@ STREAM_CASE = "chat stream 200k chunks: RSS growth"
 UPLOAD_CASE = "upload 100 MB (transcription): RSS growth"
 TITLE = "Memory (issue 16)"
 
-_FILTERS = {
-    "hate": {"filtered": False, "severity": "safe"},
-    "self_harm": {"filtered": False, "severity": "safe"},
-    "sexual": {"filtered": False, "severity": "safe"},
-    "violence": {"filtered": False, "severity": "safe"},
-}
-CHUNK = {
-    "id": "chatcmpl-bench",
-    "object": "chat.completion.chunk",
-    "created": 1718000000,
-    "model": "gpt-4o-2024-05-13",
-    "system_fingerprint": "fp_bench",
-    "choices": [
-        {
-            "index": 0,
-            "delta": {"content": " token"},
-            "finish_reason": None,
-            "content_filter_results": _FILTERS,
-        }
-    ],
-}
+CHUNK = chat_chunk(" token")
 
 _COMMON = f"""\
 import os, time
