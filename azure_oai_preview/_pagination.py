@@ -16,7 +16,7 @@ requests the same cursor twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._call import Call, parse_json_response
@@ -35,9 +35,10 @@ _log = logging.getLogger("azure_oai_preview")
 
 def _item_id(item: Any) -> str | None:
     # An item the service sent off-spec is kept as its raw JSON object (a dict): its id is
-    # still the cursor, and losing it would end the walk early and skip items.
-    if isinstance(item, Mapping):
-        raw: Mapping[str, Any] = item  # pyright: ignore[reportUnknownVariableType]
+    # still the cursor, and losing it would end the walk early and skip items. (A dict check,
+    # not Mapping: this runs for every listed item, and the ABC check costs more than the rest.)
+    if isinstance(item, dict):
+        raw: dict[str, Any] = item  # pyright: ignore[reportUnknownVariableType]
         item_id = raw.get("id")
     else:
         item_id = getattr(item, "id", None)
@@ -143,6 +144,11 @@ class _Walk:
     def fresh(self, items: list[ItemT]) -> list[ItemT]:
         """The items not yet yielded by this walk (by id), in order."""
         ids = self.ids
+        page_ids = [i for i in map(_item_id, items) if i is not None]
+        if ids.isdisjoint(page_ids) and len(set(page_ids)) == len(page_ids):
+            # The usual page (no id seen before, none twice): set operations, no item loop.
+            ids.update(page_ids)
+            return items
         fresh: list[ItemT] = []
         for item in items:
             item_id = _item_id(item)

@@ -151,7 +151,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else MODELS_DIR
     previous = _committed_version(out)
     for path in write(generated, out):
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"{'wrote' if path.exists() else 'removed'} {path}", file=sys.stderr)
     if previous and previous != version:
         from codegen.diff import versions_changelog
         from codegen.pins import load_pins

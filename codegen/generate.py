@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen import ir
+from codegen.areas import Layout, assign
 from codegen.build import build_ir
-from codegen.emit import emit_models
+from codegen.emit_areas import emit_package
 from codegen.ir import IR
 from codegen.manifest import emit_manifest
 from codegen.merge import merge
-from codegen.params import emit_params
-from codegen.paths import CACHE_DIR, GENERATED_FILE, MANIFEST_FILE, MODELS_DIR, PARAMS_FILE
+from codegen.paths import CACHE_DIR, GENERATED_MARK, MANIFEST_FILE, MODELS_DIR
 from codegen.pins import Document, get_pin
 from codegen.spec import SpecMissingError, load_spec, source_pin, spec_path
 from codegen.sync import sha256_file
@@ -24,6 +24,7 @@ _DIFF_LINES = 60
 @dataclass(frozen=True)
 class Generated:
     ir: IR
+    layout: Layout
     files: dict[str, str]  # file name -> source
 
 
@@ -67,17 +68,29 @@ def build(
 
 def generate(version: str | None = None, cache_dir: Path = CACHE_DIR) -> Generated:
     result = build(version, cache_dir)
+    layout = assign(result)
     return Generated(
         ir=result,
-        files={
-            GENERATED_FILE: emit_models(result),
-            MANIFEST_FILE: emit_manifest(result),
-            PARAMS_FILE: emit_params(result),
-        },
+        layout=layout,
+        files={**emit_package(result, layout), MANIFEST_FILE: emit_manifest(result)},
+    )
+
+
+def stale_files(generated: Generated, out_dir: Path) -> list[Path]:
+    """Generated files in ``out_dir`` that this generation no longer makes (an API area that
+    is gone); recognised by the do-not-edit header."""
+    if not out_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for path in out_dir.glob("*.py")
+        if path.name not in generated.files
+        and path.read_text(encoding="utf-8").startswith(GENERATED_MARK)
     )
 
 
 def write(generated: Generated, out_dir: Path = MODELS_DIR) -> list[Path]:
+    """Write what changed and delete generated files no longer made; returns both."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for name, source in generated.files.items():
@@ -85,6 +98,9 @@ def write(generated: Generated, out_dir: Path = MODELS_DIR) -> list[Path]:
         if not path.is_file() or path.read_text(encoding="utf-8") != source:
             path.write_text(source, encoding="utf-8", newline="\n")
             written.append(path)
+    for path in stale_files(generated, out_dir):
+        path.unlink()
+        written.append(path)
     return written
 
 
@@ -111,4 +127,8 @@ def check(generated: Generated, against: Path = MODELS_DIR) -> list[str]:
         shown = "".join(diff[:_DIFF_LINES])
         more = f"\n... {len(diff) - _DIFF_LINES} more diff lines" if len(diff) > _DIFF_LINES else ""
         problems.append(f"{path} differs from what the generator produces:\n{shown}{more}")
+    problems += [
+        f"{path}: no longer generated (run `python -m codegen generate`)"
+        for path in stale_files(generated, against)
+    ]
     return problems

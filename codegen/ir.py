@@ -342,6 +342,9 @@ class IR:
     stream_events: dict[str, str] = field(default_factory=dict[str, str])  # event name -> class
     chat_completion_chunk: str | None = None
     completion_chunk: str | None = None
+    # Models the SDK reads off a stream that no operation's schema names (the stream event
+    # union, the chunk models) -> the operationId of that stream (see codegen/areas.py).
+    stream_models: dict[str, str] = field(default_factory=dict[str, str])
     warnings: list[str] = field(default_factory=list[str])
     documents: list[SourceDocument] = field(default_factory=list[SourceDocument])
 

@@ -138,6 +138,7 @@ def rename(result: ir.IR, names: dict[str, str]) -> None:
         op.error_type = retype(op.error_type) if op.error_type else None
     result.components = {k: new(v) for k, v in result.components.items()}
     result.stream_events = {k: new(v) for k, v in result.stream_events.items()}
+    result.stream_models = {new(k): v for k, v in result.stream_models.items()}
 
 
 # ------------------------------------------------------------------------------------ merge
@@ -185,5 +186,6 @@ def merge(first: ir.IR, second: ir.IR) -> ir.IR:
     first.operations += second.operations
     first.components.update({f"{document}:{k}": v for k, v in second.components.items()})
     first.documents += second.documents
+    first.stream_models.update(second.stream_models)
     assign_field_names(first)
     return first

@@ -17,15 +17,16 @@ instances. This module gives type checkers and editors those shapes:
 Field types: primitives as they are; enums ``Literal[<known values>] | <Enum>``; models
 ``<Model>Param | <Model>`` (a dict or an instance); arrays ``Sequence[...]``; maps
 ``Mapping[str, ...]``; nullable ``... | None``. The module is only imported for typing by the
-SDK, but it imports at runtime too: like ``_generated.py`` it is written in dependency order
-with real annotations, quoting only references inside a cycle.
+SDK, but it imports at runtime too (the area modules of the models it names): like the models
+modules it is written in dependency order with real annotations, quoting only references inside
+a cycle.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from codegen import ir
@@ -441,8 +442,28 @@ def _iter_declarations(
         yield name, ir.Alias(name=union, schema="", description=doc, target=body_type), [body_type]
 
 
-def emit_params(ir_: ir.IR, hooks: ParamHooks | None = None) -> str:
-    """``_params.py`` for ``ir_``; ``hooks`` default to ``codegen/sdk.toml``'s."""
+@dataclass(frozen=True)
+class Prepared:
+    """Every parameter declaration of an IR, checked and in definition order."""
+
+    plan: Plan
+    declarations: dict[str, tuple[_TypedDict | ir.Union | ir.Alias, list[ir.TypeExpr]]]
+    order: list[str]
+    decls: dict[str, ir.Decl | ir.Fallback]  # the IR's declarations
+    hooks: ParamHooks
+
+    def refs(self, name: str) -> list[str]:
+        """The parameter declarations ``name`` refers to."""
+        return unique(
+            param_name(n)
+            for e in self.declarations[name][1]
+            for n in ir.ref_names(e)
+            if not isinstance(self.decls[n], ir.Enum)
+        )
+
+
+def prepare(ir_: ir.IR, hooks: ParamHooks | None = None) -> Prepared:
+    """Every parameter declaration of ``ir_``; ``hooks`` default to ``codegen/sdk.toml``'s."""
     hooks = hooks if hooks is not None else load_param_hooks()
     check_reserved_keywords(ir_)
     p = plan(ir_)
@@ -460,10 +481,46 @@ def emit_params(ir_: ir.IR, hooks: ParamHooks | None = None) -> str:
         },
         lazy=lambda name: isinstance(declarations[name][0], _TypedDict),
     )
+    return Prepared(p, declarations, order, ir_.declarations(), hooks)
 
+
+PARAMS_DOC = (
+    "The resource methods take a request body's fields as keyword arguments typed with "
+    "`Unpack[<OperationId>Params]`; nested values are plain dicts (`<Model>Param`) or "
+    "model instances. Only type checkers need this module (the SDK imports it under "
+    "`TYPE_CHECKING`); it imports at runtime all the same."
+)
+
+
+def emit_params(ir_: ir.IR, hooks: ParamHooks | None = None) -> str:
+    """Every parameter declaration in one ``_params`` module, importing the models from
+    ``_generated`` (the split per API area is :func:`codegen.emit_areas.emit_params_split`)."""
+    return emit_params_module(
+        ir_,
+        prepare(ir_, hooks),
+        None,
+        {},
+        f"Request parameters as TypedDicts, api-version {ir_.api_version}.\n\n{PARAMS_DOC}",
+    )
+
+
+def emit_params_module(
+    ir_: ir.IR,
+    prepared: Prepared,
+    names: Collection[str] | None,
+    modules: Mapping[str, str],
+    doc: str,
+) -> str:
+    """A parameters module holding ``names`` (all when None). ``modules`` maps what it uses from
+    sibling modules (model and enum classes, other modules' parameter types) to their module;
+    a model or enum missing from it comes from ``_generated``."""
+    types = _Types(ir_, prepared.hooks)
+    declarations = prepared.declarations
     body = Writer()
-    defined: set[str] = set()
-    for name in order:
+    defined: set[str] = {n for n in declarations if names is not None and n not in names}
+    for name in prepared.order:
+        if names is not None and name not in names:
+            continue
         decl, _ = declarations[name]
         if isinstance(decl, _TypedDict):
             _typed_dict_lines(decl, types, defined, body)
@@ -481,36 +538,37 @@ def emit_params(ir_: ir.IR, hooks: ParamHooks | None = None) -> str:
         return re.search(rf"\b{name}\b", written) is not None
 
     w = Writer()
-    w.add(
-        *header(
-            ir_,
-            "The public facade is azure_oai_preview.models.",
-            f"Request parameters as TypedDicts, api-version {ir_.api_version}.\n\n"
-            "The resource methods take a request body's fields as keyword arguments typed with "
-            "`Unpack[<OperationId>Params]`; nested values are plain dicts (`<Model>Param`) or "
-            "model instances. Only type checkers need this module (the SDK imports it under "
-            "`TYPE_CHECKING`); it imports at runtime all the same.",
-        )
-    )
+    w.add(*header(ir_, "The public facade is azure_oai_preview.models.", doc))
+    stdlib: list[str] = []
     abc_names = [n for n in ("Mapping", "Sequence") if uses(n)]
     if abc_names:
-        w.add(f"from collections.abc import {', '.join(abc_names)}")
+        stdlib.append(f"from collections.abc import {', '.join(abc_names)}")
     typing_names = [n for n in ("Any", "Literal", "Union") if uses(n)]
-    if p.aliases:
+    if re.search(r"^\w+: TypeAlias = ", code, re.MULTILINE):
         typing_names.append("TypeAlias")
     typing_names.sort()
     if typing_names:
-        w.add(f"from typing import {', '.join(typing_names)}")
-    w.add("")
-    extensions = [n for n in ("Required", "TypedDict") if uses(n) or n == "TypedDict"]
-    w.add(f"from typing_extensions import {', '.join(extensions)}")
-    w.add("")
-    imported = sorted(n for n in types.imported if uses(n))
-    if imported:
-        w.add(*import_from("._generated", imported))
+        stdlib.append(f"from typing import {', '.join(typing_names)}")
+    if stdlib:
+        w.add(*stdlib)
+        w.add("")
+    extensions = [n for n in ("Required",) if uses(n)]
+    if re.search(r"^class \w+\(TypedDict|= TypedDict\(", code, re.MULTILINE):
+        extensions.append("TypedDict")
+    if extensions:
+        w.add(f"from typing_extensions import {', '.join(extensions)}")
+        w.add("")
+    local = set(declarations) if names is None else set(names)
+    imported = {n for n in types.imported if uses(n)}
+    imported |= {n for n in declarations if n not in local and uses(n)}
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(imported):
+        by_module.setdefault(modules.get(name, "_generated"), []).append(name)
+    for module in sorted(by_module):
+        w.add(*import_from(f".{module}", by_module[module]))
     w.blank(1)
-    names_sorted = sorted(names)
-    w.add(*render(Bracket("", "[", tuple(py_str(n) for n in names_sorted)), 0, "__all__ = "))
-    w.blank(2)
-    w.add(code.rstrip("\n"))
+    w.add(*render(Bracket("", "[", tuple(py_str(n) for n in sorted(local))), 0, "__all__ = "))
+    if code.strip():
+        w.blank(2)
+        w.add(code.rstrip("\n"))
     return w.text()

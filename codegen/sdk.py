@@ -18,6 +18,10 @@ class SdkHooks:
     chat_chunk_schema: str | None = None
     completion_chunk_schema: str | None = None
     completion_chunk_response_of: str | None = None  # operationId, when the schema is absent
+    # The operation whose stream carries each hook's models (decides their API area).
+    stream_events_operation: str | None = None
+    chat_chunk_operation: str | None = None
+    completion_chunk_operation: str | None = None
 
 
 def load_hooks(path: Path = SDK_CONFIG) -> SdkHooks:
@@ -31,6 +35,9 @@ def load_hooks(path: Path = SDK_CONFIG) -> SdkHooks:
         chat_chunk_schema=data.get("chat_completion_chunk", {}).get("schema"),
         completion_chunk_schema=data.get("completion_chunk", {}).get("schema"),
         completion_chunk_response_of=data.get("completion_chunk", {}).get("response_of"),
+        stream_events_operation=data.get("stream_events", {}).get("operation"),
+        chat_chunk_operation=data.get("chat_completion_chunk", {}).get("operation"),
+        completion_chunk_operation=data.get("completion_chunk", {}).get("operation"),
     )
 
 
@@ -72,11 +79,20 @@ def _response_model(out: ir.IR, operation_id: str | None) -> str | None:
 
 
 def apply_hooks(out: ir.IR, hooks: SdkHooks) -> None:
-    """Fill the IR's SDK entries (stream events, chunk models) from ``hooks``."""
+    """Fill the IR's SDK entries (stream events, chunk models, and the operations whose
+    streams carry them) from ``hooks``."""
     for union in out.unions:
         if union.schema == hooks.stream_events_union:
             out.stream_events = dict(union.tags)
+            if hooks.stream_events_operation:
+                out.stream_models[union.name] = hooks.stream_events_operation
     out.chat_completion_chunk = out.components.get(hooks.chat_chunk_schema or "")
     out.completion_chunk = out.components.get(
         hooks.completion_chunk_schema or ""
     ) or _response_model(out, hooks.completion_chunk_response_of)
+    for name, operation in (
+        (out.chat_completion_chunk, hooks.chat_chunk_operation),
+        (out.completion_chunk, hooks.completion_chunk_operation),
+    ):
+        if name and operation:
+            out.stream_models[name] = operation

@@ -1,11 +1,13 @@
-"""The generated request/response models (see :mod:`azure_oai_preview.models._generated`) and
-the request parameter TypedDicts (see :mod:`azure_oai_preview.models._params`).
+"""The generated request/response models and the request parameter TypedDicts.
 
-Importing this package is free: the models module is imported on first attribute access, so
-``import azure_oai_preview`` does not pay for hundreds of classes it may never use.
-``from azure_oai_preview.models import RunObject`` works as usual, and so does
-``from azure_oai_preview.models import ChatCompletionsCreateParams`` (the parameter module is
-imported only when one of its names is asked for).
+Both are generated into one module per API area: the models into ``_chat``, ``_assistants``,
+``_vector_stores``, ``_files``, ... (``_common`` holds what several areas share), the parameter
+TypedDicts into ``_params_chat``, ``_params_assistants``, ...; ``_areas`` says which module holds
+each name. Importing this package is free: asking for a name imports its area's module (and
+the common one) on first access, so a chat-only application never loads the assistants,
+vector-store or authoring models. ``from azure_oai_preview.models import RunObject`` works as
+usual, and so does ``from azure_oai_preview.models import ChatCompletionsCreateParams``.
+``from azure_oai_preview.models import *`` imports every area.
 """
 
 from __future__ import annotations
@@ -17,27 +19,36 @@ if TYPE_CHECKING:
     from azure_oai_preview.models._generated import *  # noqa: F403
     from azure_oai_preview.models._params import *  # noqa: F403
 
-_GENERATED = f"{__name__}._generated"
-_PARAMS = f"{__name__}._params"
+
+def _module_of(name: str) -> str | None:
+    # The layout is data; importing it imports no model.
+    from ._areas import MODEL_AREAS, MODULES, PARAM_AREAS, PARAM_MODULES
+
+    area = MODEL_AREAS.get(name)
+    if area is not None:
+        return f"{__name__}.{MODULES[area]}"
+    area = PARAM_AREAS.get(name)
+    return None if area is None else f"{__name__}.{PARAM_MODULES[area]}"
 
 
 def __getattr__(name: str) -> Any:
-    # import_module, not `from . import _generated`: the latter asks this very function for
-    # `_generated` first and recurses.
-    module = importlib.import_module(_GENERATED)
     if name == "__all__":  # `from azure_oai_preview.models import *`
-        names: list[str] = [*module.__all__, *importlib.import_module(_PARAMS).__all__]
-        return names
-    if name not in module.__all__:
-        # Request parameter TypedDicts (`...Param`, `...Params`); asked for rarely at runtime.
-        module = importlib.import_module(_PARAMS)
-        if name not in module.__all__:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(module, name)
+        return _public_names()
+    # Private names are submodules (`from . import _chat`) or dunders, never a model: saying
+    # so lets the import system import the submodule instead of recursing in here.
+    module_name = None if name.startswith("_") else _module_of(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
     globals()[name] = value  # later look-ups skip this function
     return value
 
 
+def _public_names() -> list[str]:
+    from ._areas import MODEL_AREAS, PARAM_AREAS
+
+    return [*MODEL_AREAS, *PARAM_AREAS]
+
+
 def __dir__() -> list[str]:
-    names = importlib.import_module(_GENERATED).__all__ + importlib.import_module(_PARAMS).__all__
-    return sorted(set(globals()) | set(names))
+    return sorted(set(globals()) | set(_public_names()))

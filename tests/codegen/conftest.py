@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import sys
@@ -60,6 +61,17 @@ def import_from(path: Path, name: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def import_generated(directory: Path, package: str, module: str) -> ModuleType:
+    """Import ``module`` (a file stem: ``_generated``, ``_manifest``...) of a generated models
+    directory as a submodule of ``package``, a package made for that directory (the area
+    modules import their siblings relatively)."""
+    if package not in sys.modules:
+        parent = ModuleType(package)
+        parent.__path__ = [str(directory)]
+        sys.modules[package] = parent
+    return importlib.import_module(f"{package}.{module.removesuffix('.py')}")
 
 
 @pytest.fixture(scope="session")

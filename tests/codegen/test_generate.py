@@ -16,7 +16,14 @@ from azure_oai_preview._models import OpenModel
 from codegen.generate import generate
 from codegen.paths import GENERATED_FILE, MANIFEST_FILE, PARAMS_FILE, REPO_ROOT
 
-from .conftest import ALL_VERSIONS, DEFAULT_VERSION, EXAMPLES_VERSION, NEXT_VERSION, import_from
+from .conftest import (
+    ALL_VERSIONS,
+    DEFAULT_VERSION,
+    EXAMPLES_VERSION,
+    NEXT_VERSION,
+    import_from,
+    import_generated,
+)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -35,7 +42,7 @@ def test_generated_code_imports_and_every_model_builds(
     generated_dirs: dict[str, Path], version: str
 ) -> None:
     name = f"_codegen_test_{version.replace('-', '_')}"
-    module = import_from(generated_dirs[version] / GENERATED_FILE, name)
+    module = import_generated(generated_dirs[version], name, GENERATED_FILE)
     built = 0
     for public in module.__all__:
         obj = getattr(module, public)
@@ -47,7 +54,7 @@ def test_generated_code_imports_and_every_model_builds(
             TypeAdapter(obj)  # aliases: unions and containers
             built += 1
     assert built > 50
-    manifest = import_from(generated_dirs[version] / MANIFEST_FILE, f"{name}_manifest")
+    manifest = import_generated(generated_dirs[version], name, MANIFEST_FILE)
     assert version == manifest.API_VERSION
     for operation in manifest.OPERATIONS:
         names = [operation.request_body.model] if operation.request_body else []
@@ -76,9 +83,8 @@ def test_generated_code_is_ruff_formatted(generated_dirs: dict[str, Path], tmp_p
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if not Path(ruff).exists():
         pytest.skip("ruff is not installed in this environment (lint group)")
-    files = [
-        d / n for d in generated_dirs.values() for n in (GENERATED_FILE, MANIFEST_FILE, PARAMS_FILE)
-    ]
+    files = sorted(path for d in generated_dirs.values() for path in d.glob("*.py"))
+    assert {GENERATED_FILE, MANIFEST_FILE, PARAMS_FILE} <= {path.name for path in files}
     result = subprocess.run(
         [ruff, "format", "--check", "--diff", *map(str, files)],
         cwd=REPO_ROOT,

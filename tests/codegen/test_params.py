@@ -98,7 +98,7 @@ def test_every_json_body_operation_has_params_matching_its_body(
     versions: dict[str, tuple[IR, ModuleType]], version: str
 ) -> None:
     result, params = versions[version]
-    models = sys.modules[params.__name__.rsplit(".", 1)[0] + "._generated"]
+    models = importlib.import_module(params.__name__.rsplit(".", 1)[0] + "._generated")
     checked = 0
     for op in result.operations:
         json_bodies = [b for b in op.request_bodies if b.content_type == "application/json"]
@@ -135,7 +135,7 @@ def test_model_params_match_models_and_unions_list_member_params(
     versions: dict[str, tuple[IR, ModuleType]], version: str
 ) -> None:
     result, params = versions[version]
-    models = sys.modules[params.__name__.rsplit(".", 1)[0] + "._generated"]
+    models = importlib.import_module(params.__name__.rsplit(".", 1)[0] + "._generated")
     p = plan(result)
     assert p.models, "no model reachable from a request?"
     for decl in p.models:
