@@ -140,6 +140,7 @@ __all__ = [
     "RunObjectToolResourcesFileSearch",
     "RunObjectToolsItem",
     "RunObjectType",
+    "RunStepCompletionUsage",
     "RunStepDeltaObject",
     "RunStepDeltaObjectDelta",
     "RunStepDeltaObjectDeltaStepDetails",
@@ -519,6 +520,21 @@ class RunCompletionUsage(OpenModel):
     """Number of completion tokens used over the course of the run."""
     prompt_tokens: int
     """Number of prompt tokens used over the course of the run."""
+    total_tokens: int
+    """Total number of tokens used (prompt + completion)."""
+
+
+class RunStepCompletionUsage(OpenModel):
+    """Usage statistics related to the run step. This value will be `null` while the run step's
+    status is `in_progress`.
+    """
+
+    __azure_schema__ = "runStepCompletionUsage"
+
+    completion_tokens: int
+    """Number of completion tokens used over the course of the run step."""
+    prompt_tokens: int
+    """Number of prompt tokens used over the course of the run step."""
     total_tokens: int
     """Total number of tokens used (prompt + completion)."""
 
@@ -1248,6 +1264,7 @@ class RunObject(OpenModel):
     """
 
     __azure_schema__ = "runObject"
+    __azure_non_nullable__ = frozenset({"file_ids"})
 
     id: str
     """The identifier, which can be referenced in API endpoints."""
@@ -1295,7 +1312,7 @@ class RunObject(OpenModel):
     additional information about the object in a structured format. Keys can be a maximum of 64
     characters long and values can be a maximum of 512 characters long.
     """
-    usage: RunCompletionUsage | None
+    usage: RunCompletionUsage | None = None
     """Usage statistics related to the run. This value will be `null` if the run is not in a
     terminal state (i.e. `in_progress`, `queued`, etc.).
     """
@@ -1326,7 +1343,7 @@ class RunObject(OpenModel):
     Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function",
     "function": {"name": "my_function"}}` forces the model to call that tool.
     """
-    response_format: AssistantsApiResponseFormatOption | None
+    response_format: AssistantsApiResponseFormatOption | None = None
     """Specifies the format that the model must output. Compatible with GPT-4 Turbo and all GPT-3.5
     Turbo models since `gpt-3.5-turbo-1106`.
 
@@ -1344,6 +1361,8 @@ class RunObject(OpenModel):
     """The set of resources used by the assistant's tools in this run. The resources are specific to
     the type of tool.
     """
+    file_ids: list[str] | None = None
+    """The IDs of the files the run used (Assistants v1; superseded by `tool_resources`)."""
 
 
 class UnknownCreateMessageRequestAttachmentsItemToolsItem(UnknownVariantModel):
@@ -2681,10 +2700,14 @@ class RunStepObject(OpenModel):
     """The Unix timestamp (in seconds) for when the run step failed."""
     completed_at: int | None
     """The Unix timestamp (in seconds) for when the run step completed."""
-    metadata: dict[str, Any] | None
+    metadata: dict[str, Any] | None = None
     """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
     additional information about the object in a structured format. Keys can be a maximum of 64
     characters long and values can be a maximum of 512 characters long.
+    """
+    usage: RunStepCompletionUsage | None = None
+    """Usage statistics related to the run step. This value will be `null` while the run step's
+    status is `in_progress`.
     """
 
 

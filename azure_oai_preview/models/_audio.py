@@ -137,7 +137,7 @@ class AudioSegment(OpenModel):
 
     id: int | None = None
     """Segment identifier."""
-    seek: float | None = None
+    seek: int | None = None
     """Offset of the segment."""
     start: float | None = None
     """Segment start offset."""
@@ -145,7 +145,7 @@ class AudioSegment(OpenModel):
     """Segment end offset."""
     text: str | None = None
     """Segment text."""
-    tokens: list[float] | None = None
+    tokens: list[int] | None = None
     """Tokens of the text."""
     temperature: float | None = None
     """Temperature."""

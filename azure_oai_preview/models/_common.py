@@ -238,7 +238,7 @@ class InnerError(OpenModel):
     """Inner error with additional details."""
 
     __azure_schema__ = "innerError"
-    __azure_non_nullable__ = frozenset({"code", "content_filter_results"})
+    __azure_non_nullable__ = frozenset({"code", "content_filter_result", "content_filter_results"})
 
     code: InnerErrorCode | None = None
     """Error codes for the inner error object."""
@@ -250,11 +250,21 @@ class InnerError(OpenModel):
     has been filtered or not. And information about customer block list, if it has been filtered
     and its id.
     """
+    content_filter_result: ContentFilterPromptResults | None = None
+    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
+    has been detected, as well as the severity level (very_low, low, medium, high-scale that
+    determines the intensity and risk level of harmful content) and if it has been filtered or
+    not. Information about jailbreak content and profanity, if it has been detected, and if it
+    has been filtered or not. And information about customer block list, if it has been filtered
+    and its id.
+    """
 
 
 class Error(OpenModel):
     __azure_schema__ = "error"
-    __azure_non_nullable__ = frozenset({"code", "inner_error", "message", "param", "type"})
+    __azure_non_nullable__ = frozenset(
+        {"code", "inner_error", "innererror", "message", "param", "status"}
+    )
 
     code: str | None = None
     message: str | None = None
@@ -262,6 +272,12 @@ class Error(OpenModel):
     type: str | None = None
     inner_error: InnerError | None = None
     """Inner error with additional details."""
+    innererror: InnerError | None = None
+    """Inner error with additional details."""
+    status: int | None = None
+    """The HTTP status code of the response, repeated in the body by some errors (the content
+    filter's).
+    """
 
 
 class ErrorResponse(OpenModel):

@@ -10,8 +10,6 @@ Responses are parsed leniently (unknown fields and enum values are kept, unknown
 land in `Unknown...` classes); every model builds its validator lazily.
 """
 
-from typing import Any
-
 from azure_oai_preview._models import OpenModel
 
 from ._common import ContentFilterChoiceResults, PromptFilterResults
@@ -59,7 +57,7 @@ class CompletionsCreateRequest(OpenModel):
 
     Default: `1`.
     """
-    logit_bias: dict[str, Any] | None = None
+    logit_bias: dict[str, int] | None = None
     """Defaults to null. Modify the likelihood of specified tokens appearing in the completion.
     Accepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to
     an associated bias value from -100 to 100. You can use this tokenizer tool (which works for

@@ -10,14 +10,26 @@ Responses are parsed leniently (unknown fields and enum values are kept, unknown
 land in `Unknown...` classes); every model builds its validator lazily.
 """
 
-from azure_oai_preview._models import OpenModel
+from azure_oai_preview._models import OpenEnum, OpenModel
 
 __all__ = [
     "EmbeddingsCreateRequest",
     "EmbeddingsCreateResponse",
     "EmbeddingsCreateResponseDataItem",
     "EmbeddingsCreateResponseUsage",
+    "EmbeddingsEncodingFormat",
 ]
+
+
+class EmbeddingsEncodingFormat(OpenEnum):
+    """The format to return the embeddings in. Can be either `float` or `base64`. Defaults to
+    `float`.
+    """
+
+    FLOAT = "float"
+    """Each embedding is a list of floats."""
+    BASE64 = "base64"
+    """Each embedding is a base64 string of little-endian float32 values."""
 
 
 class EmbeddingsCreateRequest(OpenModel):
@@ -38,7 +50,7 @@ class EmbeddingsCreateRequest(OpenModel):
     """
     input_type: str | None = None
     """input type of embedding search to use"""
-    encoding_format: str | None = None
+    encoding_format: EmbeddingsEncodingFormat | None = None
     """The format to return the embeddings in. Can be either `float` or `base64`. Defaults to
     `float`.
     """
@@ -54,7 +66,11 @@ class EmbeddingsCreateResponseDataItem(OpenModel):
 
     index: int
     object: str | None = None
-    embedding: list[float]
+    embedding: list[float] | str
+    """The embedding vector: a list of floats, or, when the request asked for `encoding_format:
+    base64`, the base64 encoding of the vector's little-endian float32 values (decode it with
+    `azure_oai_preview.decode_embedding`).
+    """
 
 
 class EmbeddingsCreateResponseUsage(OpenModel):

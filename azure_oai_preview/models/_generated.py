@@ -127,6 +127,7 @@ from ._assistants import (
     RunObjectToolResourcesFileSearch,
     RunObjectToolsItem,
     RunObjectType,
+    RunStepCompletionUsage,
     RunStepDeltaObject,
     RunStepDeltaObjectDelta,
     RunStepDeltaObjectDeltaStepDetails,
@@ -260,6 +261,7 @@ from ._chat import (
     ChatCompletionFinishReason,
     ChatCompletionFunction,
     ChatCompletionFunctionCall,
+    ChatCompletionImageUrl,
     ChatCompletionMessageToolCall,
     ChatCompletionMessageToolCallChunk,
     ChatCompletionMessageToolCallChunkFunction,
@@ -381,6 +383,7 @@ from ._embeddings import (
     EmbeddingsCreateResponse,
     EmbeddingsCreateResponseDataItem,
     EmbeddingsCreateResponseUsage,
+    EmbeddingsEncodingFormat,
 )
 from ._files import File, FileImport, FileList, FileState, FilesUploadRequest, Purpose
 from ._fine_tuning import (
@@ -470,7 +473,6 @@ from ._unreferenced import (
     Line,
     OnYourDataAuthenticationType,
     OnYourDataVectorizationSourceType,
-    RunStepCompletionUsage,
     Span,
     SpanPolygonItem,
     SystemComputeDatasourceType,
@@ -564,6 +566,7 @@ __all__ = [
     "ChatCompletionFunction",
     "ChatCompletionFunctionCall",
     "ChatCompletionFunctionParameters",
+    "ChatCompletionImageUrl",
     "ChatCompletionMessageToolCall",
     "ChatCompletionMessageToolCallChunk",
     "ChatCompletionMessageToolCallChunkFunction",
@@ -694,6 +697,7 @@ __all__ = [
     "EmbeddingsCreateResponse",
     "EmbeddingsCreateResponseDataItem",
     "EmbeddingsCreateResponseUsage",
+    "EmbeddingsEncodingFormat",
     "EndpointKeyConnection",
     "EndpointMIConnection",
     "Error",

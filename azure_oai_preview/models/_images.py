@@ -105,7 +105,9 @@ class DalleInnerError(OpenModel):
     """Inner error with additional details."""
 
     __azure_schema__ = "dalleInnerError"
-    __azure_non_nullable__ = frozenset({"code", "content_filter_results", "revised_prompt"})
+    __azure_non_nullable__ = frozenset(
+        {"code", "content_filter_result", "content_filter_results", "revised_prompt"}
+    )
 
     code: InnerErrorCode | None = None
     """Error codes for the inner error object."""
@@ -119,17 +121,29 @@ class DalleInnerError(OpenModel):
     """
     revised_prompt: str | None = None
     """The prompt that was used to generate the image, if there was any revision to the prompt."""
+    content_filter_result: DalleFilterResults | None = None
+    """Information about the content filtering category (hate, sexual, violence, self_harm), if it
+    has been detected, as well as the severity level (very_low, low, medium, high-scale that
+    determines the intensity and risk level of harmful content) and if it has been filtered or
+    not. Information about jailbreak content and profanity, if it has been detected, and if it
+    has been filtered or not. And information about customer block list, if it has been filtered
+    and its id.
+    """
 
 
 class DalleError(OpenModel):
     __azure_schema__ = "dalleError"
-    __azure_non_nullable__ = frozenset({"code", "inner_error", "message", "param", "type"})
+    __azure_non_nullable__ = frozenset(
+        {"code", "inner_error", "innererror", "message", "param", "type"}
+    )
 
     code: str | None = None
     message: str | None = None
     param: str | None = None
     type: str | None = None
     inner_error: DalleInnerError | None = None
+    """Inner error with additional details."""
+    innererror: DalleInnerError | None = None
     """Inner error with additional details."""
 
 

@@ -13,7 +13,6 @@ runtime all the same.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from typing_extensions import TypedDict
 
@@ -56,7 +55,7 @@ class CompletionsCreateParams(TypedDict, total=False):
 
     Default: `1`.
     """
-    logit_bias: Mapping[str, Any]
+    logit_bias: Mapping[str, int] | Mapping[int, int]
     """Defaults to null. Modify the likelihood of specified tokens appearing in the completion.
     Accepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to
     an associated bias value from -100 to 100. You can use this tokenizer tool (which works for

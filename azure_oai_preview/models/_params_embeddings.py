@@ -13,8 +13,11 @@ runtime all the same.
 """
 
 from collections.abc import Sequence
+from typing import Literal
 
 from typing_extensions import Required, TypedDict
+
+from ._embeddings import EmbeddingsEncodingFormat
 
 __all__ = ["EmbeddingsCreateParams"]
 
@@ -39,7 +42,7 @@ class EmbeddingsCreateParams(TypedDict, total=False):
     """
     input_type: str
     """input type of embedding search to use"""
-    encoding_format: str | None
+    encoding_format: Literal["float", "base64"] | EmbeddingsEncodingFormat | None
     """The format to return the embeddings in. Can be either `float` or `base64`. Defaults to
     `float`.
     """

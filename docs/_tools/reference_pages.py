@@ -15,7 +15,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
-from model_areas import SHARED, UNREACHED, model_areas
+from model_areas import area_title, model_areas
 
 PACKAGE = "azure_oai_preview"
 
@@ -39,24 +39,6 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 """Reference pages of the facade: ``{slug: (title, facade modules)}``. A facade module not
 listed here gets a page of its own, titled by its docstring's first line."""
-
-AREA_TITLES = {
-    "chat": "Chat completions",
-    "completions": "Completions",
-    "embeddings": "Embeddings",
-    "audio": "Audio",
-    "images": "Images",
-    "assistants": "Assistants",
-    "threads": "Threads, messages and runs",
-    "vector_stores": "Vector stores",
-    "files": "Files",
-    "fine_tuning": "Fine-tuning",
-    "models": "Models (base models)",
-    "ingestion": "Ingestion jobs",
-    SHARED: "Shared by several areas",
-    UNREACHED: "Used by no operation",
-}
-"""Titles of the model areas; an area not listed is titled by its name."""
 
 CLIENT_OPTIONS = {"inherited_members": True, "show_bases": False}
 RESOURCE_OPTIONS = {
@@ -245,7 +227,7 @@ def _testing_markdown() -> str:
 def _model_pages() -> list[Page]:
     pages = []
     for area, names in model_areas().items():
-        title = AREA_TITLES.get(area, area.replace("_", " ").capitalize())
+        title = area_title(area)
         parts = [
             f"# Models: {title}\n",
             "Import them from `azure_oai_preview.models`. Response models keep unknown fields "

@@ -21,7 +21,6 @@ from .conftest import (
     DEFAULT_VERSION,
     EXAMPLES_VERSION,
     NEXT_VERSION,
-    import_from,
     import_generated,
 )
 

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def performance() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_docs_performance", ROOT / "docs/_tools/performance.py")
+    spec = importlib.util.spec_from_file_location(
+        "_docs_performance", ROOT / "docs/_tools/performance.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
