@@ -458,10 +458,9 @@ def status_error(response: httpx.Response, error_model: str | None = None) -> AP
     outer = json_object(payload)
     error = json_object(outer.get("error")) if outer is not None else None
     if error is not None:
-        model = {
-            "DalleErrorResponse": models.DalleErrorResponse,
-            "AuthoringErrorResponse": models.AuthoringErrorResponse,
-        }.get(error_model or "", models.ErrorResponse)
+        # By name, so that only the operation's own API area of the models is loaded.
+        known = error_model in ("DalleErrorResponse", "AuthoringErrorResponse", "ErrorResponse")
+        model = getattr(models, error_model if error_model and known else "ErrorResponse")
         parsed = parse_python(model, payload)
         body = parsed if isinstance(parsed, model) else None
         code = str_field(error, "code")
@@ -502,31 +501,30 @@ def inner_error_of(
     """The typed inner error of a parsed error body, under either spelling.
 
     A body parsed leniently may hold a raw value where the inner error should be (it was not
-    an object); that is no inner error, and stays readable in ``body``.
+    an object); that is no inner error, and stays readable in ``body``. Read by attribute, not
+    by class: the body is already of its operation's error model, and naming the other
+    operations' classes would load their API areas of the models.
     """
-    from . import models
+    from ._models import OpenModel
 
     error = body.error if body is not None else None
-    if isinstance(error, models.Error | models.DalleError):
-        candidates: tuple[object, ...] = (error.innererror, error.inner_error)
-    elif isinstance(error, models.AuthoringError):
-        candidates = (error.innererror,)
-    else:
-        return None
-    typed = (models.InnerError, models.DalleInnerError, models.AuthoringInnerError)
-    return next((inner for inner in candidates if isinstance(inner, typed)), None)
+    for spelling in ("innererror", "inner_error"):
+        inner = getattr(error, spelling, None)
+        if isinstance(inner, OpenModel):
+            return inner  # type: ignore[return-value]  # the body's model fixes its class
+    return None
 
 
 def _content_filter_results_of(
     inner: InnerError | DalleInnerError | AuthoringInnerError | None,
 ) -> ContentFilterPromptResults | DalleFilterResults | None:
-    from . import models
+    from ._models import OpenModel
 
-    if not isinstance(inner, models.InnerError | models.DalleInnerError):
-        return None
-    candidates: tuple[object, ...] = (inner.content_filter_result, inner.content_filter_results)
-    typed = (models.ContentFilterPromptResults, models.DalleFilterResults)
-    return next((results for results in candidates if isinstance(results, typed)), None)
+    for spelling in ("content_filter_result", "content_filter_results"):
+        results = getattr(inner, spelling, None)
+        if isinstance(results, OpenModel):
+            return results  # type: ignore[return-value]  # the inner error's model fixes it
+    return None
 
 
 def _problem_message(problem: dict[str, Any]) -> str | None:

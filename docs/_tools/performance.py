@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-DOCS = Path(__file__).resolve().parent
+DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
 PAGE = DOCS / "performance.md"
