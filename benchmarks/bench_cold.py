@@ -134,16 +134,9 @@ AREAS = (
         "assert result.id == 'vs_bench'",
     ),
     Area(
-        # The client has no fine-tuning resource yet: the call is built the way the resources
-        # build theirs (the same manifest operation, models, transport and parsing).
         "fine-tuning job",
         FINE_TUNING_JOB,
-        "from azure_oai_preview.resources._crud import plain_call\n"
-        "call = plain_call(\n"
-        "    'FineTuning_Get', 'FineTuningJob', {}, **{'fine-tuning-job-id': 'ftjob-bench'}\n"
-        ")\n"
-        "result = client._core.execute(call)\n"
-        "assert result.id == 'ftjob-bench'",
+        "result = client.fine_tuning.jobs.retrieve('ftjob-bench')\nassert result.id == 'ftjob-bench'",
         "result = client.fine_tuning.jobs.retrieve('ftjob-bench')\nassert result.id == 'ftjob-bench'",
     ),
 )
