@@ -77,20 +77,18 @@ class File(OpenModel):
     """
 
     __azure_schema__ = "File"
-    __azure_non_nullable__ = frozenset(
-        {"bytes_", "created_at", "id", "object", "status", "status_details"}
-    )
+    __azure_non_nullable__ = frozenset({"bytes_", "status_details"})
     __azure_read_only__ = frozenset(
         {"bytes_", "created_at", "id", "object", "status", "status_details"}
     )
 
-    object: TypeDiscriminator | None = None
+    object: TypeDiscriminator
     """Defines the type of an object."""
-    created_at: int | None = None
+    created_at: int
     """A timestamp when this job or item was created (in unix epochs)."""
-    id: str | None = None
+    id: str
     """The identity of this item."""
-    status: FileState | None = None
+    status: FileState
     """The state of a file."""
     bytes_: Annotated[int | None, Field(alias="bytes")] = None
     """The size of this file when available (can be null). File sizes larger than 2^53-1 are not

@@ -95,16 +95,12 @@ class FineTuningJob(OpenModel):
     __azure_schema__ = "FineTuningJob"
     __azure_non_nullable__ = frozenset(
         {
-            "created_at",
             "fine_tuned_model",
             "finished_at",
             "hyperparameters",
-            "id",
-            "object",
             "organisation_id",
             "result_files",
             "seed",
-            "status",
             "suffix",
             "trained_tokens",
             "validation_file",
@@ -114,13 +110,13 @@ class FineTuningJob(OpenModel):
         {"created_at", "finished_at", "id", "object", "status", "trained_tokens"}
     )
 
-    object: TypeDiscriminator | None = None
+    object: TypeDiscriminator
     """Defines the type of an object."""
-    created_at: int | None = None
+    created_at: int
     """A timestamp when this job or item was created (in unix epochs)."""
-    id: str | None = None
+    id: str
     """The identity of this item."""
-    status: FineTuningState | None = None
+    status: FineTuningState
     """The state of a finetunes object or fine tuning job."""
     model: str
     """The identifier (model-id) of the base model used for the fine-tune.

@@ -633,14 +633,12 @@ class IngestionJobRun(OpenModel):
     """
 
     __azure_schema__ = "IngestionJobRun"
-    __azure_non_nullable__ = frozenset(
-        {"error", "jobId", "progress", "runId", "status", "warnings"}
-    )
+    __azure_non_nullable__ = frozenset({"error", "progress", "warnings"})
     __azure_read_only__ = frozenset({"status"})
 
-    jobId: str | None = None
-    runId: str | None = None
-    status: OperationState | None = None
+    jobId: str
+    runId: str
+    status: OperationState
     """The state of a job or item."""
     error: IngestionError | None = None
     """The details of the ingestion error"""

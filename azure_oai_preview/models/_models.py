@@ -68,18 +68,16 @@ class Model(OpenModel):
     """A model is either a base model or the result of a successful fine tune job."""
 
     __azure_schema__ = "Model"
-    __azure_non_nullable__ = frozenset(
-        {"created_at", "fine_tune", "id", "model", "object", "status"}
-    )
+    __azure_non_nullable__ = frozenset({"fine_tune", "model"})
     __azure_read_only__ = frozenset({"created_at", "id", "object", "status"})
 
-    object: TypeDiscriminator | None = None
+    object: TypeDiscriminator
     """Defines the type of an object."""
-    created_at: int | None = None
+    created_at: int
     """A timestamp when this job or item was created (in unix epochs)."""
-    id: str | None = None
+    id: str
     """The identity of this item."""
-    status: FineTuningState | None = None
+    status: FineTuningState
     """The state of a finetunes object or fine tuning job."""
     model: str | None = None
     """The base model identity (model-id) if this is a fine tune model; otherwise `null`."""

@@ -227,6 +227,12 @@ def test_every_authoring_transform_is_needed() -> None:
         elif skipped.name == "ingestion-job-create-long-running":
             put = spec["paths"]["/ingestion/jobs/{job-id}"]["put"]
             assert "headers" not in put["responses"]["200"]
+        elif skipped.name == "authoring-service-set-fields-required":
+            # A typing transform: the examples conform either way; without it the ids are
+            # optional again.
+            schemas = spec["components"]["schemas"]
+            assert "id" not in schemas["File"]["required"]
+            assert "required" not in schemas["IngestionJobRun"]
         else:
             assert violations, f"{skipped.name} explains nothing"
 

@@ -59,7 +59,7 @@ def files(client: AzureOpenAI) -> list[object]:
         purpose="fine-tune", filename="a.jsonl", content_url="https://x/a.jsonl"
     )
     page: CursorPage[File] = client.files.list(purpose="assistants")
-    content: BinaryResponse = client.files.content(uploaded.id or "")
+    content: BinaryResponse = client.files.content(uploaded.id)
     done: File = client.files.wait_for_processing("file-1", poll_interval=1, timeout=60)
     deleted: None = client.files.delete("file-1")
     raw: RawResponse[File] = client.with_raw_response.files.retrieve("file-1")
