@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         _files,
         _options,
         _pagination,
+        _pool,
         _raw,
         _streaming,
     )
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from ._files import *  # noqa: F403
     from ._options import *  # noqa: F403
     from ._pagination import *  # noqa: F403
+    from ._pool import *  # noqa: F403
     from ._raw import *  # noqa: F403
     from ._streaming import *  # noqa: F403
 
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     __all__ += _binary.__all__
     __all__ += _files.__all__
     __all__ += _deviations.__all__
+    __all__ += _pool.__all__
     __all__.remove("AssistantStreamReader")
     __all__.remove("AsyncAssistantStreamManager")
     __all__.remove("EventDecoder")
@@ -78,6 +81,7 @@ _SOURCES = (
     "._binary",
     "._files",
     "._deviations",
+    "._pool",
 )
 
 # Names `_assistant_stream` lists in its `__all__` for its siblings, not for users.

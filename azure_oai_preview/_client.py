@@ -418,7 +418,11 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
             10 s to connect.
         max_retries: Retries of connection errors, 408, 409, 429 and 5xx; default 2.
         default_headers: Sent with every request.
-        http_client: Your own ``httpx.Client`` (left open by :meth:`close`).
+        http_client: Your own ``httpx.Client`` (left open by :meth:`close`): for other pool
+            limits, a proxy or TLS settings. Default: a client with
+            :data:`~azure_oai_preview.DEFAULT_CONNECTION_LIMITS` (at most 100 connections,
+            all kept alive for 15 s); a call waits for a free connection up to the timeout's
+            ``pool`` value, then raises :class:`~azure_oai_preview.APITimeoutError`.
         allow_insecure_http: Allow an ``http://`` endpoint (local test servers only).
 
     Exactly one of ``api_key``, ``credential``, ``azure_ad_token`` and
@@ -448,13 +452,16 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
         http_client: httpx.Client | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
-        import httpx
-
+        from ._pool import DEFAULT_CONNECTION_LIMITS, ConnectionSlots, default_http_client
         from ._transport import SyncCore
 
         config, auth = _configure(locals(), is_async=False)
         self._owns_http = http_client is None
-        self._core = SyncCore(config, http_client or httpx.Client(), auth)  # type: ignore[arg-type]
+        if http_client is None:
+            slots = ConnectionSlots(DEFAULT_CONNECTION_LIMITS.max_connections or 100)
+            self._core = SyncCore(config, default_http_client(), auth, slots=slots)
+        else:
+            self._core = SyncCore(config, http_client, auth)
 
     @cached_property
     def with_raw_response(self) -> _RawView[SyncRawMode]:
@@ -497,13 +504,20 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
         http_client: httpx.AsyncClient | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
-        import httpx
-
+        from ._pool import (
+            DEFAULT_CONNECTION_LIMITS,
+            AsyncConnectionSlots,
+            default_async_http_client,
+        )
         from ._transport import AsyncCore
 
         config, auth = _configure(locals(), is_async=True)
         self._owns_http = http_client is None
-        self._core = AsyncCore(config, http_client or httpx.AsyncClient(), auth)  # type: ignore[arg-type]
+        if http_client is None:
+            slots = AsyncConnectionSlots(DEFAULT_CONNECTION_LIMITS.max_connections or 100)
+            self._core = AsyncCore(config, default_async_http_client(), auth, slots=slots)
+        else:
+            self._core = AsyncCore(config, http_client, auth)
 
     @cached_property
     def with_raw_response(self) -> _RawView[AsyncRawMode]:
