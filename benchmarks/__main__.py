@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import platform
 
-MODULES = ("benchmarks.bench_inference", "benchmarks.bench_assistants")
+MODULES = ("benchmarks.bench_inference", "benchmarks.bench_assistants", "benchmarks.bench_burst")
 
 
 def main() -> None:
