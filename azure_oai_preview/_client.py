@@ -452,14 +452,17 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
         http_client: httpx.Client | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
-        from ._pool import DEFAULT_CONNECTION_LIMITS, ConnectionSlots, default_http_client
+        import httpx
+
+        from ._pool import DEFAULT_CONNECTION_LIMITS, ConnectionSlots
         from ._transport import SyncCore
 
         config, auth = _configure(locals(), is_async=False)
         self._owns_http = http_client is None
         if http_client is None:
+            # The SDK's own pool sends; this client only builds requests (it never connects).
             slots = ConnectionSlots(DEFAULT_CONNECTION_LIMITS.max_connections or 100)
-            self._core = SyncCore(config, default_http_client(), auth, slots=slots)
+            self._core = SyncCore(config, httpx.Client(), auth, slots=slots)
         else:
             self._core = SyncCore(config, http_client, auth)
 
@@ -472,6 +475,8 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
         """Close the connection pool (only if this client created it)."""
         if self._owns_http:
             self._core.http.close()
+            if self._core.slots is not None:
+                self._core.slots.close()
 
 
 class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
@@ -504,18 +509,17 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
         http_client: httpx.AsyncClient | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
-        from ._pool import (
-            DEFAULT_CONNECTION_LIMITS,
-            AsyncConnectionSlots,
-            default_async_http_client,
-        )
+        import httpx
+
+        from ._pool import DEFAULT_CONNECTION_LIMITS, AsyncConnectionSlots
         from ._transport import AsyncCore
 
         config, auth = _configure(locals(), is_async=True)
         self._owns_http = http_client is None
         if http_client is None:
+            # As in AzureOpenAI: the SDK's own pool sends, this client only builds requests.
             slots = AsyncConnectionSlots(DEFAULT_CONNECTION_LIMITS.max_connections or 100)
-            self._core = AsyncCore(config, default_async_http_client(), auth, slots=slots)
+            self._core = AsyncCore(config, httpx.AsyncClient(), auth, slots=slots)
         else:
             self._core = AsyncCore(config, http_client, auth)
 
@@ -528,6 +532,8 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
         """Close the connection pool (only if this client created it)."""
         if self._owns_http:
             await self._core.http.aclose()
+            if self._core.slots is not None:
+                await self._core.slots.aclose()
 
     async def close(self) -> None:
         """The same as :meth:`aclose` (what ``async with`` calls)."""

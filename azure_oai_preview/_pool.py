@@ -4,19 +4,27 @@ Azure OpenAI speaks HTTP/1.1: a connection carries one request at a time, so the
 is the client's concurrency, and every connection opened costs a TCP and a TLS handshake
 (a few round trips) and a slot in the service's and any gateway's connection tables.
 
-:data:`DEFAULT_CONNECTION_LIMITS` (100 connections, all of them kept alive for 15 s):
+:data:`DEFAULT_CONNECTION_LIMITS` - at most 100 connections, all of them kept alive, each
+for 15 s once idle:
 
 * **Bounded at 100.** A burst of 1,000 calls is served by at most 100 connections; the
-  others wait for a free one (up to the timeout's ``pool`` value, 600 s by default, then
+  other calls wait for a free one (up to the timeout's ``pool`` value, 600 s by default, then
   :class:`~azure_oai_preview.APITimeoutError` after any retries), rather than opening a
   thousand connections that a deployment's rate limit would answer with 429s anyway.
 * **Every connection kept alive.** httpx's default keeps only 20 idle connections: past 20
   concurrent calls, each finished call closes its connection and the next one opens a new
-  one, which is why a burst of 1,000 calls opened hundreds of connections. Keeping as many
-  as may be open means a burst opens each connection once.
+  one, which is why a burst of 1,000 calls opened hundreds of connections.
 * **15 s idle expiry.** Long enough to carry connections from one burst to the next, short
   enough to let them go before gateways and load balancers drop idle ones on their side
   (a connection dropped while idle costs a retry when it is next used).
+
+How: a client's own pool is :class:`ConnectionSlots`, one single-connection ``httpx`` client
+per slot, handed out to one request at a time. httpx's shared pool bounds connections too,
+but when calls wait for a connection it offers an idle one to every waiting request at once,
+all but one of them retry, and each round looks at every request and connection: a burst
+spends its time there (see ``nox -s bench``). A slot is taken before a request is sent and
+given back when its response is closed (read to the end, released, or a stream closed), or
+when sending fails.
 
 To choose other limits, pass your own HTTP client; the SDK sets the timeout of each request
 itself (``timeout=``), so only the pool, proxies and TLS settings come from it::
@@ -32,9 +40,10 @@ A client given an ``http_client`` leaves it open on ``close()``: close it yourse
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 import anyio
 import httpx
@@ -44,22 +53,15 @@ __all__ = ["DEFAULT_CONNECTION_LIMITS"]
 DEFAULT_CONNECTION_LIMITS: Final = httpx.Limits(
     max_connections=100, max_keepalive_connections=100, keepalive_expiry=15.0
 )
-"""The pool limits of the HTTP client a client creates (see the module docstring)."""
+"""The limits of the pool a client creates when given no ``http_client`` (see the module
+docstring)."""
 
-
-def default_http_client() -> httpx.Client:
-    """The HTTP client :class:`~azure_oai_preview.AzureOpenAI` creates when given none."""
-    return httpx.Client(limits=DEFAULT_CONNECTION_LIMITS)
-
-
-def default_async_http_client() -> httpx.AsyncClient:
-    """The HTTP client :class:`~azure_oai_preview.AsyncAzureOpenAI` creates when given none."""
-    return httpx.AsyncClient(limits=DEFAULT_CONNECTION_LIMITS)
+ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 
 
 def _pool_timeout(request: httpx.Request) -> float | None:
-    timeout = request.extensions.get("timeout")
-    return timeout.get("pool") if isinstance(timeout, dict) else None  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    timeout: dict[str, float | None] = request.extensions.get("timeout") or {}
+    return timeout.get("pool")
 
 
 def _pool_timeout_error(request: httpx.Request) -> httpx.PoolTimeout:
@@ -68,24 +70,63 @@ def _pool_timeout_error(request: httpx.Request) -> httpx.PoolTimeout:
     )
 
 
-class _Slot:
-    """One held slot; released once, however many times the response is closed."""
+class _Slots(Generic[ClientT]):
+    """The slot bookkeeping shared by the sync and async pools: idle single-connection
+    clients (most recently used first, so that the spare ones expire) and all of them."""
 
-    __slots__ = ("_release",)
+    def __init__(self, size: int, make: Callable[[httpx.Limits, ssl.SSLContext], ClientT]) -> None:
+        self.size = size
+        self._make = make
+        self._lock = threading.Lock()
+        self._idle: list[ClientT] = []
+        self._all: list[ClientT] = []
+        self._limits = httpx.Limits(
+            max_connections=1,
+            max_keepalive_connections=1,
+            keepalive_expiry=DEFAULT_CONNECTION_LIMITS.keepalive_expiry,
+        )
+        self._ssl: ssl.SSLContext | None = None
 
-    def __init__(self, release: Callable[[], None]) -> None:
-        self._release: Callable[[], None] | None = release
+    def take(self) -> ClientT:
+        """A client for one request (the caller holds a slot)."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+            if self._ssl is None:
+                # One TLS context for all: building one loads the CA bundle (tens of ms).
+                self._ssl = httpx.create_ssl_context()
+            client = self._make(self._limits, self._ssl)
+            self._all.append(client)
+            return client
 
-    def release(self) -> None:
-        release, self._release = self._release, None
-        if release is not None:
-            release()
+    def give_back(self, client: ClientT) -> None:
+        with self._lock:
+            self._idle.append(client)
+
+    def every_client(self) -> list[ClientT]:
+        with self._lock:
+            clients, self._all, self._idle = self._all, [], []
+        return clients
+
+
+class _Lease:
+    """One request's slot: given back once, however many times its response is closed."""
+
+    __slots__ = ("_give_back",)
+
+    def __init__(self, give_back: Callable[[], None]) -> None:
+        self._give_back: Callable[[], None] | None = give_back
+
+    def end(self) -> None:
+        give_back, self._give_back = self._give_back, None
+        if give_back is not None:
+            give_back()
 
 
 class _ReleasingStream(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream, slot: _Slot) -> None:
+    def __init__(self, inner: httpx.SyncByteStream, lease: _Lease) -> None:
         self._inner = inner
-        self._slot = slot
+        self._lease = lease
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self._inner)
@@ -94,13 +135,13 @@ class _ReleasingStream(httpx.SyncByteStream):
         try:
             self._inner.close()
         finally:
-            self._slot.release()
+            self._lease.end()
 
 
 class _AsyncReleasingStream(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, slot: _Slot) -> None:
+    def __init__(self, inner: httpx.AsyncByteStream, lease: _Lease) -> None:
         self._inner = inner
-        self._slot = slot
+        self._lease = lease
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self._inner.__aiter__()
@@ -109,68 +150,81 @@ class _AsyncReleasingStream(httpx.AsyncByteStream):
         try:
             await self._inner.aclose()
         finally:
-            self._slot.release()
+            self._lease.end()
 
 
 class ConnectionSlots:
-    """At most ``size`` requests in the HTTP client's pool at a time; the others wait here.
+    """The pool of a sync client: ``size`` single-connection clients, one request each at a
+    time (see the module docstring). A request that gets no slot within the timeout's
+    ``pool`` value fails with ``httpx.PoolTimeout``, which is retried and then raised as
+    :class:`~azure_oai_preview.APITimeoutError`, like httpx's own pool timeout."""
 
-    httpx already bounds the connections, but its pool looks at every waiting request and
-    every connection whenever one is taken or given back: a burst of a thousand calls on a
-    hundred connections makes that quadratic, and the burst slow (``nox -s bench``). Waiting
-    here costs nothing per call. A slot is taken before a request is sent and given back when
-    its response is closed (read to the end, released, or a stream closed), or when sending
-    fails; a call that gets none within the timeout's ``pool`` value fails like httpx's own
-    pool timeout (``httpx.PoolTimeout``, retried, then
-    :class:`~azure_oai_preview.APITimeoutError`).
-    """
-
-    __slots__ = ("_semaphore",)
+    __slots__ = ("_semaphore", "_slots")
 
     def __init__(self, size: int) -> None:
+        self._slots = _Slots(size, lambda limits, tls: httpx.Client(limits=limits, verify=tls))
         self._semaphore = threading.BoundedSemaphore(size)
 
-    def send(self, http: httpx.Client, request: httpx.Request, **options: Any) -> httpx.Response:
-        """``http.send(request, **options)`` once a slot is free (``httpx.PoolTimeout`` if none)."""
+    def send(self, request: httpx.Request, **options: Any) -> httpx.Response:
+        """Send ``request`` on a free connection (``httpx.send`` options)."""
         timeout = _pool_timeout(request)
-        if not self._semaphore.acquire(timeout=timeout if timeout is not None else -1):
+        if not self._semaphore.acquire(timeout=-1 if timeout is None else timeout):
             raise _pool_timeout_error(request)
-        slot = _Slot(self._semaphore.release)
+        client = self._slots.take()
+
+        def give_back() -> None:
+            self._slots.give_back(client)
+            self._semaphore.release()
+
+        lease = _Lease(give_back)
         try:
-            response = http.send(request, **options)
+            response = client.send(request, **options)
         except BaseException:
-            slot.release()
+            lease.end()
             raise
-        response.stream = _ReleasingStream(response.stream, slot)  # type: ignore[arg-type]
+        response.stream = _ReleasingStream(response.stream, lease)  # type: ignore[arg-type]
         return response
+
+    def close(self) -> None:
+        for client in self._slots.every_client():
+            client.close()
 
 
 class AsyncConnectionSlots:
-    """The async :class:`ConnectionSlots` (an anyio semaphore, made in the first event loop
-    that sends: like the HTTP client's connections, it belongs to that loop)."""
+    """The pool of an async client, as :class:`ConnectionSlots`. Its semaphore is made in the
+    first event loop that sends: like the connections, the pool belongs to that loop."""
 
-    __slots__ = ("_semaphore", "_size")
+    __slots__ = ("_semaphore", "_slots")
 
     def __init__(self, size: int) -> None:
-        self._size = size
+        self._slots = _Slots(size, lambda limits, tls: httpx.AsyncClient(limits=limits, verify=tls))
         self._semaphore: anyio.Semaphore | None = None
 
-    async def send(
-        self, http: httpx.AsyncClient, request: httpx.Request, **options: Any
-    ) -> httpx.Response:
+    async def send(self, request: httpx.Request, **options: Any) -> httpx.Response:
         if self._semaphore is None:
-            self._semaphore = anyio.Semaphore(self._size, max_value=self._size)
+            self._semaphore = anyio.Semaphore(self._slots.size, max_value=self._slots.size)
         semaphore = self._semaphore
-        slot: _Slot | None = None
+        acquired = False
         with anyio.move_on_after(_pool_timeout(request)):
             await semaphore.acquire()
-            slot = _Slot(semaphore.release)
-        if slot is None:
+            acquired = True
+        if not acquired:
             raise _pool_timeout_error(request)
+        client = self._slots.take()
+
+        def give_back() -> None:
+            self._slots.give_back(client)
+            semaphore.release()
+
+        lease = _Lease(give_back)
         try:
-            response = await http.send(request, **options)
+            response = await client.send(request, **options)
         except BaseException:
-            slot.release()
+            lease.end()
             raise
-        response.stream = _AsyncReleasingStream(response.stream, slot)  # type: ignore[arg-type]
+        response.stream = _AsyncReleasingStream(response.stream, lease)  # type: ignore[arg-type]
         return response
+
+    async def aclose(self) -> None:
+        for client in self._slots.every_client():
+            await client.aclose()

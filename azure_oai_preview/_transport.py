@@ -39,8 +39,9 @@ SlotsT = TypeVar("SlotsT", ConnectionSlots, AsyncConnectionSlots)
 class _Core(Generic[HttpT, AuthT, SlotsT]):
     """Configuration, connection pool and auth; ``raw`` marks a ``with_raw_response`` view.
 
-    ``slots`` bound the requests in the pool at a time (:class:`~._pool.ConnectionSlots`),
-    for the pool a client created itself; None leaves queueing to a given HTTP client.
+    ``slots`` is the pool of a client that created its own (:class:`~._pool.ConnectionSlots`):
+    requests go out on its connections, and ``http`` only builds them. None: requests go out
+    through ``http``, an HTTP client the caller gave.
     """
 
     __slots__ = ("auth", "config", "http", "raw", "slots")
@@ -104,7 +105,7 @@ class SyncCore(_Core[httpx.Client, Auth, ConnectionSlots]):
             try:
                 if self.slots is None:
                     return self.http.send(step.request, **_send_options(step))
-                return self.slots.send(self.http, step.request, **_send_options(step))
+                return self.slots.send(step.request, **_send_options(step))
             except httpx.TransportError as exc:
                 return exc
         if isinstance(step, Authenticate):
@@ -161,7 +162,7 @@ class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth, AsyncConnectionSlots]):
             try:
                 if self.slots is None:
                     return await self.http.send(step.request, **_send_options(step))
-                return await self.slots.send(self.http, step.request, **_send_options(step))
+                return await self.slots.send(step.request, **_send_options(step))
             except httpx.TransportError as exc:
                 return exc
         if isinstance(step, Authenticate):

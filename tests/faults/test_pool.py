@@ -97,16 +97,19 @@ async def test_waiting_for_a_connection_is_bounded_and_typed(loopback: Start) ->
     assert server.connections == 1
 
 
-@pytest.mark.parametrize("flavour", ["sync", "async"])
-def test_the_clients_use_the_default_limits(flavour: str) -> None:
-    from azure_oai_preview import AsyncAzureOpenAI, AzureOpenAI
-
-    client_type = AzureOpenAI if flavour == "sync" else AsyncAzureOpenAI
-    client = client_type(endpoint="https://r.openai.azure.com", api_key="k")
-    pool = client._core.http._transport._pool  # httpcore's pool: where httpx puts the limits
-    assert pool._max_connections == DEFAULT_CONNECTION_LIMITS.max_connections
-    assert pool._max_keepalive_connections == DEFAULT_CONNECTION_LIMITS.max_keepalive_connections
-    assert pool._keepalive_expiry == DEFAULT_CONNECTION_LIMITS.keepalive_expiry
+def test_the_sync_client_bounds_its_connections_too(loopback: Start) -> None:
+    server = loopback(_slow_ok(0.05))
+    with client_for(server, timeout=httpx.Timeout(60.0, pool=30.0)) as client:
+        threads = [
+            threading.Thread(target=lambda: client.embeddings.create(input="hi"))
+            for _ in range(150)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(server.requests) == 150
+    assert 1 <= server.connections <= DEFAULT_CONNECTION_LIMITS.max_connections
 
 
 # -- the SDK's own queue in front of the pool ------------------------------------------------------
