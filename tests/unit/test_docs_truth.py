@@ -31,6 +31,7 @@ def test_readme_lists_exactly_the_declared_transforms() -> None:
         "docs/testing.md",
         "docs/codegen.md",
         "docs/contract-tests.md",
+        "docs/reliability.md",
     ],
 )
 def test_relative_links_resolve(page: str) -> None:

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from azure_oai_preview import (
+    APIConnectionError,
     APIResponseValidationError,
     AuthenticationError,
     InternalServerError,
@@ -16,6 +17,7 @@ from azure_oai_preview import (
 from azure_oai_preview._call import Call, JsonReader
 from azure_oai_preview._config import ClientConfig
 from azure_oai_preview._exchange import exchange
+from azure_oai_preview._redaction import CredentialHeaders, redacted_request
 from azure_oai_preview._retry import RetryPolicy
 from azure_oai_preview._steps import Authenticate, Challenge, Close, ReadBody, Send, Sleep
 from azure_oai_preview.resources._common import operation_named
@@ -179,3 +181,35 @@ def test_retried_and_redirected_responses_are_drained_within_bounds() -> None:
     close = steps.send(_answer(send, 503))
     assert isinstance(close, Close)
     assert (close.drain_bytes, close.drain_seconds) == (64 * 1024, 1.0)
+
+
+def test_an_invalid_location_is_a_connection_error() -> None:
+    steps = _chat_steps()
+    next(steps)
+    send = steps.send(CREDENTIAL)
+    moved = _answer(send, 307, location="http://[::1")
+    assert steps.send(moved) == Close(moved)
+    with pytest.raises(APIConnectionError, match="invalid URL") as info:
+        steps.send(None)
+    assert info.value.request is not None
+    assert info.value.request.headers["api-key"] == "[redacted]"
+
+
+def test_the_request_view_hides_credentials_in_headers_and_query() -> None:
+    request = httpx.Request(
+        "POST",
+        "https://r.example.net/openai/x?api-version=1&subscription-key=apim-secret&sig=sas-secret",
+        headers={"api-key": "k-secret", "x-ms-client-request-id": "c-1", "accept": "*/*"},
+        content=b'{"authentication": {"key": "search-secret"}}',
+    )
+    view = redacted_request(request)
+    assert view.method == "POST"
+    assert view.url.params["api-version"] == "1"
+    assert view.url.params["subscription-key"] == "[redacted]"
+    assert view.url.params["sig"] == "[redacted]"
+    assert view.headers["api-key"] == "[redacted]"
+    assert view.headers["x-ms-client-request-id"] == "c-1"
+    assert view.content == b""
+    assert redacted_request(view) is view
+    assert request.headers["api-key"] == "k-secret", "the original is left alone"
+    assert "secret" not in repr(CredentialHeaders({"api-key": "k-secret"}))
