@@ -16,7 +16,6 @@ import httpx
 
 from ._closing import AsyncClosesOnExit, ClosesOnExit
 from ._exceptions import IncompleteStreamError, body_read_error, request_id_of
-from ._redaction import scrub_transport_error
 
 if TYPE_CHECKING:
     from ._call import AsyncExecutor, Call, SyncExecutor
@@ -40,7 +39,6 @@ class _BinaryInfo:
 
     def _broken(self, exc: httpx.RequestError) -> IncompleteStreamError:
         # A cut connection and a body that does not decode (corrupt gzip) alike.
-        scrub_transport_error(exc)
         return body_read_error(exc, request_id=self.request_id)
 
 

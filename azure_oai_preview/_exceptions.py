@@ -402,9 +402,13 @@ def body_read_error(
     timed out) or a ``DecodingError`` (the body does not match its ``content-encoding``).
     Catch both with ``except httpx.RequestError``. ``consequence`` ends the message
     (``"the run continues on the service"``). What was delivered before stays delivered.
+    ``exc`` is made safe to chain as the cause (redacted request, no httpx traceback).
     """
     import httpx
 
+    from ._redaction import scrub_transport_error
+
+    scrub_transport_error(exc)
     if isinstance(exc, httpx.DecodingError):
         what = f"the body could not be decoded ({type(exc).__name__}: {exc})"
     elif isinstance(exc, httpx.TimeoutException):

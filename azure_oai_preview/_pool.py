@@ -167,8 +167,7 @@ class ConnectionSlots:
 
     def send(self, request: httpx.Request, **options: Any) -> httpx.Response:
         """Send ``request`` on a free connection (``httpx.send`` options)."""
-        timeout = _pool_timeout(request)
-        if not self._semaphore.acquire(timeout=-1 if timeout is None else timeout):
+        if not self._semaphore.acquire(timeout=_pool_timeout(request)):
             raise _pool_timeout_error(request)
         client = self._slots.take()
 

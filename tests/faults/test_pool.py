@@ -67,36 +67,6 @@ async def test_a_burst_opens_at_most_the_pool_size_once(loopback: Start) -> None
     assert server.connections == opened_by_burst
 
 
-async def test_waiting_for_a_connection_is_bounded_and_typed(loopback: Start) -> None:
-    server = loopback(
-        lambda request: Answer(
-            200, {"content-type": "application/json"}, b"{}", stall=1.5, stall_before_body=True
-        )
-    )
-    http = httpx.AsyncClient(limits=httpx.Limits(max_connections=1))
-    outcomes: list[BaseException | None] = []
-    async with async_client_for(
-        server, http_client=http, max_retries=0, timeout=httpx.Timeout(10.0, pool=0.2)
-    ) as client:
-
-        async def one() -> None:
-            try:
-                await client.embeddings.create(input="hi")
-                outcomes.append(None)
-            except Exception as error:
-                outcomes.append(error)
-
-        async with anyio.create_task_group() as group:
-            group.start_soon(one)
-            await anyio.sleep(0.1)
-            group.start_soon(one)
-    await http.aclose()
-    timeouts = [o for o in outcomes if isinstance(o, APITimeoutError)]
-    assert len(timeouts) == 1
-    assert isinstance(timeouts[0].__cause__, httpx.PoolTimeout)
-    assert server.connections == 1
-
-
 def test_the_sync_client_bounds_its_connections_too(loopback: Start) -> None:
     server = loopback(_slow_ok(0.05))
     with client_for(server, timeout=httpx.Timeout(60.0, pool=30.0)) as client:
@@ -166,12 +136,14 @@ def test_every_way_a_call_ends_gives_its_slot_back(loopback: Start) -> None:
     assert server.connections >= 1
 
 
-def test_no_free_slot_in_time_is_a_typed_timeout(loopback: Start) -> None:
-    server = loopback(
-        lambda request: Answer(
-            200, {"content-type": "application/json"}, b"{}", stall=1.5, stall_before_body=True
-        )
+def _stalling(request: Received) -> Answer:
+    return Answer(
+        200, {"content-type": "application/json"}, b"{}", stall=1.5, stall_before_body=True
     )
+
+
+def test_no_free_slot_in_time_is_a_typed_timeout(loopback: Start) -> None:
+    server = loopback(_stalling)
     outcomes: list[BaseException | None] = []
     with client_for(server, max_retries=0, timeout=httpx.Timeout(10.0, pool=0.2)) as client:
         client._core.slots = ConnectionSlots(1)
@@ -194,17 +166,19 @@ def test_no_free_slot_in_time_is_a_typed_timeout(loopback: Start) -> None:
     assert len(server.requests) == 1
 
 
-async def test_async_no_free_slot_in_time_is_a_typed_timeout(loopback: Start) -> None:
-    server = loopback(
-        lambda request: Answer(
-            200, {"content-type": "application/json"}, b"{}", stall=1.5, stall_before_body=True
-        )
-    )
+@pytest.mark.parametrize("pool", ["sdk", "httpx"])
+async def test_async_no_free_connection_in_time_is_a_typed_timeout(
+    pool: str, loopback: Start
+) -> None:
+    """The SDK's pool (one slot here) and a given httpx client's (one connection) alike."""
+    server = loopback(_stalling)
+    http = httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) if pool == "httpx" else None
     outcomes: list[BaseException | None] = []
     async with async_client_for(
-        server, max_retries=0, timeout=httpx.Timeout(10.0, pool=0.2)
+        server, http_client=http, max_retries=0, timeout=httpx.Timeout(10.0, pool=0.2)
     ) as client:
-        client._core.slots = AsyncConnectionSlots(1)
+        if pool == "sdk":
+            client._core.slots = AsyncConnectionSlots(1)
 
         async def one() -> None:
             try:
@@ -217,10 +191,13 @@ async def test_async_no_free_slot_in_time_is_a_typed_timeout(loopback: Start) ->
             group.start_soon(one)
             await anyio.sleep(0.3)
             group.start_soon(one)
+    if http is not None:
+        await http.aclose()
     timeouts = [o for o in outcomes if isinstance(o, APITimeoutError)]
     assert len(timeouts) == 1
     assert isinstance(timeouts[0].__cause__, httpx.PoolTimeout)
     assert len(server.requests) == 1
+    assert server.connections == 1
 
 
 async def test_a_cancelled_call_gives_its_slot_and_connection_back(loopback: Start) -> None:
