@@ -102,11 +102,14 @@ def codegen(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, tags=["ci"])
 def tests(session: nox.Session) -> None:
-    """Unit tests (respx), generator tests and the emulator's tests."""
+    """Unit tests (respx), generator tests, the emulator's tests, and the fault tests (real
+    servers on 127.0.0.1, started and stopped by each test)."""
     _install(session, "test", extras="[entra,testing]")
     _npm_ci(session)  # the generator tests convert the authoring document (swagger2openapi)
     _sync_specs(session)
-    session.run("pytest", "tests/unit", "tests/codegen", "tests/emulator", *session.posargs)
+    session.run(
+        "pytest", "tests/unit", "tests/codegen", "tests/emulator", "tests/faults", *session.posargs
+    )
 
 
 @nox.session(python=PYTHON, tags=["ci"])

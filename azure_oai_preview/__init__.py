@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         _next_link,
         _options,
         _pagination,
+        _pool,
         _raw,
         _streaming,
     )
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from ._next_link import *  # noqa: F403
     from ._options import *  # noqa: F403
     from ._pagination import *  # noqa: F403
+    from ._pool import *  # noqa: F403
     from ._raw import *  # noqa: F403
     from ._streaming import *  # noqa: F403
 
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
     __all__ += _files.__all__
     __all__ += _deviations.__all__
     __all__ += _embeddings.__all__
+    __all__ += _pool.__all__
 
 # Cheapest first: `from azure_oai_preview import AzureOpenAI` imports `_client` and stops.
 _SOURCES = (
@@ -81,6 +84,7 @@ _SOURCES = (
     "._files",
     "._deviations",
     "._embeddings",
+    "._pool",
 )
 
 

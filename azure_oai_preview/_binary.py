@@ -1,4 +1,9 @@
-"""Binary responses (text-to-speech audio), streamed rather than held in memory."""
+"""Binary responses (text-to-speech audio), streamed rather than held in memory.
+
+A body that stops being readable - the connection breaks, or the bytes do not decode with
+their ``content-encoding`` - raises :class:`~azure_oai_preview.IncompleteStreamError`, the
+httpx exception as its cause.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import anyio
 import httpx
 
 from ._closing import AsyncClosesOnExit, ClosesOnExit
-from ._exceptions import IncompleteStreamError, request_id_of
+from ._exceptions import IncompleteStreamError, body_read_error, request_id_of
 
 if TYPE_CHECKING:
     from ._call import AsyncExecutor, Call, SyncExecutor
@@ -32,11 +37,9 @@ class _BinaryInfo:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} content_type={self.content_type!r}>"
 
-    def _broken(self, exc: httpx.TransportError) -> IncompleteStreamError:
-        return IncompleteStreamError(
-            f"the connection broke while reading the body ({type(exc).__name__}); it is incomplete",
-            request_id=self.request_id,
-        )
+    def _broken(self, exc: httpx.RequestError) -> IncompleteStreamError:
+        # A cut connection and a body that does not decode (corrupt gzip) alike.
+        return body_read_error(exc, request_id=self.request_id)
 
 
 class BinaryResponse(_BinaryInfo, ClosesOnExit):
@@ -51,7 +54,7 @@ class BinaryResponse(_BinaryInfo, ClosesOnExit):
         """All the bytes (reads the rest of the body)."""
         try:
             return self.response.read()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise self._broken(exc) from exc
         finally:
             self.response.close()
@@ -60,7 +63,7 @@ class BinaryResponse(_BinaryInfo, ClosesOnExit):
         """The body in chunks as they arrive."""
         try:
             yield from self.response.iter_bytes(chunk_size)
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise self._broken(exc) from exc
         finally:
             self.response.close()
@@ -86,7 +89,7 @@ class AsyncBinaryResponse(_BinaryInfo, AsyncClosesOnExit):
     async def read(self) -> bytes:
         try:
             return await self.response.aread()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise self._broken(exc) from exc
         finally:
             await self.response.aclose()
@@ -95,7 +98,7 @@ class AsyncBinaryResponse(_BinaryInfo, AsyncClosesOnExit):
         try:
             async for chunk in self.response.aiter_bytes(chunk_size):
                 yield chunk
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise self._broken(exc) from exc
         finally:
             await self.response.aclose()

@@ -91,7 +91,8 @@ class CallOptions:
 
     timeout: Any = UNSET
     max_retries: int | None = None
-    headers: Mapping[str, str] = field(default_factory=dict[str, str])
+    # Not in the repr (nor in tracebacks that capture locals): it may hold a gateway's key.
+    headers: Mapping[str, str] = field(default_factory=dict[str, str], repr=False)
 
 
 NO_OPTIONS = CallOptions()
@@ -132,7 +133,8 @@ class Call(Generic[T_co, AT_co]):
     reader: ResultReader[T_co, AT_co]
     path_params: Mapping[str, str | None] = field(default_factory=dict[str, "str | None"])
     query: Mapping[str, Any] = field(default_factory=dict[str, Any])
-    body: Body | None = None
+    # Not in the repr: a body may hold a data source's key (and may be megabytes).
+    body: Body | None = field(default=None, repr=False)
     stream: bool = False
     accept: str = "application/json"
     options: CallOptions = NO_OPTIONS

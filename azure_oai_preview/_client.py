@@ -446,7 +446,11 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
             10 s to connect.
         max_retries: Retries of connection errors, 408, 409, 429 and 5xx; default 2.
         default_headers: Sent with every request.
-        http_client: Your own ``httpx.Client`` (left open by :meth:`close`).
+        http_client: Your own ``httpx.Client`` (left open by :meth:`close`): for other pool
+            limits, a proxy or TLS settings. Default: a client with
+            :data:`~azure_oai_preview.DEFAULT_CONNECTION_LIMITS` (at most 100 connections,
+            all kept alive for 15 s); a call waits for a free connection up to the timeout's
+            ``pool`` value, then raises :class:`~azure_oai_preview.APITimeoutError`.
         allow_insecure_http: Allow an ``http://`` endpoint (local test servers only).
 
     Exactly one of ``api_key``, ``credential``, ``azure_ad_token`` and
@@ -478,11 +482,17 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
     ) -> None:
         import httpx
 
+        from ._pool import DEFAULT_CONNECTION_LIMITS, ConnectionSlots
         from ._transport import SyncCore
 
         config, auth = _configure(locals(), is_async=False)
         self._owns_http = http_client is None
-        self._core = SyncCore(config, http_client or httpx.Client(), auth)  # type: ignore[arg-type]
+        if http_client is None:
+            # The SDK's own pool sends; this client only builds requests (it never connects).
+            slots = ConnectionSlots(DEFAULT_CONNECTION_LIMITS.max_connections or 100)
+            self._core = SyncCore(config, httpx.Client(), auth, slots=slots)
+        else:
+            self._core = SyncCore(config, http_client, auth)
 
     @cached_property
     def with_raw_response(self) -> _RawView[SyncRawMode]:
@@ -493,6 +503,8 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
         """Close the connection pool (only if this client created it)."""
         if self._owns_http:
             self._core.http.close()
+            if self._core.slots is not None:
+                self._core.slots.close()
 
 
 class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
@@ -527,11 +539,17 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
     ) -> None:
         import httpx
 
+        from ._pool import DEFAULT_CONNECTION_LIMITS, AsyncConnectionSlots
         from ._transport import AsyncCore
 
         config, auth = _configure(locals(), is_async=True)
         self._owns_http = http_client is None
-        self._core = AsyncCore(config, http_client or httpx.AsyncClient(), auth)  # type: ignore[arg-type]
+        if http_client is None:
+            # As in AzureOpenAI: the SDK's own pool sends, this client only builds requests.
+            slots = AsyncConnectionSlots(DEFAULT_CONNECTION_LIMITS.max_connections or 100)
+            self._core = AsyncCore(config, httpx.AsyncClient(), auth, slots=slots)
+        else:
+            self._core = AsyncCore(config, http_client, auth)
 
     @cached_property
     def with_raw_response(self) -> _RawView[AsyncRawMode]:
@@ -542,6 +560,8 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
         """Close the connection pool (only if this client created it)."""
         if self._owns_http:
             await self._core.http.aclose()
+            if self._core.slots is not None:
+                await self._core.slots.aclose()
 
     async def close(self) -> None:
         """The same as :meth:`aclose` (what ``async with`` calls)."""

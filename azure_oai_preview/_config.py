@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from ._exceptions import InvalidRequestError
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ClientConfig", "with_config"]
 
+# RFC 3986 section 5.2.4: these segments are removed from a path, even percent-encoded (an
+# encoded unreserved character is the character), so no encoding keeps them in place.
+_DOT_SEGMENTS = frozenset({".", ".."})
+
 
 @dataclass(frozen=True, slots=True)
 class ClientConfig:
@@ -27,25 +31,33 @@ class ClientConfig:
     deployment: str | None
     timeout: httpx.Timeout
     retry: RetryPolicy
-    default_headers: Mapping[str, str] = field(default_factory=dict[str, str])
+    # Not in the repr: API Management users put their subscription key here.
+    default_headers: Mapping[str, str] = field(default_factory=dict[str, str], repr=False)
 
     def url_for(self, call: Call[Any, Any]) -> httpx.URL:
+        """The URL of ``call``: the operation's path below the endpoint, each path parameter
+        percent-encoded into its own segment.
+
+        Raises :class:`InvalidRequestError` (naming the parameter) for a parameter that is
+        missing or empty, not a string, or a dot segment (``.``/``..``): URL normalisation
+        removes those, so the request would address another resource.
+        """
         if call.url is not None:
             return self._service_link(call, call.url)
         path = call.operation.path
+        problems: list[tuple[str, str]] = []
         for name, value in call.path_params.items():
             # An empty name would address a different URL (``/deployments//chat``): treat
             # it as missing, like None.
-            if not value and name == "deployment-id":
+            if name == "deployment-id" and (value is None or value == ""):
                 value = self.deployment
-            if not value:
-                hint = (
-                    "pass deployment=... or give the client a default deployment"
-                    if name == "deployment-id"
-                    else "it is required"
-                )
-                raise InvalidRequestError(call.operation.operation_id, [(name, f"missing; {hint}")])
-            path = path.replace("{" + name + "}", quote(value, safe=""))
+            problem = _path_param_problem(call, name, value)
+            if problem is not None:
+                problems.append((name, problem))
+            elif not problems:
+                path = path.replace("{" + name + "}", quote(cast("str", value), safe=""))
+        if problems:
+            raise InvalidRequestError(call.operation.operation_id, problems)
         return self.base_url.copy_with(raw_path=self.base_url.raw_path.rstrip(b"/") + path.encode())
 
     def _service_link(self, call: Call[Any, Any], link: str) -> httpx.URL:
@@ -69,3 +81,31 @@ class ClientConfig:
 
 def with_config(config: ClientConfig, **changes: Any) -> ClientConfig:
     return replace(config, **changes)
+
+
+def _path_param_problem(call: Call[Any, Any], name: str, value: object) -> str | None:
+    """What is wrong with a path parameter's value, or None when it can be sent."""
+    if value is None or value == "":
+        if name == "deployment-id":
+            return "missing; pass deployment=... or give the client a default deployment"
+        return "missing; it is required"
+    argument = _argument_name(call, name)
+    if not isinstance(value, str):
+        # The value is not echoed: it is not a string, and could be anything.
+        return f"must be a string ({argument}), got {type(value).__name__}"
+    if value in _DOT_SEGMENTS:
+        return (
+            f"{value!r} is not a valid id ({argument}): URLs drop dot segments, "
+            "so the request would reach another resource"
+        )
+    return None
+
+
+def _argument_name(call: Call[Any, Any], name: str) -> str:
+    """How the caller passed a path parameter: ``deployment=`` or the method's argument."""
+    if name == "deployment-id":
+        return "the deployment= argument or the client's deployment"
+    for parameter in call.operation.path_params:
+        if parameter.name == name:
+            return f"the {parameter.python_name} argument"
+    return f"the {name} argument"

@@ -3,7 +3,12 @@
 Every error derives from :class:`AzureOpenAIError`. Messages name what went wrong and,
 where there is one, what to do about it. None of them ever contains an api-key or token:
 request headers are not part of any message, and only the response body (which the
-service wrote) is quoted.
+service wrote) is quoted. The request an error carries (``error.request``, and
+``error.response.request``) is a redacted view: method, URL and headers, credential values
+replaced by ``[redacted]``, no body (see :mod:`._redaction`).
+
+Every error can be pickled (a worker process of a ``ProcessPoolExecutor`` can raise one to its
+parent) and copied; its ``__cause__`` is not part of the pickle, as with any exception.
 """
 
 from __future__ import annotations
@@ -76,6 +81,29 @@ def excerpt(content: bytes | str, limit: int = _EXCERPT_CHARS) -> str:
 
 class AzureOpenAIError(Exception):
     """Base class of every error this package raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The constructors take keyword-only arguments, which the default pickling of
+        # exceptions (``cls(*args)``) cannot call: rebuild without them, then restore the
+        # attributes. They hold no secret: requests are redacted views.
+        return (_rebuild, (type(self), self.args), self.__dict__.copy())
+
+
+def _rebuild(cls: type[AzureOpenAIError], args: tuple[Any, ...]) -> AzureOpenAIError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+def _redacted(response: httpx.Response) -> httpx.Request | None:
+    """Redact ``response.request`` in place (see :mod:`._redaction`) and return it."""
+    from ._redaction import redact_response
+
+    redact_response(response)
+    try:
+        return response.request
+    except RuntimeError:  # a response built without a request (tests, custom transports)
+        return None
 
 
 class InvalidRequestError(AzureOpenAIError, ValueError):
@@ -153,10 +181,18 @@ class CredentialError(AzureOpenAIError):
 
 
 class APIConnectionError(AzureOpenAIError):
-    """The request could not be completed: DNS, TCP, TLS, or the connection dropped."""
+    """The request could not be completed: DNS, TCP, TLS, or the connection dropped.
+
+    ``request`` is the request's redacted view (``method``, ``url``, ``headers``
+    with credential values ``[redacted]``; ``x-ms-client-request-id`` identifies it).
+    """
 
     def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
         super().__init__(message)
+        if request is not None:
+            from ._redaction import redacted_request
+
+            request = redacted_request(request)
         self.request = request
 
 
@@ -167,10 +203,12 @@ class APITimeoutError(APIConnectionError):
 class APIResponseValidationError(AzureOpenAIError):
     """A success response whose body is not what the operation returns (not JSON, say).
 
-    Carries the status, request id, content type and a short excerpt of the body.
+    Carries the status, request id, content type and a short excerpt of the body;
+    ``request`` is the request's redacted view (as for :class:`APIConnectionError`).
     """
 
     def __init__(self, message: str, *, response: httpx.Response, body_excerpt: str) -> None:
+        self.request = _redacted(response)
         self.response = response
         self.status_code = response.status_code
         self.request_id = request_id_of(response.headers)
@@ -190,7 +228,9 @@ class APIStatusError(AzureOpenAIError):
     :class:`~azure_oai_preview.models.ErrorResponse`, ``DalleErrorResponse`` for images,
     ``AuthoringErrorResponse`` for files, fine-tuning, models and ingestion jobs; None when the
     body was not an Azure error object), :attr:`inner_error` (its typed inner error),
-    ``raw_body`` (the body text, up to 64 KiB) and ``response`` (the ``httpx.Response``).
+    ``raw_body`` (the body text, up to 64 KiB), ``response`` (the ``httpx.Response``) and
+    ``request`` (the request's redacted view, also ``response.request``: method, URL, headers
+    with credentials ``[redacted]``).
     """
 
     status_code: int
@@ -203,6 +243,7 @@ class APIStatusError(AzureOpenAIError):
         code: str | None,
         message: str | None,
     ) -> None:
+        self.request = _redacted(response)
         self.response = response
         self.status_code = response.status_code
         self.request_id = request_id_of(response.headers)
@@ -433,6 +474,46 @@ def connection_error(exc: BaseException, request: httpx.Request) -> APIConnectio
             f"request timed out ({type(exc).__name__}); raise timeout= or retry", request=request
         )
     return APIConnectionError(f"connection failed: {type(exc).__name__}: {exc}", request=request)
+
+
+def undecodable_body_error(
+    exc: httpx.DecodingError, response: httpx.Response
+) -> APIResponseValidationError:
+    """The error for a complete (non-streamed) response whose body could not be decoded: it
+    does not match its ``content-encoding`` (a corrupt gzip body, say). Raise it ``from exc``."""
+    encoding = response.headers.get("content-encoding")
+    return APIResponseValidationError(
+        f"the response body could not be decoded (content-encoding {encoding!r}: "
+        f"{type(exc).__name__}: {exc})",
+        response=response,
+        body_excerpt="",
+    )
+
+
+def body_read_error(
+    exc: BaseException, *, request_id: str | None, consequence: str = "it is incomplete"
+) -> IncompleteStreamError:
+    """The error for a body that stopped being readable while it was consumed piece by piece
+    (an event stream, a binary download). Raise it ``from exc``.
+
+    ``exc`` is what httpx raised while reading: a transport error (the connection broke or
+    timed out) or a ``DecodingError`` (the body does not match its ``content-encoding``).
+    Catch both with ``except httpx.RequestError``. ``consequence`` ends the message
+    (``"the run continues on the service"``). What was delivered before stays delivered.
+    ``exc`` is made safe to chain as the cause (redacted request, no httpx traceback).
+    """
+    import httpx
+
+    from ._redaction import scrub_transport_error
+
+    scrub_transport_error(exc)
+    if isinstance(exc, httpx.DecodingError):
+        what = f"the body could not be decoded ({type(exc).__name__}: {exc})"
+    elif isinstance(exc, httpx.TimeoutException):
+        what = f"reading the body timed out ({type(exc).__name__})"
+    else:
+        what = f"the connection broke while reading the body ({type(exc).__name__})"
+    return IncompleteStreamError(f"{what}; {consequence}", request_id=request_id)
 
 
 def status_error(response: httpx.Response, error_model: str | None = None) -> APIStatusError:

@@ -24,8 +24,10 @@ from ._exceptions import (
     connection_error,
     request_id_of,
     status_error,
+    undecodable_body_error,
 )
 from ._files import replayable
+from ._redaction import redact_response, scrub_transport_error, without_credentials
 from ._steps import AUTHENTICATE, Challenge, Close, ReadBody, Send, Sleep, Step
 from ._version import __version__
 
@@ -41,10 +43,20 @@ _log = logging.getLogger("azure_oai_preview")
 _USER_AGENT = f"azure-oai-preview/{__version__} python/{platform.python_version()}"
 _MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Headers that carry credentials: stripped when a redirect leaves the endpoint's origin.
-_CREDENTIAL_HEADERS = ("api-key", "authorization")
+# Headers that describe a body: dropped with the body when a redirect turns a request into a GET.
+_BODY_HEADERS = (
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "content-encoding",
+    "content-language",
+    "content-location",
+)
 
 Exchange = Generator[Step, Any, httpx.Response]
+# What can go wrong with one attempt: an error response, a transport failure, or a body that
+# cannot be read to its end (cut, or not decodable).
+Failure = httpx.Response | httpx.TransportError | httpx.DecodingError
 
 
 def exchange(
@@ -55,6 +67,9 @@ def exchange(
     A 401 carrying ``WWW-Authenticate`` is shown to the auth object once per call
     (:class:`~._steps.Challenge`); when it takes it, the request goes again with fresh
     credential headers. That resend is not a retry: ``max_retries`` counts failures only.
+
+    Whatever leaves - the response, or the error raised and its cause - carries the request
+    only as a :class:`~._redaction.RedactedRequest`.
     """
     request = _build_request(config, http, call)
     retry = _retry_policy(config, call)
@@ -62,13 +77,15 @@ def exchange(
     attempt = redirects = 0
     challenged = False
     while True:
-        auth_headers: dict[str, str] = yield AUTHENTICATE
-        if _origin(request.url) == origin:
-            request.headers.update(auth_headers)
-        outcome: httpx.Response | httpx.TransportError = yield Send(request)
+        home = _origin(request.url) == origin
+        if home:
+            # Straight into the headers, never into a local: a frame's locals show in
+            # tracebacks that capture them.
+            request.headers.update((yield AUTHENTICATE))
+        outcome: httpx.Response | httpx.TransportError = yield Send(request, foreign=not home)
         response: httpx.Response | None = None
         if isinstance(outcome, httpx.TransportError):
-            failure: httpx.Response | httpx.TransportError = outcome
+            failure: Failure = outcome
             started = False
         else:
             response = outcome
@@ -83,18 +100,9 @@ def exchange(
             if status in _REDIRECT_STATUSES and "location" in response.headers:
                 yield Close(response)
                 redirects += 1
-                if redirects > _MAX_REDIRECTS:
-                    raise APIConnectionError(
-                        f"more than {_MAX_REDIRECTS} redirects", request=request
-                    )
-                request = _redirected(http, request, response)
-                if _origin(request.url) != origin:
-                    # Credential header parameters (``mgmt-user-token``...) stay home too.
-                    for parameter in call.operation.header_params:
-                        if parameter.secret:
-                            request.headers.pop(parameter.name, None)
+                request = _redirected(request, response, redirects)
                 continue
-            if status == 401 and not challenged and _origin(request.url) == origin:
+            if status == 401 and not challenged and home:
                 challenge = response.headers.get("www-authenticate")
                 challenged = challenge is not None
                 if challenge is not None and replayable(call.body) and (yield Challenge(challenge)):
@@ -103,10 +111,14 @@ def exchange(
             if status >= 400:
                 failure, started = response, False
             elif call.stream:
+                redact_response(response)
                 return response
             else:
-                read_error: httpx.TransportError | None = yield ReadBody(response)
+                read_error: httpx.TransportError | httpx.DecodingError | None = yield ReadBody(
+                    response
+                )
                 if read_error is None:
+                    redact_response(response)
                     return response
                 # The answer had started, so only what the policy deems safe to replay after
                 # that (a timeout, not a reset connection) is retried.
@@ -121,7 +133,11 @@ def exchange(
             )
             delay = None
         if delay is None:
-            error, cause = yield from _give_up(failure, request, call)
+            error, cause = yield from _give_up(failure, response, request, call)
+            if response is not None:
+                redact_response(response)
+            if cause is not None:
+                scrub_transport_error(cause)
             raise error from cause
         _log.info(
             "retrying %s after %s in %.2fs",
@@ -136,18 +152,37 @@ def exchange(
 
 
 def _give_up(
-    failure: httpx.Response | httpx.TransportError, request: httpx.Request, call: Call[Any, Any]
+    failure: Failure, response: httpx.Response | None, request: httpx.Request, call: Call[Any, Any]
 ) -> Generator[Step, Any, tuple[AzureOpenAIError, BaseException | None]]:
     """The error to raise (and its cause) once no retry is left for ``failure``."""
+    if isinstance(failure, httpx.DecodingError):
+        # A success response whose body does not match its content-encoding.
+        assert response is not None
+        return undecodable_body_error(failure, response), failure
     if isinstance(failure, httpx.TransportError):
         return connection_error(failure, request), failure
-    read_error: httpx.TransportError | None = yield ReadBody(failure)
+    read_error: httpx.TransportError | httpx.DecodingError | None = yield ReadBody(failure)
+    if isinstance(read_error, httpx.DecodingError):
+        # Still the error its status says (a 429 stays a RateLimitError), without the body.
+        return status_error(_bodiless(failure), call.operation.error_model), read_error
     if read_error is not None:
         return connection_error(read_error, request), read_error
     return status_error(failure, call.operation.error_model), None
 
 
-def _describe(failure: httpx.Response | httpx.TransportError, started: bool) -> str:
+def _bodiless(response: httpx.Response) -> httpx.Response:
+    """A stand-in for an error response whose body could not be decoded: status and headers."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length")
+    ]
+    return httpx.Response(
+        response.status_code, headers=headers, content=b"", request=response.request
+    )
+
+
+def _describe(failure: Failure, started: bool) -> str:
     if isinstance(failure, httpx.Response):
         return f"HTTP {failure.status_code}"
     return type(failure).__name__ + (" reading the response" if started else "")
@@ -198,22 +233,38 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
 
-def _redirected(
-    http: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response
-) -> httpx.Request:
-    target = request.url.join(response.headers["location"])
+def _redirected(request: httpx.Request, response: httpx.Response, count: int) -> httpx.Request:
+    """The request a redirect asks for, rebuilt the way a browser rebuilds it.
+
+    ``Host`` comes from the new URL; 301/302/303 turn into a GET without body (and without
+    the headers describing one) except for HEAD, 307/308 resend the same method and body.
+    Leaving the origin (scheme, host, port) drops every credential-bearing header
+    (:func:`~._redaction.is_credential_header`), whoever set it - the client, default or
+    per-call headers, the HTTP client's cookies.
+    """
+    if count > _MAX_REDIRECTS:
+        raise APIConnectionError(f"more than {_MAX_REDIRECTS} redirects", request=request)
+    try:
+        target = request.url.join(response.headers["location"])
+    except httpx.InvalidURL as exc:
+        raise APIConnectionError(
+            f"the service redirected to an invalid URL ({exc})", request=request
+        ) from None
     keep_body = response.status_code in (307, 308)
     method = request.method if keep_body or request.method == "HEAD" else "GET"
     headers = httpx.Headers(request.headers)
+    # The new URL's host (a request keeps the Host header it was built with).
+    headers["host"] = target.netloc.decode("ascii")
     if _origin(target) != _origin(request.url):
-        for name in _CREDENTIAL_HEADERS:
-            headers.pop(name, None)
+        headers = without_credentials(headers)
     if keep_body:
         # Resend the same body stream: a multipart upload is streamed and has no
         # ``request.content``; httpx's byte and multipart streams can be replayed.
         return httpx.Request(
             method, target, headers=headers, stream=request.stream, extensions=request.extensions
         )
-    for name in ("content-type", "content-length", "transfer-encoding"):
+    for name in _BODY_HEADERS:
         headers.pop(name, None)
-    return http.build_request(method, target, headers=headers, extensions=request.extensions)
+    # Not http.build_request: that would add the HTTP client's default headers and cookies
+    # again, whatever the origin.
+    return httpx.Request(method, target, headers=headers, extensions=request.extensions)

@@ -8,6 +8,13 @@ following pages, fetched lazily one at a time, in the direction of the original 
 (``before=`` lists walk backwards). Which call comes next is decided in :class:`_Cursor`,
 shared by the sync and async pages.
 
+Iteration yields one consistent order: the order of travel. A forward walk (no cursor, or
+``after=``) yields items in ``order``; a backward walk (``before=`` alone) starts next to
+the cursor and moves away from it, so it yields items in the reverse of ``order``
+(``order="asc", before="msg_08"`` yields 07, 06, 05, ... 01). The service returns every page
+in ``order``, so a backward walk reverses each page's items; ``page.data`` itself stays as
+the service sent it.
+
 Iteration always ends: an empty page, or one whose cursor would not move (a service that
 keeps answering ``has_more`` with the same page), is the last one, and a walk never
 requests the same cursor twice.
@@ -141,8 +148,9 @@ class _Walk:
         self.cursors.add(key)
         return call
 
-    def fresh(self, items: list[ItemT]) -> list[ItemT]:
-        """The items not yet yielded by this walk (by id), in order."""
+    def fresh(self, cursor: _Cursor[ItemT]) -> list[ItemT]:
+        """The items of ``cursor``'s page not yet yielded by this walk (by id), in the order of
+        travel: reversed for a backward walk, whose pages arrive in ``order``."""
         ids = self.ids
         page_ids = [i for i in map(_item_id, items) if i is not None]
         if ids.isdisjoint(page_ids) and len(set(page_ids)) == len(page_ids):
@@ -150,7 +158,8 @@ class _Walk:
             ids.update(page_ids)
             return items
         fresh: list[ItemT] = []
-        for item in items:
+        items = cursor.data
+        for item in reversed(items) if cursor.backwards else items:
             item_id = _item_id(item)
             if item_id is not None:
                 if item_id in ids:
@@ -191,7 +200,11 @@ class _PageView(Generic[ItemT]):
 
 
 class CursorPage(_PageView[ItemT]):
-    """A page of a list operation; iterate it to walk every item across pages."""
+    """A page of a list operation; iterate it to walk every item across pages.
+
+    Items come in the order of travel: in ``order`` for a forward listing, in the reverse of
+    ``order`` for a ``before=`` listing (nearest the cursor first).
+    """
 
     def __init__(self, executor: SyncExecutor, call: Call[Any, Any], listing: Any) -> None:
         self._executor = executor
@@ -219,11 +232,12 @@ class CursorPage(_PageView[ItemT]):
     def __iter__(self) -> Iterator[ItemT]:
         walk = _Walk()
         for page in self._walk(walk):
-            yield from walk.fresh(page.data)
+            yield from walk.fresh(page._cursor)
 
 
 class AsyncCursorPage(_PageView[ItemT]):
-    """The async twin of :class:`CursorPage`: ``async for item in await client.x.list()``."""
+    """The async twin of :class:`CursorPage`: ``async for item in await client.x.list()``,
+    in the same order."""
 
     def __init__(self, executor: AsyncExecutor, call: Call[Any, Any], listing: Any) -> None:
         self._executor = executor
@@ -252,7 +266,7 @@ class AsyncCursorPage(_PageView[ItemT]):
     async def __aiter__(self) -> AsyncIterator[ItemT]:
         walk = _Walk()
         async for page in self._walk(walk):
-            for item in walk.fresh(page.data):
+            for item in walk.fresh(page._cursor):
                 yield item
 
 

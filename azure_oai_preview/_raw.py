@@ -18,9 +18,9 @@ class RawResponse(Generic[T]):
     """The HTTP response of a call next to its parsed result.
 
     Returned by methods reached through ``client.with_raw_response``: ``headers``,
-    ``status_code``, ``request_id`` and :meth:`parse`, which gives what the ordinary method
-    returns. The result is built when the response arrives (for streams: opened, not read),
-    the same way on the sync and the async client.
+    ``status_code``, ``request_id``, ``request`` and :meth:`parse`, which gives what the
+    ordinary method returns. The result is built when the response arrives (for streams:
+    opened, not read), the same way on the sync and the async client.
     """
 
     __slots__ = ("_parsed", "http_response")
@@ -32,6 +32,13 @@ class RawResponse(Generic[T]):
     @property
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
+
+    @property
+    def request(self) -> httpx.Request:
+        """The request as sent, redacted: ``method``, ``url`` and ``headers`` (credential values
+        ``[redacted]``; ``x-ms-client-request-id`` identifies it), no body. The same object as
+        ``http_response.request``."""
+        return self.http_response.request
 
     @property
     def status_code(self) -> int:

@@ -29,7 +29,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Authenticate:
-    """Get the credential headers for the next attempt. Outcome: ``dict[str, str]``."""
+    """Get the credential headers for the next attempt. Outcome: a ``Mapping[str, str]``
+    (the drivers send a :class:`~._redaction.CredentialHeaders`, whose repr hides values)."""
 
 
 AUTHENTICATE = Authenticate()
@@ -38,23 +39,40 @@ AUTHENTICATE = Authenticate()
 @dataclass(frozen=True, slots=True)
 class Send:
     """Send ``request``, streaming the answer. Outcome: the ``httpx.Response`` (body not
-    read), or the ``httpx.TransportError`` it failed with."""
+    read), or the ``httpx.TransportError`` it failed with.
+
+    ``foreign`` marks a request that a redirect sent to another origin: the HTTP client's own
+    ``auth`` (an ``httpx.Client(auth=...)``) is not applied to it.
+    """
 
     request: httpx.Request
+    foreign: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class ReadBody:
-    """Read the rest of ``response``. Outcome: None, or the ``httpx.TransportError`` that cut it."""
+    """Read the rest of ``response``. Outcome: None, or what stopped it: the
+    ``httpx.TransportError`` that cut it, or the ``httpx.DecodingError`` of a body that does
+    not match its ``content-encoding`` (a corrupt gzip body)."""
 
     response: httpx.Response
 
 
 @dataclass(frozen=True, slots=True)
 class Close:
-    """Release ``response`` without reading it. Outcome: None."""
+    """Release a response the exchange is done with (a retried error, a redirect, a 401 that
+    is answered). Outcome: None.
+
+    The driver first reads what is left of the body, raw and discarded, up to ``drain_bytes``
+    and for at most about ``drain_seconds``: an HTTP/1.1 connection can serve the next request
+    only once the previous answer was read to its end, so a drained connection goes back to
+    the pool where an undrained one is closed (a new TCP and TLS handshake per retry). A
+    longer or slower body is cut, and its connection closed.
+    """
 
     response: httpx.Response
+    drain_bytes: int = 64 * 1024
+    drain_seconds: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

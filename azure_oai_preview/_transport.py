@@ -10,7 +10,8 @@ such as pages use to fetch more.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from collections.abc import AsyncGenerator
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import anyio
 import httpx
@@ -18,8 +19,10 @@ from typing_extensions import Self
 
 from ._auth import AsyncAuth, Auth
 from ._exchange import exchange
+from ._pool import AsyncConnectionSlots, ConnectionSlots
 from ._raw import RawResponse
-from ._steps import Authenticate, Close, ReadBody, Send, Sleep
+from ._redaction import CredentialHeaders
+from ._steps import Authenticate, Close, ReadBody, Send, Sleep, Step
 
 if TYPE_CHECKING:
     from ._call import Call
@@ -30,30 +33,47 @@ __all__ = ["AsyncCore", "SyncCore"]
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 AuthT = TypeVar("AuthT")
+SlotsT = TypeVar("SlotsT", ConnectionSlots, AsyncConnectionSlots)
 
 
-class _Core(Generic[HttpT, AuthT]):
-    """Configuration, connection pool and auth; ``raw`` marks a ``with_raw_response`` view."""
+class _Core(Generic[HttpT, AuthT, SlotsT]):
+    """Configuration, connection pool and auth; ``raw`` marks a ``with_raw_response`` view.
 
-    __slots__ = ("auth", "config", "http", "raw")
+    ``slots`` is the pool of a client that created its own (:class:`~._pool.ConnectionSlots`):
+    requests go out on its connections, and ``http`` only builds them. None: requests go out
+    through ``http``, an HTTP client the caller gave.
+    """
+
+    __slots__ = ("auth", "config", "http", "raw", "slots")
 
     is_async: ClassVar[bool]
 
     def __init__(
-        self, config: ClientConfig, http: HttpT, auth: AuthT, *, raw: bool = False
+        self,
+        config: ClientConfig,
+        http: HttpT,
+        auth: AuthT,
+        *,
+        raw: bool = False,
+        slots: SlotsT | None = None,
     ) -> None:
         self.config = config
         self.http = http
         self.auth = auth
         self.raw = raw
+        self.slots = slots
 
     def derive(self, *, config: ClientConfig | None = None, raw: bool | None = None) -> Self:
         return type(self)(
-            config or self.config, self.http, self.auth, raw=self.raw if raw is None else raw
+            config or self.config,
+            self.http,
+            self.auth,
+            raw=self.raw if raw is None else raw,
+            slots=self.slots,
         )
 
 
-class SyncCore(_Core[httpx.Client, Auth]):
+class SyncCore(_Core[httpx.Client, Auth, ConnectionSlots]):
     """Executes calls with an ``httpx.Client``."""
 
     __slots__ = ()
@@ -62,29 +82,43 @@ class SyncCore(_Core[httpx.Client, Auth]):
     def send(self, call: Call[Any, Any]) -> httpx.Response:
         steps = exchange(self.config, self.http, call)
         outcome: Any = None
-        while True:
-            try:
-                step = steps.send(outcome)
-            except StopIteration as done:
-                return done.value
-            outcome = None
-            if isinstance(step, Send):
+        # The last response received: closed when the call ends in an exception (an error
+        # raised, an interrupt) instead of returning it, so its connection is given back.
+        pending: httpx.Response | None = None
+        try:
+            while True:
                 try:
-                    outcome = self.http.send(step.request, stream=True, follow_redirects=False)
-                except httpx.TransportError as exc:
-                    outcome = exc
-            elif isinstance(step, Authenticate):
-                outcome = self.auth.headers()
-            elif isinstance(step, ReadBody):
-                outcome = _read_fully(step.response)
-            elif isinstance(step, Close):
-                step.response.close()
-            elif isinstance(step, Sleep):
-                time.sleep(step.seconds)
-            else:
-                # A Challenge. Not every auth can answer a challenge (an api-key cannot): then it is a 401.
-                answer = getattr(self.auth, "on_challenge", None)
-                outcome = bool(answer(step.www_authenticate)) if answer is not None else False
+                    step = steps.send(outcome)
+                except StopIteration as done:
+                    pending = None
+                    return done.value
+                outcome = self._perform(step)
+                if isinstance(outcome, httpx.Response):
+                    pending = outcome
+        finally:
+            if pending is not None:
+                pending.close()
+
+    def _perform(self, step: Step) -> Any:
+        """Perform one step of the exchange; its outcome."""
+        if isinstance(step, Send):
+            try:
+                if self.slots is None:
+                    return self.http.send(step.request, **_send_options(step))
+                return self.slots.send(step.request, **_send_options(step))
+            except httpx.TransportError as exc:
+                return exc
+        if isinstance(step, Authenticate):
+            return CredentialHeaders(self.auth.headers())
+        if isinstance(step, ReadBody):
+            return _read_fully(step.response)
+        if isinstance(step, Close):
+            return _drain(step)
+        if isinstance(step, Sleep):
+            return time.sleep(step.seconds)
+        # A Challenge. Not every auth can answer a challenge (an api-key cannot): then it is a 401.
+        answer = getattr(self.auth, "on_challenge", None)
+        return bool(answer(step.www_authenticate)) if answer is not None else False
 
     def execute(self, call: Call[T, Any], /) -> T:
         """Send ``call`` and read its result."""
@@ -97,7 +131,7 @@ class SyncCore(_Core[httpx.Client, Auth]):
         return RawResponse(response, call.reader.read_sync(response, self, call))
 
 
-class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth]):
+class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth, AsyncConnectionSlots]):
     """Executes calls with an ``httpx.AsyncClient`` (asyncio or trio, via anyio)."""
 
     __slots__ = ()
@@ -106,30 +140,41 @@ class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth]):
     async def send(self, call: Call[Any, Any]) -> httpx.Response:
         steps = exchange(self.config, self.http, call)
         outcome: Any = None
-        while True:
-            try:
-                step = steps.send(outcome)
-            except StopIteration as done:
-                return done.value
-            outcome = None
-            if isinstance(step, Send):
+        pending: httpx.Response | None = None  # as in SyncCore.send
+        try:
+            while True:
                 try:
-                    outcome = await self.http.send(
-                        step.request, stream=True, follow_redirects=False
-                    )
-                except httpx.TransportError as exc:
-                    outcome = exc
-            elif isinstance(step, Authenticate):
-                outcome = await self.auth.async_headers()
-            elif isinstance(step, ReadBody):
-                outcome = await _aread_fully(step.response)
-            elif isinstance(step, Close):
-                await step.response.aclose()
-            elif isinstance(step, Sleep):
-                await anyio.sleep(step.seconds)
-            else:  # a Challenge
-                answer = getattr(self.auth, "async_on_challenge", None)
-                outcome = bool(await answer(step.www_authenticate)) if answer is not None else False
+                    step = steps.send(outcome)
+                except StopIteration as done:
+                    pending = None
+                    return done.value
+                outcome = await self._perform(step)
+                if isinstance(outcome, httpx.Response):
+                    pending = outcome
+        finally:
+            if pending is not None:
+                # Shielded: closing must finish even when the call is being cancelled.
+                with anyio.CancelScope(shield=True):
+                    await pending.aclose()
+
+    async def _perform(self, step: Step) -> Any:
+        if isinstance(step, Send):
+            try:
+                if self.slots is None:
+                    return await self.http.send(step.request, **_send_options(step))
+                return await self.slots.send(step.request, **_send_options(step))
+            except httpx.TransportError as exc:
+                return exc
+        if isinstance(step, Authenticate):
+            return CredentialHeaders(await self.auth.async_headers())
+        if isinstance(step, ReadBody):
+            return await _aread_fully(step.response)
+        if isinstance(step, Close):
+            return await _adrain(step)
+        if isinstance(step, Sleep):
+            return await anyio.sleep(step.seconds)
+        answer = getattr(self.auth, "async_on_challenge", None)  # a Challenge
+        return bool(await answer(step.www_authenticate)) if answer is not None else False
 
     async def execute(self, call: Call[Any, T], /) -> T:
         """Send ``call`` and read its result."""
@@ -142,18 +187,103 @@ class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth]):
         return RawResponse(response, await call.reader.read_async(response, self, call))
 
 
-def _read_fully(response: httpx.Response) -> httpx.TransportError | None:
-    """Read the body; a transport failure is returned for the exchange to judge."""
+# What reading a body can fail with, for the exchange to judge: the connection (cut, timed
+# out) or the content (not decodable with its content-encoding).
+_READ_ERRORS = (httpx.TransportError, httpx.DecodingError)
+
+
+def _read_fully(response: httpx.Response) -> httpx.TransportError | httpx.DecodingError | None:
+    """Read the body; a failure is returned for the exchange to judge."""
     try:
         response.read()
-    except httpx.TransportError as exc:
+    except _READ_ERRORS as exc:
         return exc
     return None
 
 
-async def _aread_fully(response: httpx.Response) -> httpx.TransportError | None:
+async def _aread_fully(
+    response: httpx.Response,
+) -> httpx.TransportError | httpx.DecodingError | None:
     try:
         await response.aread()
-    except httpx.TransportError as exc:
+    except _READ_ERRORS as exc:
         return exc
     return None
+
+
+def _send_options(step: Send) -> dict[str, Any]:
+    options: dict[str, Any] = {"stream": True, "follow_redirects": False}
+    if step.foreign:
+        options["auth"] = None  # no auth at all, rather than the HTTP client's own
+    return options
+
+
+class _Drain:
+    """The bounds of one :class:`~._steps.Close`'s drain, shared by both drivers.
+
+    The byte and time budgets are checked between chunks; each read waits at most
+    ``drain_seconds`` too, by lowering the read timeout httpcore takes from the request's
+    ``timeout`` extension when the body starts (restored afterwards: the same request may be
+    sent again).
+    """
+
+    __slots__ = ("deadline", "left", "response", "saved")
+
+    def __init__(self, step: Close) -> None:
+        self.response = step.response
+        self.left = step.drain_bytes
+        self.deadline = time.monotonic() + step.drain_seconds
+        extensions = self.response.request.extensions
+        self.saved: object = extensions.get("timeout")
+        saved = cast("dict[str, float | None] | None", extensions.get("timeout"))
+        if saved is not None:
+            read = saved.get("read")
+            shorter = step.drain_seconds if read is None else min(read, step.drain_seconds)
+            extensions["timeout"] = {**saved, "read": shorter}
+
+    def wanted(self) -> bool:
+        """Whether there is a body left to drain at all."""
+        return not (self.response.is_stream_consumed or self.response.is_closed)
+
+    def take(self, chunk: bytes) -> bool:
+        """Count ``chunk``; False once the budget is spent (stop reading, drop the connection)."""
+        self.left -= len(chunk)
+        return self.left >= 0 and time.monotonic() < self.deadline
+
+    def restore(self) -> None:
+        if self.saved is not None:
+            self.response.request.extensions["timeout"] = self.saved
+
+
+def _drain(step: Close) -> None:
+    drain = _Drain(step)
+    try:
+        if drain.wanted():
+            for chunk in step.response.iter_raw():
+                if not drain.take(chunk):
+                    break
+    except httpx.HTTPError:
+        pass  # a body that cannot be drained only costs its connection
+    finally:
+        drain.restore()
+        step.response.close()
+
+
+async def _adrain(step: Close) -> None:
+    drain = _Drain(step)
+    try:
+        if drain.wanted():
+            # Closed explicitly when left early: an abandoned async generator would be
+            # finalised later, by whichever event loop hook is around.
+            chunks = cast("AsyncGenerator[bytes, None]", step.response.aiter_raw())
+            try:
+                async for chunk in chunks:
+                    if not drain.take(chunk):
+                        break
+            finally:
+                await chunks.aclose()
+    except httpx.HTTPError:
+        pass
+    finally:
+        drain.restore()
+        await step.response.aclose()

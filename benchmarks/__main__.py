@@ -26,6 +26,7 @@ MODULES = {
     "assistants": "benchmarks.bench_assistants",
     "cold": "benchmarks.bench_cold",
     "memory": "benchmarks.bench_memory",
+    "burst": "benchmarks.bench_burst",
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
