@@ -152,14 +152,15 @@ class _Walk:
         """The items of ``cursor``'s page not yet yielded by this walk (by id), in the order of
         travel: reversed for a backward walk, whose pages arrive in ``order``."""
         ids = self.ids
+        items = cursor.data
+        in_travel = items[::-1] if cursor.backwards else items
         page_ids = [i for i in map(_item_id, items) if i is not None]
         if ids.isdisjoint(page_ids) and len(set(page_ids)) == len(page_ids):
             # The usual page (no id seen before, none twice): set operations, no item loop.
             ids.update(page_ids)
-            return items
+            return in_travel
         fresh: list[ItemT] = []
-        items = cursor.data
-        for item in reversed(items) if cursor.backwards else items:
+        for item in in_travel:
             item_id = _item_id(item)
             if item_id is not None:
                 if item_id in ids:
