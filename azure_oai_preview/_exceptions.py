@@ -57,6 +57,7 @@ __all__ = [
     "PollTimeoutError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "UploadNotReplayableError",
 ]
 
 _EXCERPT_CHARS = 300
@@ -432,6 +433,23 @@ class IncompleteStreamError(AzureOpenAIError):
         if request_id:
             message += f" (request id {request_id})"
         super().__init__(message)
+
+
+class UploadNotReplayableError(AzureOpenAIError):
+    """A request had to be sent again (a redirect that keeps the body), but its file came from
+    a non-seekable stream that was already sent: it is never buffered, so it cannot be.
+
+    Pass a path, bytes or a seekable file object to make an upload replayable.
+    ``sent`` is the number of bytes that had gone out.
+    """
+
+    def __init__(self, sent: int) -> None:
+        self.sent = sent
+        super().__init__(
+            f"the upload was read from a non-seekable stream and {sent} bytes of it were "
+            "already sent; it is not buffered, so it cannot be sent again. Pass a path, "
+            "bytes or a seekable file object for an upload that can be retried"
+        )
 
 
 class APIVersionWarning(UserWarning):

@@ -24,12 +24,12 @@ import os
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Any, TypeAlias, Union
 
-from ._exceptions import AzureOpenAIError
+from ._exceptions import UploadNotReplayableError
 
 if TYPE_CHECKING:
     from ._call import Body
 
-__all__ = ["FileInput", "UploadNotReplayableError"]
+__all__ = ["FileInput"]
 
 FileContent: TypeAlias = Union[bytes, IO[bytes], "os.PathLike[str]"]
 FileInput: TypeAlias = Union[
@@ -124,23 +124,6 @@ class _OneShotReader(io.RawIOBase):
 
     def tell(self) -> int:
         return self.sent
-
-
-class UploadNotReplayableError(AzureOpenAIError):
-    """A request had to be sent again (a redirect that keeps the body), but its file came from
-    a non-seekable stream that was already sent: it is never buffered, so it cannot be.
-
-    Pass a path, bytes or a seekable file object to make an upload replayable.
-    ``sent`` is the number of bytes that had gone out.
-    """
-
-    def __init__(self, sent: int) -> None:
-        self.sent = sent
-        super().__init__(
-            f"the upload was read from a non-seekable stream and {sent} bytes of it were "
-            "already sent; it is not buffered, so it cannot be sent again. Pass a path, "
-            "bytes or a seekable file object for an upload that can be retried"
-        )
 
 
 def replayable(body: Body | None) -> bool:

@@ -40,6 +40,7 @@ from azure_oai_preview import (
     PollTimeoutError,
     RateLimitError,
     UnprocessableEntityError,
+    UploadNotReplayableError,
 )
 
 from . import _workers
@@ -287,6 +288,7 @@ def test_every_public_error_pickles() -> None:
         PollTimeoutError({"id": "run_1", "status": "queued"}, 2.5),
         APIConnectionError("refused", request=request),
         IncompleteStreamError("cut", request_id="r"),
+        UploadNotReplayableError(1234),
     ]
     for error in built:
         _assert_round_trip(error)
