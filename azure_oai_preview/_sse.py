@@ -24,7 +24,9 @@ class, re-exported here) when the stream stops mid-event; its ``buffered_bytes``
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
-from typing import NamedTuple
+from itertools import repeat
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from ._exceptions import IncompleteStreamError
 
@@ -65,6 +67,11 @@ class ServerSentEvent(NamedTuple):
 _EventFields = tuple[str, str | None, str | None, int | None]
 _NewEvent = Callable[[type[ServerSentEvent], _EventFields], ServerSentEvent]
 _new_event: _NewEvent = tuple.__new__  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+
+# Lines a fast path of SSEDecoder._parse_block starts with, and what follows their prefix.
+_FAST_STARTS = ("data: ", "event: ")
+_after_data: Callable[[str], str] = itemgetter(slice(6, None))
+_after_event: Callable[[str], str] = itemgetter(slice(7, None))
 
 
 class SSEDecoder:
@@ -129,6 +136,20 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Parse the next chunk of the stream and return the events it completed."""
+        text = self._complete_lines(chunk)
+        return [] if text is None else self._parse_block(text, False)
+
+    def feed_data(self, chunk: bytes) -> list[str]:
+        """:meth:`feed` for a consumer that only reads each event's ``data`` (chat chunks).
+
+        The events and the decoder's state are exactly those of :meth:`feed`; only the
+        event objects are not built.
+        """
+        text = self._complete_lines(chunk)
+        return [] if text is None else self._parse_block(text, True)
+
+    def _complete_lines(self, chunk: bytes) -> str | None:
+        """The lines ``chunk`` completes, joined by LF without the last LF (None: no line)."""
         if self._at_stream_start or self._skip_leading_lf or b"\r" in chunk:
             chunk = self._prepare_unusual_chunk(chunk)
         end = chunk.rfind(b"\n")
@@ -136,7 +157,7 @@ class SSEDecoder:
         if end < 0:
             if chunk:
                 partial_line.append(chunk)
-            return []
+            return None
         if partial_line:
             partial_line.append(chunk[:end])
             complete = b"".join(partial_line)
@@ -148,7 +169,7 @@ class SSEDecoder:
         # Decoding everything up to the last LF at once is safe: LF never occurs inside a
         # multi-byte UTF-8 sequence, so a character split across chunks is still whole in
         # the partial line kept for the next call.
-        return self._parse_block(complete.decode("utf-8", "replace"))
+        return complete.decode("utf-8", "replace")
 
     def close(self) -> None:
         """Signal the end of the response body.
@@ -215,35 +236,111 @@ class SSEDecoder:
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         return chunk
 
-    def _parse_block(self, text: str) -> list[ServerSentEvent]:
-        """Parse complete lines (``text`` holds them joined by LF, without the last LF)."""
-        if text.startswith("data: ") and not self._data_lines and not self._has_fields:
-            # Fast path for the shape chat completion streams use: nothing but
-            # "data: <payload>" lines each followed by a blank line. One split in C cuts out
-            # every payload; counting LFs proves there was nothing else in between (no
-            # multi-line data, no other fields, no extra blank lines).
-            lfs = text.count("\n")
-            if lfs == 1 and text[-1] == "\n":
-                # Exactly one complete event: what a chunk holds when every network read
-                # carries a single token.
-                return [_new_event(ServerSentEvent, (text[6:-1], None, self._last_event_id, None))]
-            payloads = text[6:].split("\n\ndata: ")
-            separator_lfs = 2 * (len(payloads) - 1)
-            if lfs == separator_lfs:
-                # The last event's blank line has not arrived yet.
-                self._data_lines.append(payloads.pop())
-            elif lfs == separator_lfs + 1 and text[-1] == "\n":
-                # The block ends with a blank line: the last event is complete too.
-                payloads[-1] = payloads[-1][:-1]
+    def _parse_block(self, text: str, data_only: bool) -> list[Any]:
+        """The events of complete lines (``text``: joined by LF, without the last LF).
+
+        ``data_only``: return each event's data rather than the event. The two layouts
+        streams use in practice are cut apart by a few calls that run in C over the whole
+        block (:meth:`_data_events`, :meth:`_typed_events`); anything else, and the end of
+        an event a previous block began, goes through the line loop.
+        """
+        head: list[Any] = []
+        if self._data_lines or self._has_fields or not text.startswith(_FAST_STARTS):
+            # Up to the first event boundary one line at a time; the fast paths may take
+            # the rest, which starts with no event in progress.
+            if text.startswith("\n"):
+                head_lines, text = [""], text[1:]
             else:
-                payloads = None
+                boundary = text.find("\n\n")
+                if boundary < 0:
+                    return self._dispatched(self._parse_lines(text.split("\n")), data_only)
+                head_lines, text = text[:boundary].split("\n"), text[boundary + 2 :]
+                head_lines.append("")
+            head = self._dispatched(self._parse_lines(head_lines), data_only)
+        if text.startswith("data: "):
+            payloads = self._data_events(text)
             if payloads is not None:
-                last_event_id = self._last_event_id
-                return [
-                    _new_event(ServerSentEvent, (payload, None, last_event_id, None))
-                    for payload in payloads
-                ]
-        return self._parse_lines(text.split("\n"))
+                if not data_only:
+                    last_id = self._last_event_id
+                    payloads = list(
+                        map(
+                            _new_event,
+                            repeat(ServerSentEvent),
+                            zip(payloads, repeat(None), repeat(last_id), repeat(None)),
+                        )
+                    )
+                return head + payloads if head else payloads
+        elif text.startswith("event: "):
+            typed = self._typed_events(text, data_only)
+            if typed is not None:
+                return head + typed if head else typed
+        events = self._dispatched(self._parse_lines(text.split("\n")), data_only)
+        return head + events if head else events
+
+    @staticmethod
+    def _dispatched(events: list[ServerSentEvent], data_only: bool) -> list[Any]:
+        return [event.data for event in events] if data_only else events
+
+    def _data_events(self, text: str) -> list[str] | None:
+        """The payloads of a block of nothing but ``data: <payload>`` lines each followed by
+        a blank line (chat completion streams); None if the block is not only that."""
+        # One split in C cuts out every payload; counting LFs proves there was nothing else
+        # in between (no multi-line data, no other fields, no extra blank lines).
+        lfs = text.count("\n")
+        if lfs == 1 and text[-1] == "\n":
+            # Exactly one complete event: what a chunk holds when every network read
+            # carries a single token.
+            return [text[6:-1]]
+        payloads = text.split("\n\ndata: ")
+        payloads[0] = payloads[0][6:]
+        separator_lfs = 2 * (len(payloads) - 1)
+        if lfs == separator_lfs:
+            # The last event's blank line has not arrived yet.
+            self._data_lines.append(payloads.pop())
+        elif lfs == separator_lfs + 1 and text[-1] == "\n":
+            # The block ends with a blank line: the last event is complete too.
+            payloads[-1] = payloads[-1][:-1]
+        else:
+            return None
+        return payloads
+
+    def _typed_events(self, text: str, data_only: bool) -> list[Any] | None:
+        """The events of a block of ``event: <type>`` / ``data: <payload>`` / blank line
+        triples (run streams), the last possibly unfinished; None if it is not only that."""
+        lines = text.split("\n")
+        whole = len(lines) - len(lines) % 3
+        types = lines[0:whole:3]
+        datas = lines[1:whole:3]
+        # Checked in C, for every triple at once: blank third lines, the two prefixes, and
+        # no empty type (which would mean the default type, None).
+        if (
+            any(lines[2:whole:3])
+            or not all(map(str.startswith, types, repeat("event: ")))
+            or not all(map(str.startswith, datas, repeat("data: ")))
+            or "event: " in types
+        ):
+            return None
+        payloads = map(_after_data, datas)
+        events: list[Any] = (
+            list(payloads)
+            if data_only
+            else list(
+                map(
+                    _new_event,
+                    repeat(ServerSentEvent),
+                    zip(
+                        payloads,
+                        map(_after_event, types),
+                        repeat(self._last_event_id),
+                        repeat(None),
+                    ),
+                )
+            )
+        )
+        if whole < len(lines):
+            # One or two lines more: usually the start of an event still arriving.
+            events += self._dispatched(self._parse_lines(lines[whole:]), data_only)
+        return events
 
     def _parse_lines(self, lines: list[str]) -> list[ServerSentEvent]:
         # The general line-by-line algorithm of the spec. Event-level state lives in locals
@@ -305,6 +402,23 @@ class SSEDecoder:
         return events
 
 
+SLICE = 64 * 1024
+"""Bytes a stream loop hands the decoder at a time (see :func:`slices`)."""
+
+
+def slices(chunk: bytes) -> Iterable[bytes]:
+    """``chunk`` in pieces of at most :data:`SLICE` bytes, for a loop that feeds a decoder.
+
+    Network reads are that small already. A body handed over whole (an in-process
+    transport, a proxy that buffers the stream) is then decoded a slice at a time: its
+    first events are delivered before the rest is decoded, and the text being decoded,
+    split and validated stays in the CPU cache, which makes the whole ~20% faster.
+    """
+    if len(chunk) <= SLICE:
+        return (chunk,)
+    return (chunk[start : start + SLICE] for start in range(0, len(chunk), SLICE))
+
+
 def iter_sse(byte_iter: Iterable[bytes]) -> Iterator[ServerSentEvent]:
     """Decode events from an iterable of byte chunks, e.g. ``response.iter_bytes()``.
 
@@ -312,7 +426,8 @@ def iter_sse(byte_iter: Iterable[bytes]) -> Iterator[ServerSentEvent]:
     """
     decoder = SSEDecoder()
     for chunk in byte_iter:
-        yield from decoder.feed(chunk)
+        for piece in slices(chunk):
+            yield from decoder.feed(piece)
     decoder.close()
 
 
@@ -320,6 +435,7 @@ async def aiter_sse(byte_aiter: AsyncIterable[bytes]) -> AsyncIterator[ServerSen
     """Async twin of :func:`iter_sse`, e.g. for ``response.aiter_bytes()``."""
     decoder = SSEDecoder()
     async for chunk in byte_aiter:
-        for event in decoder.feed(chunk):
-            yield event
+        for piece in slices(chunk):
+            for event in decoder.feed(piece):
+                yield event
     decoder.close()
