@@ -63,6 +63,8 @@ AsyncStreamT = TypeVar("AsyncStreamT", bound="AsyncStream[Any]")
 _log = logging.getLogger("azure_oai_preview")
 
 _DONE = "[DONE]"
+MERGED: Any = object()
+"""What :meth:`ChunkDecoder.decode` returns for a chunk it merged without building it."""
 DRAIN_LIMIT = 64 * 1024
 """Bytes read after the end marker, at most, to hand the connection back for reuse."""
 
@@ -231,15 +233,20 @@ class ChunkDecoder(Generic[E]):
     """Turns data-only SSE events into typed chunks and keeps what they add up to.
 
     Sync/async agnostic. ``new_accumulator`` makes the accumulator of the stream's kind
-    (:class:`~._delta.ChunkAccumulator` of the chunk type by default).
+    (:class:`~._delta.ChunkAccumulator` of the chunk type by default). Within
+    :meth:`merging` (``get_final_completion``), the chunks nobody will see are merged at
+    once instead of being built: :meth:`decode` then returns :data:`MERGED`.
     """
 
     __slots__ = (
         "_accumulator",
+        "_error_field",
         "_final",
+        "_keep",
         "_validate",
         "chunk_type",
         "done",
+        "merge_only",
         "new_accumulator",
         "received",
         "request_id",
@@ -257,12 +264,20 @@ class ChunkDecoder(Generic[E]):
         self.chunk_type = chunk_type
         # Bound once: the per-chunk cost is then a single call into pydantic-core.
         self._validate = chunk_type.__pydantic_validator__.validate_json
+        # An error object validates as a chunk when every required field of the chunk
+        # type can be missing. Unless the type has a field of that name, the error then
+        # sits in the chunk's extra fields, which is cheaper to look at than the text.
+        self._error_field = any(
+            "error" in (name, field.alias) for name, field in chunk_type.model_fields.items()
+        )
         self.request_id = request_id
         self.new_accumulator = new_accumulator or (lambda: ChunkAccumulator[Any](chunk_type))
         self.done = False
         self.without_done = False
+        self.merge_only = False
         # JSON text of the chunks not merged yet: merging is deferred until someone asks.
         self.received: list[str] = []
+        self._keep = self.received.append
         self._accumulator: ChunkAccumulator[Any] | None = None
         self._final: Any = None
 
@@ -271,19 +286,23 @@ class ChunkDecoder(Generic[E]):
         if data == _DONE:
             self.done = True
             return None
-        # An error object could validate as a chunk whose fields are all optional, so
-        # anything that might be one takes the careful path (a cheap C-level scan).
+        if self.merge_only:
+            return self._merge(data)
         chunk: E | None
-        if '"error"' not in data:
+        if self._error_field and '"error"' in data:
+            chunk = None
+        else:
             try:
                 chunk = self._validate(data, strict=True)
             except ValidationError:
                 chunk = None
-        else:
-            chunk = None
+            else:
+                extra = chunk.__pydantic_extra__
+                if extra and "error" in extra:
+                    chunk = None
         if chunk is None:
             chunk = self._decode_slow(data)
-        self.received.append(data)
+        self._keep(data)
         return chunk
 
     def _decode_slow(self, data: str) -> E:
@@ -291,6 +310,26 @@ class ChunkDecoder(Generic[E]):
         if isinstance(payload, dict) and "error" in payload:
             raise stream_error(payload, self.request_id, self.partial())
         return parse_python(self.chunk_type, payload)
+
+    @contextlib.contextmanager
+    def merging(self) -> Iterator[None]:
+        """Within: chunks are merged at once, not built (:data:`MERGED` is delivered)."""
+        self.merge_only = True
+        try:
+            yield
+        finally:
+            self.merge_only = False
+
+    def _merge(self, data: str) -> Any:
+        # The same checks as decode (JSON, error object), without building the chunk.
+        payload = load_event(data, self.request_id, partial=self.partial)
+        if type(payload) is dict and "error" in payload:
+            raise stream_error(payload, self.request_id, self.partial())
+        accumulator = self._accumulator
+        if accumulator is None or self.received:
+            accumulator = self.accumulator()
+        accumulator.add_decoded(payload)
+        return MERGED
 
     def accumulator(self) -> ChunkAccumulator[Any]:
         """Everything received so far, merged."""
@@ -366,12 +405,13 @@ def _chunks(response: httpx.Response, decoder: ChunkDecoder[E]) -> Generator[E, 
     decode = decoder.decode
     try:
         for data in byte_iter:
-            for event in events.feed(data):
-                chunk = decode(event.data)
-                if chunk is None:
-                    drain(byte_iter)
-                    return
-                yield chunk
+            for piece in _sse.slices(data):
+                for payload in events.feed_data(piece):
+                    chunk = decode(payload)
+                    if chunk is None:
+                        drain(byte_iter)
+                        return
+                    yield chunk
         decoder.ended(events)
     except httpx.TransportError as exc:
         raise decoder.broken(exc) from exc
@@ -385,12 +425,13 @@ async def _achunks(response: httpx.Response, decoder: ChunkDecoder[E]) -> AsyncG
     decode = decoder.decode
     try:
         async for data in byte_iter:
-            for event in events.feed(data):
-                chunk = decode(event.data)
-                if chunk is None:
-                    await adrain(byte_iter)
-                    return
-                yield chunk
+            for piece in _sse.slices(data):
+                for payload in events.feed_data(piece):
+                    chunk = decode(payload)
+                    if chunk is None:
+                        await adrain(byte_iter)
+                        return
+                    yield chunk
         decoder.ended(events)
     except httpx.TransportError as exc:
         raise decoder.broken(exc) from exc
