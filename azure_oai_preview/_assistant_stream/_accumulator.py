@@ -296,11 +296,13 @@ class RunAccumulator:
 
     def _message_delta(self, data: Any) -> None:
         # The hot path of a streamed answer: one call per token. A text delta that only
-        # carries text is appended to its part; everything else goes through the rule.
+        # carries text is appended to the part it continues; everything else goes through
+        # the rule.
         messages = self._messages
-        state = messages.states.get(data.id)
-        if state is None or messages.current != data.id:
-            state = messages.touch(data.id)
+        message_id = data.id
+        state = messages.states.get(message_id)
+        if state is None or messages.current != message_id:
+            state = messages.touch(message_id)
         state.snapshot = None
         if self.created:
             self.created = []
@@ -376,25 +378,21 @@ class RunAccumulator:
 def _append_text(by_index: dict[int, Any], part: Any) -> bool:
     """Append a plain text delta to the text part it continues; False if it is anything else."""
     text = getattr(part, "text", None)
-    if (
-        part.type != "text"
-        or text is None
-        or not text.value
-        or text.annotations
-        or part.__pydantic_extra__
-        or text.__pydantic_extra__
-    ):
+    if text is None or part.type != "text" or part.__pydantic_extra__:
+        return False
+    value = text.value
+    if not value or text.annotations or text.__pydantic_extra__:
         return False
     target: Any = by_index.get(part.index)
     try:
         held: Any = target["text"]
-        value: Any = held["value"]
+        pieces: Any = held["value"]
     except (KeyError, TypeError):
         return False  # a new part, or one without text yet
-    if type(value) is Text:
-        value.pieces.append(text.value)
-    elif type(value) is str:
-        held["value"] = Text(value, text.value) if value else text.value
+    if type(pieces) is Text:
+        pieces.pieces.append(value)
+    elif type(pieces) is str:
+        held["value"] = Text(pieces, value) if pieces else value
     else:
         return False
     return True

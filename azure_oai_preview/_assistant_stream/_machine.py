@@ -7,6 +7,8 @@ words every way a run stream can go wrong, each error carrying what arrived (``p
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -27,20 +29,46 @@ __all__ = ["RunStreamMachine"]
 class RunStreamMachine:
     """Decoding, accumulation and handler planning of one run stream; no I/O."""
 
-    __slots__ = ("acc", "current_event", "decoder", "done", "plan", "request_id")
+    __slots__ = (
+        "_apply",
+        "_decode",
+        "acc",
+        "current_event",
+        "decoder",
+        "done",
+        "plan",
+        "quiet",
+        "request_id",
+    )
 
     def __init__(self, request_id: str | None, handler: EventHooks[Any, Any] | None) -> None:
         self.request_id = request_id
         self.decoder = EventDecoder(request_id)
         self.acc = RunAccumulator()
+        # Bound once: feed runs once per event.
+        self._decode = self.decoder.decode
+        self._apply = self.acc.apply
         self.plan = HookPlan(handler) if handler is not None else None
         self.current_event: Any = None
         self.done = False
+        # Set while the stream is read only for its effects (until_done): the reading loop
+        # then runs to the end without handing out each event.
+        self.quiet = False
+
+    @contextlib.contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Within: the reading loop does not yield the events (they are still accumulated
+        and handed to the handler)."""
+        self.quiet = True
+        try:
+            yield
+        finally:
+            self.quiet = False
 
     def feed(self, sse: ServerSentEvent) -> Any:
         """The typed event for ``sse`` (already accumulated), or ``DONE`` at the end."""
         try:
-            event = self.decoder.decode(sse)
+            event = self._decode(sse)
         except (IncompleteStreamError, APIStreamError) as exc:
             exc.partial = self.acc.snapshot()
             raise
@@ -48,7 +76,7 @@ class RunStreamMachine:
             self.done = True
             return event
         self.current_event = event
-        self.acc.apply(event)
+        self._apply(event)
         return event
 
     def hooks(self, event: Any) -> list[Hook]:

@@ -19,7 +19,7 @@ import httpx
 
 from .._closing import AsyncClosesOnExit, ClosesOnExit
 from .._exceptions import request_id_of
-from .._sse import SSEDecoder
+from .._sse import SSEDecoder, slices
 from .._streaming import (
     ReleasesWhenDropped,
     adrain,
@@ -171,14 +171,18 @@ def _events(
     try:
         try:
             for data in byte_iter:
-                for item in sse.feed(data):
-                    event = machine.feed(item)
-                    if event is DONE:
+                for piece in slices(data):
+                    for item in sse.feed(piece):
+                        event = machine.feed(item)
+                        if event is DONE:
+                            break
+                        if handler is not None:
+                            for hook, args in machine.hooks(event):
+                                hook(*args)
+                        if not machine.quiet:
+                            yield event
+                    if machine.done:
                         break
-                    if handler is not None:
-                        for hook, args in machine.hooks(event):
-                            hook(*args)
-                    yield event
                 if machine.done:
                     drain(byte_iter)
                     break
@@ -206,14 +210,18 @@ async def _aevents(
     try:
         try:
             async for data in byte_iter:
-                for item in sse.feed(data):
-                    event = machine.feed(item)
-                    if event is DONE:
+                for piece in slices(data):
+                    for item in sse.feed(piece):
+                        event = machine.feed(item)
+                        if event is DONE:
+                            break
+                        if handler is not None:
+                            for hook, args in machine.hooks(event):
+                                await hook(*args)
+                        if not machine.quiet:
+                            yield event
+                    if machine.done:
                         break
-                    if handler is not None:
-                        for hook, args in machine.hooks(event):
-                            await hook(*args)
-                    yield event
                 if machine.done:
                     await adrain(byte_iter)
                     break
@@ -265,8 +273,9 @@ class AssistantStream(_StreamView[AssistantEventHandler], ClosesOnExit):
 
     def until_done(self) -> Self:
         """Read the rest of the stream (calling the handler, if any)."""
-        for _ in self._iterator:
-            pass
+        with self._machine.quietly():
+            for _ in self._iterator:
+                pass
         return self
 
     def final_run(self) -> RunObject:
@@ -314,8 +323,9 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler], AsyncClosesO
 
     async def until_done(self) -> Self:
         """Read the rest of the stream (awaiting the handler, if any)."""
-        async for _ in self._iterator:
-            pass
+        with self._machine.quietly():
+            async for _ in self._iterator:
+                pass
         return self
 
     async def final_run(self) -> RunObject:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from azure_oai_preview import (
     APIStreamError,
+    AssistantEventHandler,
     AssistantStream,
     AsyncAssistantStream,
     IncompleteStreamError,
@@ -205,3 +206,50 @@ def test_an_error_event_carries_the_partial_run() -> None:
         stream_of([*STARTED, ("error", error)], done=False).until_done()
     _check_partial(info.value)
     assert json.dumps(info.value.data) == json.dumps(error)
+
+
+# -- a body read in one piece ---------------------------------------------------------------------
+
+WORDS = [f" word{i}" for i in range(3000)]
+LONG_ANSWER = [
+    ("thread.run.created", run("in_progress")),
+    ("thread.message.created", stream_message()),
+    *(("thread.message.delta", delta_text(MSG, 0, word)) for word in WORDS),
+    ("thread.run.completed", run("completed")),
+]
+
+
+def test_a_run_stream_read_in_one_piece_longer_than_a_slice() -> None:
+    # Decoded a slice at a time, with events cut at the slice boundaries.
+    body = sse_body(LONG_ANSWER)
+    assert len(body) > 3 * 64 * 1024
+    events = list(AssistantStream(sse_response(body)))
+    assert len(events) == len(LONG_ANSWER)
+    stream = AssistantStream(sse_response(body))
+    (message,) = stream.final_messages()
+    assert message.content[0].text.value == "".join(WORDS)
+    assert stream.current_run is not None
+    assert stream.current_run.status == "completed"
+
+
+async def test_an_async_run_stream_read_in_one_piece_longer_than_a_slice() -> None:
+    stream = AsyncAssistantStream(sse_response(sse_body(LONG_ANSWER)))
+    (message,) = await stream.final_messages()
+    assert message.content[0].text.value == "".join(WORDS)
+
+
+def test_until_done_hands_every_event_to_the_handler_and_iteration_still_yields() -> None:
+    # until_done reads without yielding each event to itself; the handler sees them all,
+    # and a stream iterated after a partial read yields the rest.
+    seen: list[str] = []
+
+    class Recorder(AssistantEventHandler):
+        def on_event(self, event: Any) -> None:
+            seen.append(event.event)
+
+    stream = AssistantStream(sse_response(sse_body(LONG_ANSWER[:50])), Recorder())
+    first = [next(stream).event for _ in range(3)]
+    stream.until_done()
+    assert seen == [name for name, _ in LONG_ANSWER[:50]]
+    assert first == seen[:3]
+    assert list(stream) == []
