@@ -270,7 +270,10 @@ def dump(model: Any) -> dict[str, Any]:
     """A model (or a plain dict) as the JSON object it was received as."""
     if isinstance(model, dict):
         return dict(cast("dict[str, Any]", model))
-    dumped: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    # A leniently parsed model may hold raw off-spec values: kept as they are, on purpose.
+    dumped: dict[str, Any] = model.model_dump(
+        mode="json", by_alias=True, exclude_unset=True, warnings=False
+    )
     return dumped
 
 

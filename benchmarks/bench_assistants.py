@@ -160,6 +160,14 @@ def _openai(transport: httpx.BaseTransport) -> Any:
 
 
 def bench_run_stream() -> list[Row]:
+    """A 10,000-delta run read with ``until_done()``, its message taken from the stream.
+
+    Where the time goes: validating each event into its generated class (one pydantic-core
+    call on the data wrapped as ``{"event": ..., "data": ...}``) is ~60% and by itself ~0.9x
+    the split+json.loads floor; accumulating the text deltas (the checks that a delta is
+    plain text, then an append) ~20%; SSE framing ~9%; dispatch and the reading loop the
+    rest.
+    """
     body = run_stream_body()
     ours = _ours(fixed_transport(body, "text/event-stream"))
     theirs = _openai(fixed_transport(body, "text/event-stream"))
@@ -194,11 +202,16 @@ def bench_run_stream() -> list[Row]:
                 == expected["content"][0]["text"]["value"]
             )
 
+    # Ours and the baseline alternate, best of 9 each: both measured under the same load.
+    best = {OURS: float("inf"), BASELINE: float("inf")}
+    for _ in range(9):
+        best[OURS] = min(best[OURS], best_of(run_ours, 1))
+        best[BASELINE] = min(best[BASELINE], best_of(lambda: _baseline(body), 1))
     return [
-        Row(STREAM_CASE, OURS, best_of(run_ours)),
+        Row(STREAM_CASE, OURS, best[OURS]),
         Row(STREAM_CASE, f"{OURS} (snapshot every delta)", best_of(run_ours_snapshot_per_delta, 3)),
         Row(STREAM_CASE, OPENAI, best_of(run_openai, 3)),
-        Row(STREAM_CASE, BASELINE, best_of(lambda: _baseline(body))),
+        Row(STREAM_CASE, BASELINE, best[BASELINE]),
     ]
 
 

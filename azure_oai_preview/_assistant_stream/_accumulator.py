@@ -11,6 +11,7 @@ the next change.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -310,7 +311,12 @@ class RunAccumulator:
         if delta is None:
             return
         content = delta.content
-        if delta.__pydantic_extra__ or delta.role is not None or not content:
+        if (
+            delta.__pydantic_extra__
+            or delta.role is not None
+            or type(content) is not list  # (off-spec data: kept raw)
+            or not content
+        ):
             merge(state.delta, dump(delta), True, self.created)
             return
         parts = state.delta.get("content")
@@ -318,6 +324,32 @@ class RunAccumulator:
         for part in content:
             if by_index is None or not _append_text(by_index, part):
                 merge(state.delta, {"content": [dump(part)]}, True, self.created)
+
+    def apply_plain_text_delta(self, data: str) -> bool:
+        """Apply a ``thread.message.delta`` event from its JSON data, if it is a plain text
+        delta continuing a text part of the current message; False (nothing done) otherwise.
+
+        For reads nobody sees the events of: exactly what applying the validated event
+        would do, without building it (decoding JSON is cheaper than validating it).
+        """
+        try:
+            plain = _plain_text(json.loads(data))
+        except ValueError:
+            return False
+        if plain is None:
+            return False
+        message_id, index, value = plain
+        messages = self._messages
+        state = messages.states.get(message_id)
+        if state is None or messages.current != message_id:
+            return False
+        parts = state.delta.get("content")
+        if type(parts) is not Items or not _append_to_part(parts.by_index, index, value):
+            return False
+        state.snapshot = None
+        if self.created:
+            self.created = []
+        return True
 
     def message(self, message_id: str) -> MessageObject:
         """The snapshot of a message: what its events and deltas add up to so far."""
@@ -378,14 +410,22 @@ class RunAccumulator:
 def _append_text(by_index: dict[int, Any], part: Any) -> bool:
     """Append a plain text delta to the text part it continues; False if it is anything else."""
     text = getattr(part, "text", None)
-    if text is None or part.type != "text" or part.__pydantic_extra__:
+    if (
+        part.type != "text"
+        or text is None
+        or not text.value
+        or text.annotations
+        or part.__pydantic_extra__
+        or text.__pydantic_extra__
+    ):
         return False
-    value = text.value
-    if not value or text.annotations or text.__pydantic_extra__:
-        return False
-    target: Any = by_index.get(part.index)
+    return _append_to_part(by_index, part.index, text.value)
+
+
+def _append_to_part(by_index: dict[int, Any], index: Any, value: str) -> bool:
+    """Append ``value`` to the text of part ``index``; False if there is no such text yet."""
     try:
-        held: Any = target["text"]
+        held: Any = by_index[index]["text"]
         pieces: Any = held["value"]
     except (KeyError, TypeError):
         return False  # a new part, or one without text yet
@@ -396,3 +436,35 @@ def _append_text(by_index: dict[int, Any], part: Any) -> bool:
     else:
         return False
     return True
+
+
+# The JSON of a plain text delta event: these keys and no others.
+_DELTA_KEYS = frozenset({"id", "object", "delta"})
+_TEXT_PART_KEYS = frozenset({"index", "type", "text"})
+
+
+def _plain_text(piece: Any) -> tuple[str, int, str] | None:
+    """``(message id, part index, text)`` of the decoded data of a plain text delta event:
+    ``{"id", "object": "thread.message.delta", "delta": {"content": [{"index", "type":
+    "text", "text": {"value"}}]}}`` with a non-empty value and nothing else. Such an event
+    validates strictly, and applying it typed would append its text (``_message_delta``)."""
+    if type(piece) is not dict or piece.keys() != _DELTA_KEYS:
+        return None
+    message_id, delta = piece["id"], piece["delta"]
+    if piece["object"] != "thread.message.delta" or type(message_id) is not str:
+        return None
+    if type(delta) is not dict or len(delta) != 1:
+        return None
+    content = delta.get("content")
+    if type(content) is not list or len(content) != 1:
+        return None
+    part = content[0]
+    if type(part) is not dict or part.keys() != _TEXT_PART_KEYS or part["type"] != "text":
+        return None
+    index, text = part["index"], part["text"]
+    if type(index) is not int or type(text) is not dict or len(text) != 1:
+        return None
+    value = text.get("value")
+    if type(value) is not str or not value:
+        return None
+    return message_id, index, value

@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from .._sse import ServerSentEvent, SSEDecoder
     from ._handlers import EventHooks
 
-__all__ = ["RunStreamMachine"]
+__all__ = ["APPLIED", "RunStreamMachine"]
+
+APPLIED: Any = object()
+"""What :meth:`RunStreamMachine.feed` returns for an event it applied without building it."""
 
 
 class RunStreamMachine:
@@ -31,9 +34,10 @@ class RunStreamMachine:
 
     __slots__ = (
         "_apply",
+        "_current",
         "_decode",
+        "_unbuilt",
         "acc",
-        "current_event",
         "decoder",
         "done",
         "plan",
@@ -49,7 +53,9 @@ class RunStreamMachine:
         self._decode = self.decoder.decode
         self._apply = self.acc.apply
         self.plan = HookPlan(handler) if handler is not None else None
-        self.current_event: Any = None
+        self._current: Any = None
+        # The last event when it was applied without being built (see feed).
+        self._unbuilt: ServerSentEvent | None = None
         self.done = False
         # Set while the stream is read only for its effects (until_done): the reading loop
         # then runs to the end without handing out each event.
@@ -65,8 +71,28 @@ class RunStreamMachine:
         finally:
             self.quiet = False
 
+    @property
+    def current_event(self) -> Any:
+        """The last event read (None before the first)."""
+        unbuilt = self._unbuilt
+        if unbuilt is not None:
+            self._unbuilt = None
+            self._current = self._decode(unbuilt)
+        return self._current
+
     def feed(self, sse: ServerSentEvent) -> Any:
-        """The typed event for ``sse`` (already accumulated), or ``DONE`` at the end."""
+        """The typed event for ``sse`` (already accumulated), ``DONE`` at the end, or
+        :data:`APPLIED` for an event applied without being built."""
+        if (
+            self.quiet
+            and self.plan is None
+            and sse.event == "thread.message.delta"
+            and self.acc.apply_plain_text_delta(sse.data)
+        ):
+            # Read quietly with no handler, nobody sees this event: its text was appended
+            # straight from the JSON, and the event is only built if current_event is read.
+            self._unbuilt = sse
+            return APPLIED
         try:
             event = self._decode(sse)
         except (IncompleteStreamError, APIStreamError) as exc:
@@ -75,7 +101,8 @@ class RunStreamMachine:
         if event is DONE:
             self.done = True
             return event
-        self.current_event = event
+        self._unbuilt = None
+        self._current = event
         self._apply(event)
         return event
 
