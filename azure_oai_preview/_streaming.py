@@ -416,13 +416,12 @@ def _chunks(response: httpx.Response, decoder: ChunkDecoder[E]) -> Generator[E, 
     decode = decoder.decode
     try:
         for data in byte_iter:
-            for piece in _sse.slices(data):
-                for payload in events.feed_data(piece):
-                    chunk = decode(payload)
-                    if chunk is None:
-                        drain(byte_iter)
-                        return
-                    yield chunk
+            for payload in events.feed_data(data):
+                chunk = decode(payload)
+                if chunk is None:
+                    drain(byte_iter)
+                    return
+                yield chunk
         decoder.ended(events)
     except httpx.TransportError as exc:
         raise decoder.broken(exc) from exc
@@ -436,13 +435,12 @@ async def _achunks(response: httpx.Response, decoder: ChunkDecoder[E]) -> AsyncG
     decode = decoder.decode
     try:
         async for data in byte_iter:
-            for piece in _sse.slices(data):
-                for payload in events.feed_data(piece):
-                    chunk = decode(payload)
-                    if chunk is None:
-                        await adrain(byte_iter)
-                        return
-                    yield chunk
+            for payload in events.feed_data(data):
+                chunk = decode(payload)
+                if chunk is None:
+                    await adrain(byte_iter)
+                    return
+                yield chunk
         decoder.ended(events)
     except httpx.TransportError as exc:
         raise decoder.broken(exc) from exc

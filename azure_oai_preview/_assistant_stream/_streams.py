@@ -19,7 +19,7 @@ import httpx
 
 from .._closing import AsyncClosesOnExit, ClosesOnExit
 from .._exceptions import request_id_of
-from .._sse import SSEDecoder, slices
+from .._sse import SSEDecoder
 from .._streaming import (
     ReleasesWhenDropped,
     adrain,
@@ -171,18 +171,15 @@ def _events(
     try:
         try:
             for data in byte_iter:
-                for piece in slices(data):
-                    for item in sse.feed(piece):
-                        event = machine.feed(item)
-                        if event is DONE:
-                            break
-                        if handler is not None:
-                            for hook, args in machine.hooks(event):
-                                hook(*args)
-                        if not machine.quiet:
-                            yield event
-                    if machine.done:
+                for item in sse.feed(data):
+                    event = machine.feed(item)
+                    if event is DONE:
                         break
+                    if handler is not None:
+                        for hook, args in machine.hooks(event):
+                            hook(*args)
+                    if not machine.quiet:
+                        yield event
                 if machine.done:
                     drain(byte_iter)
                     break
@@ -210,18 +207,15 @@ async def _aevents(
     try:
         try:
             async for data in byte_iter:
-                for piece in slices(data):
-                    for item in sse.feed(piece):
-                        event = machine.feed(item)
-                        if event is DONE:
-                            break
-                        if handler is not None:
-                            for hook, args in machine.hooks(event):
-                                await hook(*args)
-                        if not machine.quiet:
-                            yield event
-                    if machine.done:
+                for item in sse.feed(data):
+                    event = machine.feed(item)
+                    if event is DONE:
                         break
+                    if handler is not None:
+                        for hook, args in machine.hooks(event):
+                            await hook(*args)
+                    if not machine.quiet:
+                        yield event
                 if machine.done:
                     await adrain(byte_iter)
                     break

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from azure_oai_preview._sse import (
+    SLICE,
     IncompleteStreamError,
     ServerSentEvent,
     SSEDecoder,
@@ -271,6 +272,29 @@ def test_a_block_that_finishes_an_event_then_continues_in_the_usual_layout() -> 
     ]
     assert decoder.feed(b"data: 4\n") == []
     assert decoder.feed(b"\ndata: 5\n\ndata: 6\n\n") == [Event("4"), Event("5"), Event("6")]
+
+
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n"], ids=["LF", "CRLF"])
+def test_a_chunk_longer_than_a_slice(eol: bytes) -> None:
+    # Parsed a slice at a time: slice boundaries fall inside events, lines, CRLF pairs and
+    # multi-byte characters (the padding of the leading comment moves them), and none of
+    # that shows.
+    lines = []
+    for i in range(7000):
+        lines += [b"event: t%d" % (i % 7), "data: é€ %d ✓".encode() % i, b""]
+    events = eol.join(lines) + eol
+    expected = [Event(f"é€ {i} ✓", f"t{i % 7}") for i in range(7000)]
+    boundaries: set[bytes] = set()
+    for pad in range(8):
+        body = b": " + b"x" * pad + eol + events
+        assert len(body) > 3 * SLICE
+        boundaries.update(body[k * SLICE - 1 : k * SLICE + 1] for k in (1, 2, 3))
+        assert decode([body]) == expected
+        assert SSEDecoder().feed_data(body) == [event.data for event in expected]
+    assert decode(split_every(body, 1000)) == expected
+    assert any(pair[1] & 0xC0 == 0x80 for pair in boundaries)  # inside a character
+    if eol == b"\r\n":
+        assert b"\r\n" in boundaries
 
 
 def test_feed_data_gives_the_data_of_the_events_feed_gives() -> None:
