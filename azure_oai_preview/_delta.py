@@ -141,7 +141,7 @@ def _settles(obj: dict[str, Any]) -> bool:
 
 def _is_indexed(items: list[Any]) -> bool:
     for item in items:
-        if type(item) is not dict or type(item.get("index")) is not int:  # pyright: ignore[reportUnknownMemberType]
+        if type(item) is not dict or type(item.get("index")) is not int:  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
             return False
     return bool(items)
 

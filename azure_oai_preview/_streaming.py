@@ -321,7 +321,7 @@ class ChunkDecoder(Generic[E]):
         return chunk
 
     @contextlib.contextmanager
-    def merging(self) -> Iterator[None]:
+    def merging(self) -> Generator[None, None, None]:
         """Within: chunks are merged at once, not built (:data:`MERGED` is delivered)."""
         self._merge_only = True
         self._everyday = False

@@ -321,7 +321,7 @@ class RunAccumulator:
             return
         parts = state.delta.get("content")
         by_index = parts.by_index if type(parts) is Items else None
-        for part in content:
+        for part in content:  # pyright: ignore[reportUnknownVariableType]
             if by_index is None or not _append_text(by_index, part):
                 merge(state.delta, {"content": [dump(part)]}, True, self.created)
 
@@ -448,23 +448,31 @@ def _plain_text(piece: Any) -> tuple[str, int, str] | None:
     ``{"id", "object": "thread.message.delta", "delta": {"content": [{"index", "type":
     "text", "text": {"value"}}]}}`` with a non-empty value and nothing else. Such an event
     validates strictly, and applying it typed would append its text (``_message_delta``)."""
-    if type(piece) is not dict or piece.keys() != _DELTA_KEYS:
+    if type(piece) is not dict:
         return None
-    message_id, delta = piece["id"], piece["delta"]
-    if piece["object"] != "thread.message.delta" or type(message_id) is not str:
+    event: dict[str, Any] = piece  # pyright: ignore[reportUnknownVariableType]
+    if event.keys() != _DELTA_KEYS or event["object"] != "thread.message.delta":
         return None
-    if type(delta) is not dict or len(delta) != 1:
+    message_id: Any = event["id"]
+    delta_value: Any = event["delta"]
+    if type(message_id) is not str or type(delta_value) is not dict:
         return None
-    content = delta.get("content")
-    if type(content) is not list or len(content) != 1:
+    delta: dict[str, Any] = delta_value  # pyright: ignore[reportUnknownVariableType]
+    content: Any = delta.get("content")
+    if len(delta) != 1 or type(content) is not list:
         return None
-    part = content[0]
-    if type(part) is not dict or part.keys() != _TEXT_PART_KEYS or part["type"] != "text":
+    parts: list[Any] = content  # pyright: ignore[reportUnknownVariableType]
+    if len(parts) != 1 or type(parts[0]) is not dict:
         return None
-    index, text = part["index"], part["text"]
-    if type(index) is not int or type(text) is not dict or len(text) != 1:
+    part: dict[str, Any] = parts[0]  # pyright: ignore[reportUnknownVariableType]
+    if part.keys() != _TEXT_PART_KEYS or part["type"] != "text":
         return None
-    value = text.get("value")
-    if type(value) is not str or not value:
+    index: Any = part["index"]
+    text_value: Any = part["text"]
+    if type(index) is not int or type(text_value) is not dict:
+        return None
+    text: dict[str, Any] = text_value  # pyright: ignore[reportUnknownVariableType]
+    value: Any = text.get("value")
+    if len(text) != 1 or type(value) is not str or not value:
         return None
     return message_id, index, value

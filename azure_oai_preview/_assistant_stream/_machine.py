@@ -8,7 +8,7 @@ words every way a run stream can go wrong, each error carrying what arrived (``p
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -62,7 +62,7 @@ class RunStreamMachine:
         self.quiet = False
 
     @contextlib.contextmanager
-    def quietly(self) -> Iterator[None]:
+    def quietly(self) -> Generator[None, None, None]:
         """Within: the reading loop does not yield the events (they are still accumulated
         and handed to the handler)."""
         self.quiet = True
