@@ -126,8 +126,9 @@ class ChatCompletionStream(Stream["CreateChatCompletionStreamResponse"]):
         Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
         stream did not end normally, or was closed before its end.
         """
-        for _ in self._iterator:
-            pass
+        with self._decoder.merging():
+            for _ in self._iterator:
+                pass
         final: CreateChatCompletionResponse = self._decoder.final()
         return final
 
@@ -151,7 +152,8 @@ class AsyncChatCompletionStream(AsyncStream["CreateChatCompletionStreamResponse"
         Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
         stream did not end normally, or was closed before its end.
         """
-        async for _ in self._iterator:
-            pass
+        with self._decoder.merging():
+            async for _ in self._iterator:
+                pass
         final: CreateChatCompletionResponse = self._decoder.final()
         return final

@@ -28,6 +28,13 @@ The accumulated value holds concatenated strings as :class:`Text` and indexed ar
 :class:`Items` so that merging stays linear however many pieces arrive;
 :func:`materialize` turns it back into plain JSON values.
 
+Pieces repeat a lot (every chat chunk carries the same content filter results), so an
+object outside streamed text that holds no array and arrives again unchanged is kept as
+:class:`Settled`: merging an equal object into it changes nothing (the rule above would
+only replace its values by equal ones), which one comparison in C proves. Equal means
+equal as Python compares decoded JSON, where ``true == 1 == 1.0``: of two objects that
+differ only in that way, the one held is kept.
+
 :class:`ChunkAccumulator` applies the rule to the chunks of a chat or completions stream.
 """
 
@@ -42,7 +49,16 @@ from ._json import json_object
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = ["ChunkAccumulator", "Items", "Text", "dump", "indexes_of", "materialize", "merge"]
+__all__ = [
+    "ChunkAccumulator",
+    "Items",
+    "Settled",
+    "Text",
+    "dump",
+    "indexes_of",
+    "materialize",
+    "merge",
+]
 
 R = TypeVar("R")
 
@@ -101,11 +117,33 @@ class Items:
                 created.append(index)
 
 
+class Settled:
+    """An object outside streamed text, without arrays, that arrived again unchanged:
+    merging an equal object into it is a no-op, found with one comparison."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = value
+
+
+def _settles(obj: dict[str, Any]) -> bool:
+    """Whether merging an equal object into ``obj`` (outside streamed text) changes nothing:
+    no array (appended or merged by index) and no streamed-text member, at any depth."""
+    for key, value in obj.items():
+        if key in _STREAMED:
+            return False
+        kind = type(value)  # pyright: ignore[reportUnknownVariableType]
+        if kind is list or (kind is dict and not _settles(value)):  # pyright: ignore[reportUnknownArgumentType]
+            return False
+    return True
+
+
 def _is_indexed(items: list[Any]) -> bool:
-    return bool(items) and all(
-        type(item) is dict and type(item.get("index")) is int  # pyright: ignore[reportUnknownMemberType]
-        for item in items
-    )
+    for item in items:
+        if type(item) is not dict or type(item.get("index")) is not int:  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+            return False
+    return bool(items)
 
 
 def merge(
@@ -122,15 +160,15 @@ def merge(
     """
     for key, value in piece.items():
         old: Any = target.get(key, _ABSENT)
+        kind = type(value)  # pyright: ignore[reportUnknownVariableType]
         if old is _ABSENT or old is None:
-            if type(value) is list and _is_indexed(value):  # pyright: ignore[reportUnknownArgumentType]
+            if kind is list and _is_indexed(value):  # pyright: ignore[reportUnknownArgumentType]
                 items = target[key] = Items.of(value)  # pyright: ignore[reportUnknownArgumentType]
                 if created is not None:
                     created.extend(items.indexes())
             else:
                 target[key] = value
             continue
-        kind = type(value)  # pyright: ignore[reportUnknownVariableType]
         if kind is str:
             if not value:
                 continue
@@ -147,6 +185,14 @@ def merge(
                     continue
             target[key] = value
         elif kind is dict:
+            if type(old) is Settled:
+                if old.value == value:
+                    continue
+                old = target[key] = old.value
+            elif not streamed and key not in _STREAMED and old == value and _settles(old):
+                # Repeated unchanged: from now on a repetition costs one comparison.
+                target[key] = Settled(old)
+                continue
             if type(old) is dict:
                 merge(old, value, streamed or key in _STREAMED)  # pyright: ignore[reportUnknownArgumentType]
             else:
@@ -201,6 +247,8 @@ def materialize(value: Any, strip_index: bool = False) -> Any:
         return {k: materialize(v) for k, v in items}
     if kind is Text:
         return cast("Text", value).value()
+    if kind is Settled:
+        return materialize(cast("Settled", value).value, strip_index)
     if kind is Items:
         by_index = cast("Items", value).by_index
         return [materialize(by_index[index], strip_index) for index in sorted(by_index)]
@@ -222,7 +270,10 @@ def dump(model: Any) -> dict[str, Any]:
     """A model (or a plain dict) as the JSON object it was received as."""
     if isinstance(model, dict):
         return dict(cast("dict[str, Any]", model))
-    dumped: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    # A leniently parsed model may hold raw off-spec values: kept as they are, on purpose.
+    dumped: dict[str, Any] = model.model_dump(
+        mode="json", by_alias=True, exclude_unset=True, warnings=False
+    )
     return dumped
 
 
@@ -248,7 +299,10 @@ class ChunkAccumulator(Generic[R]):
 
     def add_json(self, data: str) -> None:
         """Merge one chunk from its JSON text (not an object: ignored)."""
-        piece = json.loads(data)
+        self.add_decoded(json.loads(data))
+
+    def add_decoded(self, piece: Any) -> None:
+        """Merge one chunk's decoded JSON, now owned by the accumulator (not an object: ignored)."""
         if type(piece) is dict:
             merge(self._tree, cast("dict[str, Any]", piece))
 

@@ -4,14 +4,18 @@ The decoder is incremental: feed it bytes exactly as they arrive from the networ
 chunking, including chunks that split a CRLF pair or a multi-byte UTF-8 character) and it
 returns the events completed so far.
 
-Streaming chat completions send one small event per token, so this is a hot path. The work
-is therefore done with ``bytes``/``str`` methods that run in C over whole chunks: the last
-line end is found with ``rfind``, each run of complete lines is decoded from UTF-8 in one
-call, and when the run has the usual shape (nothing but ``data: ...`` lines, each followed
-by a blank line) one ``split`` cuts out every payload, leaving a single tuple construction
-per event as the only Python-level work. Anything else goes through a straightforward
-line-by-line loop. Carriage returns are rare in practice and are normalised to LF up front,
-so neither path ever sees one.
+Streams send one small event per token, so this is a hot path. The work is therefore done
+with ``bytes``/``str`` methods that run in C over whole chunks: the last line end is found
+with ``rfind``, each run of complete lines is decoded from UTF-8 in one call, and the two
+layouts streams use are cut apart without a Python-level loop over lines: nothing but
+``data: ...`` lines each followed by a blank line (chat completions; one ``split`` cuts out
+every payload), and ``event: ...`` / ``data: ...`` / blank line triples (run streams; the
+lines are checked three at a time by slicing). :meth:`SSEDecoder.feed_data` even skips the
+event objects for a consumer that reads only the data. Anything else - and the end of an
+event a previous chunk began - goes through a straightforward line-by-line loop. Carriage
+returns are rare in practice and are normalised to LF up front, so no path ever sees one.
+A chunk longer than :data:`SLICE` (a body handed over whole) is parsed a slice at a time,
+which keeps the text in the CPU cache.
 
 One deliberate departure from a browser's ``EventSource``: a browser silently drops an
 event that was cut off by the end of the stream (and reconnects). An API client must not
@@ -24,7 +28,9 @@ class, re-exported here) when the stream stops mid-event; its ``buffered_bytes``
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
-from typing import NamedTuple
+from itertools import repeat
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from ._exceptions import IncompleteStreamError
 
@@ -37,6 +43,8 @@ __all__ = [
 ]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+SLICE = 64 * 1024
+"""Bytes parsed at a time: a longer chunk is taken in slices of this size."""
 
 
 class ServerSentEvent(NamedTuple):
@@ -65,6 +73,11 @@ class ServerSentEvent(NamedTuple):
 _EventFields = tuple[str, str | None, str | None, int | None]
 _NewEvent = Callable[[type[ServerSentEvent], _EventFields], ServerSentEvent]
 _new_event: _NewEvent = tuple.__new__  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+
+# Lines a fast path of SSEDecoder._parse_block starts with, and what follows their prefix.
+_FAST_STARTS = ("data: ", "event: ")
+_after_data: Callable[[str], str] = itemgetter(slice(6, None))
+_after_event: Callable[[str], str] = itemgetter(slice(7, None))
 
 
 class SSEDecoder:
@@ -129,6 +142,31 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Parse the next chunk of the stream and return the events it completed."""
+        return self._feed(chunk, False)
+
+    def feed_data(self, chunk: bytes) -> list[str]:
+        """:meth:`feed` for a consumer that only reads each event's ``data`` (chat chunks).
+
+        The events and the decoder's state are exactly those of :meth:`feed`; only the
+        event objects are not built.
+        """
+        return self._feed(chunk, True)
+
+    def _feed(self, chunk: bytes, data_only: bool) -> list[Any]:
+        if len(chunk) > SLICE:
+            # A body handed over whole (an in-process transport, a proxy that buffers the
+            # stream) is parsed a slice at a time, so that the text being decoded and split
+            # stays in the CPU cache: ~3x faster than in one piece. Network reads are
+            # smaller than a slice already.
+            parsed: list[Any] = []
+            for start in range(0, len(chunk), SLICE):
+                parsed += self._feed(chunk[start : start + SLICE], data_only)
+            return parsed
+        text = self._complete_lines(chunk)
+        return [] if text is None else self._parse_block(text, data_only)
+
+    def _complete_lines(self, chunk: bytes) -> str | None:
+        """The lines ``chunk`` completes, joined by LF without the last LF (None: no line)."""
         if self._at_stream_start or self._skip_leading_lf or b"\r" in chunk:
             chunk = self._prepare_unusual_chunk(chunk)
         end = chunk.rfind(b"\n")
@@ -136,7 +174,7 @@ class SSEDecoder:
         if end < 0:
             if chunk:
                 partial_line.append(chunk)
-            return []
+            return None
         if partial_line:
             partial_line.append(chunk[:end])
             complete = b"".join(partial_line)
@@ -148,7 +186,7 @@ class SSEDecoder:
         # Decoding everything up to the last LF at once is safe: LF never occurs inside a
         # multi-byte UTF-8 sequence, so a character split across chunks is still whole in
         # the partial line kept for the next call.
-        return self._parse_block(complete.decode("utf-8", "replace"))
+        return complete.decode("utf-8", "replace")
 
     def close(self) -> None:
         """Signal the end of the response body.
@@ -215,35 +253,111 @@ class SSEDecoder:
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         return chunk
 
-    def _parse_block(self, text: str) -> list[ServerSentEvent]:
-        """Parse complete lines (``text`` holds them joined by LF, without the last LF)."""
-        if text.startswith("data: ") and not self._data_lines and not self._has_fields:
-            # Fast path for the shape chat completion streams use: nothing but
-            # "data: <payload>" lines each followed by a blank line. One split in C cuts out
-            # every payload; counting LFs proves there was nothing else in between (no
-            # multi-line data, no other fields, no extra blank lines).
-            lfs = text.count("\n")
-            if lfs == 1 and text[-1] == "\n":
-                # Exactly one complete event: what a chunk holds when every network read
-                # carries a single token.
-                return [_new_event(ServerSentEvent, (text[6:-1], None, self._last_event_id, None))]
-            payloads = text[6:].split("\n\ndata: ")
-            separator_lfs = 2 * (len(payloads) - 1)
-            if lfs == separator_lfs:
-                # The last event's blank line has not arrived yet.
-                self._data_lines.append(payloads.pop())
-            elif lfs == separator_lfs + 1 and text[-1] == "\n":
-                # The block ends with a blank line: the last event is complete too.
-                payloads[-1] = payloads[-1][:-1]
+    def _parse_block(self, text: str, data_only: bool) -> list[Any]:
+        """The events of complete lines (``text``: joined by LF, without the last LF).
+
+        ``data_only``: return each event's data rather than the event. The two layouts
+        streams use in practice are cut apart by a few calls that run in C over the whole
+        block (:meth:`_data_events`, :meth:`_typed_events`); anything else, and the end of
+        an event a previous block began, goes through the line loop.
+        """
+        head: list[Any] = []
+        if self._data_lines or self._has_fields or not text.startswith(_FAST_STARTS):
+            # Up to the first event boundary one line at a time; the fast paths may take
+            # the rest, which starts with no event in progress.
+            if text.startswith("\n"):
+                head_lines, text = [""], text[1:]
             else:
-                payloads = None
+                boundary = text.find("\n\n")
+                if boundary < 0:
+                    return self._dispatched(self._parse_lines(text.split("\n")), data_only)
+                head_lines, text = text[:boundary].split("\n"), text[boundary + 2 :]
+                head_lines.append("")
+            head = self._dispatched(self._parse_lines(head_lines), data_only)
+        if text.startswith("data: "):
+            payloads = self._data_events(text)
             if payloads is not None:
-                last_event_id = self._last_event_id
-                return [
-                    _new_event(ServerSentEvent, (payload, None, last_event_id, None))
-                    for payload in payloads
-                ]
-        return self._parse_lines(text.split("\n"))
+                if not data_only:
+                    last_id = self._last_event_id
+                    payloads = list(
+                        map(
+                            _new_event,
+                            repeat(ServerSentEvent),
+                            zip(payloads, repeat(None), repeat(last_id), repeat(None)),
+                        )
+                    )
+                return head + payloads if head else payloads
+        elif text.startswith("event: "):
+            typed = self._typed_events(text, data_only)
+            if typed is not None:
+                return head + typed if head else typed
+        events = self._dispatched(self._parse_lines(text.split("\n")), data_only)
+        return head + events if head else events
+
+    @staticmethod
+    def _dispatched(events: list[ServerSentEvent], data_only: bool) -> list[Any]:
+        return [event.data for event in events] if data_only else events
+
+    def _data_events(self, text: str) -> list[str] | None:
+        """The payloads of a block of nothing but ``data: <payload>`` lines each followed by
+        a blank line (chat completion streams); None if the block is not only that."""
+        # One split in C cuts out every payload; counting LFs proves there was nothing else
+        # in between (no multi-line data, no other fields, no extra blank lines).
+        lfs = text.count("\n")
+        if lfs == 1 and text[-1] == "\n":
+            # Exactly one complete event: what a chunk holds when every network read
+            # carries a single token.
+            return [text[6:-1]]
+        payloads = text.split("\n\ndata: ")
+        payloads[0] = payloads[0][6:]
+        separator_lfs = 2 * (len(payloads) - 1)
+        if lfs == separator_lfs:
+            # The last event's blank line has not arrived yet.
+            self._data_lines.append(payloads.pop())
+        elif lfs == separator_lfs + 1 and text[-1] == "\n":
+            # The block ends with a blank line: the last event is complete too.
+            payloads[-1] = payloads[-1][:-1]
+        else:
+            return None
+        return payloads
+
+    def _typed_events(self, text: str, data_only: bool) -> list[Any] | None:
+        """The events of a block of ``event: <type>`` / ``data: <payload>`` / blank line
+        triples (run streams), the last possibly unfinished; None if it is not only that."""
+        lines = text.split("\n")
+        whole = len(lines) - len(lines) % 3
+        types = lines[0:whole:3]
+        datas = lines[1:whole:3]
+        # Checked in C, for every triple at once: blank third lines, the two prefixes, and
+        # no empty type (which would mean the default type, None).
+        if (
+            any(lines[2:whole:3])
+            or not all(map(str.startswith, types, repeat("event: ")))
+            or not all(map(str.startswith, datas, repeat("data: ")))
+            or "event: " in types
+        ):
+            return None
+        payloads = map(_after_data, datas)
+        events: list[Any] = (
+            list(payloads)
+            if data_only
+            else list(
+                map(
+                    _new_event,
+                    repeat(ServerSentEvent),
+                    zip(
+                        payloads,
+                        map(_after_event, types),
+                        repeat(self._last_event_id),
+                        repeat(None),
+                    ),
+                )
+            )
+        )
+        if whole < len(lines):
+            # One or two lines more: usually the start of an event still arriving.
+            events += self._dispatched(self._parse_lines(lines[whole:]), data_only)
+        return events
 
     def _parse_lines(self, lines: list[str]) -> list[ServerSentEvent]:
         # The general line-by-line algorithm of the spec. Event-level state lives in locals

@@ -68,6 +68,22 @@ def median_time(fn: Callable[[], object], repeats: int = 7) -> float:
     return statistics.median(times)
 
 
+def interleaved_medians(
+    contenders: dict[str, Callable[[], object]], rounds: int
+) -> dict[str, float]:
+    """Each contender's median wall time over ``rounds`` rounds in which they take turns (after
+    one untimed warm-up each), so that a change of load hits them all alike."""
+    for run in contenders.values():
+        run()
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, run in contenders.items():
+            start = time.perf_counter()
+            run()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
 def median_of(fn: Callable[[], float], repeats: int) -> float:
     return statistics.median(fn() for _ in range(repeats))
 

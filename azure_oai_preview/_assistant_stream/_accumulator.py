@@ -11,6 +11,7 @@ the next change.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -296,11 +297,13 @@ class RunAccumulator:
 
     def _message_delta(self, data: Any) -> None:
         # The hot path of a streamed answer: one call per token. A text delta that only
-        # carries text is appended to its part; everything else goes through the rule.
+        # carries text is appended to the part it continues; everything else goes through
+        # the rule.
         messages = self._messages
-        state = messages.states.get(data.id)
-        if state is None or messages.current != data.id:
-            state = messages.touch(data.id)
+        message_id = data.id
+        state = messages.states.get(message_id)
+        if state is None or messages.current != message_id:
+            state = messages.touch(message_id)
         state.snapshot = None
         if self.created:
             self.created = []
@@ -308,14 +311,45 @@ class RunAccumulator:
         if delta is None:
             return
         content = delta.content
-        if delta.__pydantic_extra__ or delta.role is not None or not content:
+        if (
+            delta.__pydantic_extra__
+            or delta.role is not None
+            or type(content) is not list  # (off-spec data: kept raw)
+            or not content
+        ):
             merge(state.delta, dump(delta), True, self.created)
             return
         parts = state.delta.get("content")
         by_index = parts.by_index if type(parts) is Items else None
-        for part in content:
+        for part in content:  # pyright: ignore[reportUnknownVariableType]
             if by_index is None or not _append_text(by_index, part):
                 merge(state.delta, {"content": [dump(part)]}, True, self.created)
+
+    def apply_plain_text_delta(self, data: str) -> bool:
+        """Apply a ``thread.message.delta`` event from its JSON data, if it is a plain text
+        delta continuing a text part of the current message; False (nothing done) otherwise.
+
+        For reads nobody sees the events of: exactly what applying the validated event
+        would do, without building it (decoding JSON is cheaper than validating it).
+        """
+        try:
+            plain = _plain_text(json.loads(data))
+        except ValueError:
+            return False
+        if plain is None:
+            return False
+        message_id, index, value = plain
+        messages = self._messages
+        state = messages.states.get(message_id)
+        if state is None or messages.current != message_id:
+            return False
+        parts = state.delta.get("content")
+        if type(parts) is not Items or not _append_to_part(parts.by_index, index, value):
+            return False
+        state.snapshot = None
+        if self.created:
+            self.created = []
+        return True
 
     def message(self, message_id: str) -> MessageObject:
         """The snapshot of a message: what its events and deltas add up to so far."""
@@ -385,16 +419,60 @@ def _append_text(by_index: dict[int, Any], part: Any) -> bool:
         or text.__pydantic_extra__
     ):
         return False
-    target: Any = by_index.get(part.index)
+    return _append_to_part(by_index, part.index, text.value)
+
+
+def _append_to_part(by_index: dict[int, Any], index: Any, value: str) -> bool:
+    """Append ``value`` to the text of part ``index``; False if there is no such text yet."""
     try:
-        held: Any = target["text"]
-        value: Any = held["value"]
+        held: Any = by_index[index]["text"]
+        pieces: Any = held["value"]
     except (KeyError, TypeError):
         return False  # a new part, or one without text yet
-    if type(value) is Text:
-        value.pieces.append(text.value)
-    elif type(value) is str:
-        held["value"] = Text(value, text.value) if value else text.value
+    if type(pieces) is Text:
+        pieces.pieces.append(value)
+    elif type(pieces) is str:
+        held["value"] = Text(pieces, value) if pieces else value
     else:
         return False
     return True
+
+
+# The JSON of a plain text delta event: these keys and no others.
+_DELTA_KEYS = frozenset({"id", "object", "delta"})
+_TEXT_PART_KEYS = frozenset({"index", "type", "text"})
+
+
+def _plain_text(piece: Any) -> tuple[str, int, str] | None:
+    """``(message id, part index, text)`` of the decoded data of a plain text delta event:
+    ``{"id", "object": "thread.message.delta", "delta": {"content": [{"index", "type":
+    "text", "text": {"value"}}]}}`` with a non-empty value and nothing else. Such an event
+    validates strictly, and applying it typed would append its text (``_message_delta``)."""
+    if type(piece) is not dict:
+        return None
+    event: dict[str, Any] = piece  # pyright: ignore[reportUnknownVariableType]
+    if event.keys() != _DELTA_KEYS or event["object"] != "thread.message.delta":
+        return None
+    message_id: Any = event["id"]
+    delta_value: Any = event["delta"]
+    if type(message_id) is not str or type(delta_value) is not dict:
+        return None
+    delta: dict[str, Any] = delta_value  # pyright: ignore[reportUnknownVariableType]
+    content: Any = delta.get("content")
+    if len(delta) != 1 or type(content) is not list:
+        return None
+    parts: list[Any] = content  # pyright: ignore[reportUnknownVariableType]
+    if len(parts) != 1 or type(parts[0]) is not dict:
+        return None
+    part: dict[str, Any] = parts[0]  # pyright: ignore[reportUnknownVariableType]
+    if part.keys() != _TEXT_PART_KEYS or part["type"] != "text":
+        return None
+    index: Any = part["index"]
+    text_value: Any = part["text"]
+    if type(index) is not int or type(text_value) is not dict:
+        return None
+    text: dict[str, Any] = text_value  # pyright: ignore[reportUnknownVariableType]
+    value: Any = text.get("value")
+    if len(text) != 1 or type(value) is not str or not value:
+        return None
+    return message_id, index, value

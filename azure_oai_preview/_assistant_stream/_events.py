@@ -79,7 +79,7 @@ class EventDecoder:
             try:
                 # The event object is validated straight from its JSON text - the data
                 # wrapped in {"event": ..., "data": ...} - in one pydantic-core call.
-                return validate(opening + data + "}", strict=True)
+                return validate(f"{opening}{data}}}", strict=True)
             except ValidationError:
                 return self._decode_leniently(cls, name, data)
         if name == "done":

@@ -7,6 +7,8 @@ words every way a run stream can go wrong, each error carrying what arrived (``p
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -21,34 +23,87 @@ if TYPE_CHECKING:
     from .._sse import ServerSentEvent, SSEDecoder
     from ._handlers import EventHooks
 
-__all__ = ["RunStreamMachine"]
+__all__ = ["APPLIED", "RunStreamMachine"]
+
+APPLIED: Any = object()
+"""What :meth:`RunStreamMachine.feed` returns for an event it applied without building it."""
 
 
 class RunStreamMachine:
     """Decoding, accumulation and handler planning of one run stream; no I/O."""
 
-    __slots__ = ("acc", "current_event", "decoder", "done", "plan", "request_id")
+    __slots__ = (
+        "_apply",
+        "_current",
+        "_decode",
+        "_unbuilt",
+        "acc",
+        "decoder",
+        "done",
+        "plan",
+        "quiet",
+        "request_id",
+    )
 
     def __init__(self, request_id: str | None, handler: EventHooks[Any, Any] | None) -> None:
         self.request_id = request_id
         self.decoder = EventDecoder(request_id)
         self.acc = RunAccumulator()
+        # Bound once: feed runs once per event.
+        self._decode = self.decoder.decode
+        self._apply = self.acc.apply
         self.plan = HookPlan(handler) if handler is not None else None
-        self.current_event: Any = None
+        self._current: Any = None
+        # The last event when it was applied without being built (see feed).
+        self._unbuilt: ServerSentEvent | None = None
         self.done = False
+        # Set while the stream is read only for its effects (until_done): the reading loop
+        # then runs to the end without handing out each event.
+        self.quiet = False
+
+    @contextlib.contextmanager
+    def quietly(self) -> Generator[None, None, None]:
+        """Within: the reading loop does not yield the events (they are still accumulated
+        and handed to the handler)."""
+        self.quiet = True
+        try:
+            yield
+        finally:
+            self.quiet = False
+
+    @property
+    def current_event(self) -> Any:
+        """The last event read (None before the first)."""
+        unbuilt = self._unbuilt
+        if unbuilt is not None:
+            self._unbuilt = None
+            self._current = self._decode(unbuilt)
+        return self._current
 
     def feed(self, sse: ServerSentEvent) -> Any:
-        """The typed event for ``sse`` (already accumulated), or ``DONE`` at the end."""
+        """The typed event for ``sse`` (already accumulated), ``DONE`` at the end, or
+        :data:`APPLIED` for an event applied without being built."""
+        if (
+            self.quiet
+            and self.plan is None
+            and sse.event == "thread.message.delta"
+            and self.acc.apply_plain_text_delta(sse.data)
+        ):
+            # Read quietly with no handler, nobody sees this event: its text was appended
+            # straight from the JSON, and the event is only built if current_event is read.
+            self._unbuilt = sse
+            return APPLIED
         try:
-            event = self.decoder.decode(sse)
+            event = self._decode(sse)
         except (IncompleteStreamError, APIStreamError) as exc:
             exc.partial = self.acc.snapshot()
             raise
         if event is DONE:
             self.done = True
             return event
-        self.current_event = event
-        self.acc.apply(event)
+        self._unbuilt = None
+        self._current = event
+        self._apply(event)
         return event
 
     def hooks(self, event: Any) -> list[Hook]:

@@ -178,7 +178,8 @@ def _events(
                     if handler is not None:
                         for hook, args in machine.hooks(event):
                             hook(*args)
-                    yield event
+                    if not machine.quiet:
+                        yield event
                 if machine.done:
                     drain(byte_iter)
                     break
@@ -213,7 +214,8 @@ async def _aevents(
                     if handler is not None:
                         for hook, args in machine.hooks(event):
                             await hook(*args)
-                    yield event
+                    if not machine.quiet:
+                        yield event
                 if machine.done:
                     await adrain(byte_iter)
                     break
@@ -265,8 +267,9 @@ class AssistantStream(_StreamView[AssistantEventHandler], ClosesOnExit):
 
     def until_done(self) -> Self:
         """Read the rest of the stream (calling the handler, if any)."""
-        for _ in self._iterator:
-            pass
+        with self._machine.quietly():
+            for _ in self._iterator:
+                pass
         return self
 
     def final_run(self) -> RunObject:
@@ -314,8 +317,9 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler], AsyncClosesO
 
     async def until_done(self) -> Self:
         """Read the rest of the stream (awaiting the handler, if any)."""
-        async for _ in self._iterator:
-            pass
+        with self._machine.quietly():
+            async for _ in self._iterator:
+                pass
         return self
 
     async def final_run(self) -> RunObject:

@@ -191,3 +191,59 @@ def test_any_rechunking_adds_up_to_the_whole_message(
         "chat.completion",
         "gpt-4o",
     )
+
+
+# -- pieces repeated unchanged --------------------------------------------------------------------
+
+# JSON values as merge receives them. Integers stay clear of 0 and 1, which Python compares
+# equal to false and true: there the shortcut keeps the value held (see the module docstring).
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(2, 9), st.sampled_from(["", "a", "b", "safe"])
+)
+_keys = st.sampled_from(["index", "hate", "severity", "filtered", "text", "delta", "id", "x"])
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.dictionaries(_keys, inner, max_size=3),
+        st.lists(inner, max_size=2),
+        st.lists(st.fixed_dictionaries({"index": st.integers(0, 2), "x": inner}), max_size=2),
+    ),
+    max_leaves=8,
+)
+_pieces = st.lists(st.dictionaries(_keys, _values, max_size=4), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_pieces, st.lists(st.integers(0, 3), max_size=8))
+def test_repeated_pieces_merge_as_the_rule_says(
+    pieces: list[dict[str, Any]], order: list[int]
+) -> None:
+    # Whatever repeats, the result is the rule's: the same as with the shortcut switched off.
+    sequence = [pieces[i % len(pieces)] for i in order] if pieces else []
+    with_shortcut = merged(*sequence, *sequence)
+    from azure_oai_preview import _delta
+
+    original = _delta._settles  # pyright: ignore[reportPrivateUsage]
+    _delta._settles = lambda obj: False  # pyright: ignore[reportPrivateUsage]
+    try:
+        assert merged(*sequence, *sequence) == with_shortcut
+    finally:
+        _delta._settles = original  # pyright: ignore[reportPrivateUsage]
+
+
+def test_an_object_repeated_unchanged_is_settled_until_it_changes() -> None:
+    cfr = {"hate": {"filtered": False, "severity": "safe"}}
+    target: dict[str, Any] = {}
+    for piece in ({"cfr": cfr}, {"cfr": cfr}, {"cfr": cfr}):
+        merge(target, json.loads(json.dumps(piece)))
+    assert type(target["cfr"]).__name__ == "Settled"
+    merge(target, {"cfr": {"hate": {"filtered": True, "severity": "high"}, "x": 2}})
+    assert materialize(target) == {"cfr": {"hate": {"filtered": True, "severity": "high"}, "x": 2}}
+    # Arrays are appended, streamed text concatenates: such objects never settle.
+    kept: dict[str, Any] = {}
+    for _ in range(3):
+        merge(kept, {"cfr": {"details": [{"id": "b"}]}, "choice": {"text": "a"}})
+    assert materialize(kept) == {
+        "cfr": {"details": [{"id": "b"}] * 3},
+        "choice": {"text": "aaa"},
+    }

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from azure_oai_preview import (
     APIStreamError,
+    AssistantEventHandler,
     AssistantStream,
     AsyncAssistantStream,
     IncompleteStreamError,
@@ -141,6 +142,24 @@ def test_any_rechunking_of_a_message_adds_up_to_the_whole(
     assert content[1] == {"type": "refusal", "refusal": refusal}
 
 
+def test_a_delta_whose_content_is_not_an_array_is_kept_raw() -> None:
+    # Off-spec: merged by the rule like any value (it used to break the stream).
+    odd = {"id": MSG, "object": "thread.message.delta", "delta": {"content": "odd"}}
+    for read in (list, AssistantStream.until_done):
+        stream = stream_of(
+            [
+                ("thread.run.created", run("in_progress")),
+                ("thread.message.created", stream_message()),
+                ("thread.message.delta", delta_text(MSG, 0, "Hi")),
+                ("thread.message.delta", odd),
+                ("thread.run.completed", run("completed")),
+            ]
+        )
+        read(stream)
+        (message,) = stream.message_snapshots
+        assert message.content == "odd"  # pyright: ignore[reportUnnecessaryComparison]
+
+
 # -- a run stream that ends early keeps what arrived -----------------------------------------------
 
 STARTED = [
@@ -205,3 +224,147 @@ def test_an_error_event_carries_the_partial_run() -> None:
         stream_of([*STARTED, ("error", error)], done=False).until_done()
     _check_partial(info.value)
     assert json.dumps(info.value.data) == json.dumps(error)
+
+
+# -- a body read in one piece ---------------------------------------------------------------------
+
+WORDS = [f" word{i}" for i in range(3000)]
+LONG_ANSWER = [
+    ("thread.run.created", run("in_progress")),
+    ("thread.message.created", stream_message()),
+    *(("thread.message.delta", delta_text(MSG, 0, word)) for word in WORDS),
+    ("thread.run.completed", run("completed")),
+]
+
+
+def test_a_run_stream_read_in_one_piece_longer_than_a_slice() -> None:
+    # Decoded a slice at a time, with events cut at the slice boundaries.
+    body = sse_body(LONG_ANSWER)
+    assert len(body) > 3 * 64 * 1024
+    events = list(AssistantStream(sse_response(body)))
+    assert len(events) == len(LONG_ANSWER)
+    stream = AssistantStream(sse_response(body))
+    (message,) = stream.final_messages()
+    assert message.content[0].text.value == "".join(WORDS)
+    assert stream.current_run is not None
+    assert stream.current_run.status == "completed"
+
+
+async def test_an_async_run_stream_read_in_one_piece_longer_than_a_slice() -> None:
+    stream = AsyncAssistantStream(sse_response(sse_body(LONG_ANSWER)))
+    (message,) = await stream.final_messages()
+    assert message.content[0].text.value == "".join(WORDS)
+
+
+def test_until_done_hands_every_event_to_the_handler_and_iteration_still_yields() -> None:
+    # until_done reads without yielding each event to itself; the handler sees them all,
+    # and a stream iterated after a partial read yields the rest.
+    seen: list[str] = []
+
+    class Recorder(AssistantEventHandler):
+        def on_event(self, event: Any) -> None:
+            seen.append(event.event)
+
+    stream = AssistantStream(sse_response(sse_body(LONG_ANSWER[:50])), Recorder())
+    first = [next(stream).event for _ in range(3)]
+    stream.until_done()
+    assert seen == [name for name, _ in LONG_ANSWER[:50]]
+    assert first == seen[:3]
+    assert list(stream) == []
+
+
+# -- read quietly: plain text deltas applied from their JSON --------------------------------------
+
+
+def _text_part(index: int, value: str, **more: Any) -> dict[str, Any]:
+    return {"index": index, "type": "text", "text": {"value": value, **more}}
+
+
+_deltas = st.one_of(
+    # Plain text deltas (the quiet path takes those continuing a part) ...
+    st.builds(lambda i, v: content_delta(_text_part(i, v)), st.integers(0, 2), st.text(max_size=5)),
+    st.builds(lambda v: delta_text("msg_other", 0, v), st.text(min_size=1, max_size=5)),
+    # ... and what it must leave to the typed path.
+    st.builds(
+        lambda i, v: content_delta(
+            _text_part(i, v, annotations=[{"index": 0, "type": "file_path", "text": "f"}])
+        ),
+        st.integers(0, 2),
+        st.text(max_size=3),
+    ),
+    st.builds(lambda v: content_delta(_text_part(0, v, voice="x")), st.text(max_size=3)),
+    st.builds(lambda v: content_delta(_text_part(0, v), role="assistant"), st.text(max_size=3)),
+    st.builds(lambda v: {**content_delta(_text_part(0, v)), "extra": 1}, st.text(max_size=3)),
+    st.just(content_delta({"index": 1, "type": "image_file", "image_file": {"file_id": "f"}})),
+    st.just(content_delta(_text_part(0, "a"), _text_part(1, "b"))),
+    st.just({"id": MSG, "object": "thread.message.delta", "delta": {"content": "odd"}}),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_deltas, max_size=12), st.booleans())
+def test_until_done_adds_up_to_what_iterating_does(deltas: list[dict[str, Any]], cut: bool) -> None:
+    events = [
+        ("thread.run.created", run("in_progress")),
+        ("thread.message.created", stream_message()),
+        ("thread.message.created", stream_message(id="msg_other")),
+        ("thread.message.in_progress", stream_message()),
+        *(("thread.message.delta", delta) for delta in deltas),
+    ]
+    if not cut:
+        events.append(("thread.run.completed", run("completed")))
+
+    def read(stream: AssistantStream, quietly: bool) -> tuple[Any, ...]:
+        try:
+            if quietly:
+                stream.until_done()
+            else:
+                for _ in stream:
+                    pass
+        except IncompleteStreamError as error:
+            assert cut
+            partial = [m.model_dump(mode="json", warnings=False) for m in error.partial.messages]
+        else:
+            partial = None
+        messages = [m.model_dump(mode="json", warnings=False) for m in stream.message_snapshots]
+        current = stream.current_event
+        return (
+            messages,
+            partial,
+            current.model_dump(mode="json", warnings=False) if current else None,
+        )
+
+    assert read(stream_of(events, done=not cut), True) == read(
+        stream_of(events, done=not cut), False
+    )
+
+
+def test_the_last_event_read_quietly_is_built_when_asked_for() -> None:
+    stream = stream_of([*STARTED, ("thread.message.delta", delta_text(MSG, 0, "!"))], done=False)
+    with pytest.raises(IncompleteStreamError) as info:
+        stream.until_done()
+    assert info.value.partial.messages[0].content[0].text.value == "Deep learning!"
+    event = stream.current_event
+    assert event is not None
+    assert event.event == "thread.message.delta"
+    assert event.data.delta.content[0].text.value == "!"
+    assert stream.current_event is event
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(min_size=1), st.integers(0, 2**40), st.text(min_size=1))
+def test_a_plain_text_delta_validates_strictly(message_id: str, index: int, value: str) -> None:
+    # The quiet path appends such a delta without validating it: it must be one that
+    # validates strictly (no deviation to report) as the typed path would see it.
+    from azure_oai_preview._assistant_stream._accumulator import (
+        _plain_text,  # pyright: ignore[reportPrivateUsage]
+    )
+    from azure_oai_preview.models import ThreadMessageDelta
+
+    data = json.dumps(delta_text(message_id, index, value))
+    assert _plain_text(json.loads(data)) == (message_id, index, value)
+    event = ThreadMessageDelta.model_validate_json(
+        f'{{"event": "thread.message.delta", "data": {data}}}', strict=True
+    )
+    (part,) = event.data.delta.content or []
+    assert (event.data.id, part.index, part.text.value) == (message_id, index, value)

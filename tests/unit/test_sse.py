@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from azure_oai_preview._sse import (
+    SLICE,
     IncompleteStreamError,
     ServerSentEvent,
     SSEDecoder,
@@ -235,6 +236,79 @@ def test_extra_blank_lines_between_events() -> None:
     assert decode([b"data: a\n\n\n\ndata: b\n\n\n"]) == [Event("a"), Event("b")]
 
 
+def test_typed_events_in_one_block() -> None:
+    # The event/data/blank layout of run streams, ending in the start of a fourth event.
+    decoder = SSEDecoder()
+    block = b"event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: c\ndata: \n\nevent: d\ndata: 4\n"
+    assert decoder.feed(block) == [Event("1", "a"), Event("2", "b"), Event("", "c")]
+    assert decoder.pending
+    assert decoder.feed(b"\nevent: e\n") == [Event("4", "d")]
+    assert decoder.feed(b"data: 5\n\n") == [Event("5", "e")]
+    assert not decoder.pending
+
+
+def test_typed_events_keep_the_last_event_id_and_an_empty_type_means_default() -> None:
+    body = b"id: 7\n\nevent: a\ndata: 1\n\nevent: \ndata: 2\n\nevent: b\ndata: 3\n\n"
+    expected = [Event("1", "a", "7"), Event("2", None, "7"), Event("3", "b", "7")]
+    assert decode([body]) == expected
+
+
+def test_typed_events_then_other_lines() -> None:
+    body = (
+        b"event: a\ndata: 1\n\ndata: 2\n\nevent: b\n: keep-alive\ndata: 3\n\nevent: c\ndata:4\n\n"
+    )
+    expected = [Event("1", "a"), Event("2"), Event("3", "b"), Event("4", "c")]
+    assert decode([body]) == expected
+    for size in (1, 2, 3, 5, 8, 13, 21):
+        assert decode(split_every(body, size)) == expected
+
+
+def test_a_block_that_finishes_an_event_then_continues_in_the_usual_layout() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed(b"event: a\ndata: 1\n") == []
+    assert decoder.feed(b"data: 2\n\nevent: b\ndata: 3\n\n") == [
+        Event("1\n2", "a"),
+        Event("3", "b"),
+    ]
+    assert decoder.feed(b"data: 4\n") == []
+    assert decoder.feed(b"\ndata: 5\n\ndata: 6\n\n") == [Event("4"), Event("5"), Event("6")]
+
+
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n"], ids=["LF", "CRLF"])
+def test_a_chunk_longer_than_a_slice(eol: bytes) -> None:
+    # Parsed a slice at a time: slice boundaries fall inside events, lines, CRLF pairs and
+    # multi-byte characters (the padding of the leading comment moves them), and none of
+    # that shows.
+    lines = []
+    for i in range(7000):
+        lines += [b"event: t%d" % (i % 7), "data: é€ %d ✓".encode() % i, b""]
+    events = eol.join(lines) + eol
+    expected = [Event(f"é€ {i} ✓", f"t{i % 7}") for i in range(7000)]
+    boundaries: set[bytes] = set()
+    for pad in range(8):
+        body = b": " + b"x" * pad + eol + events
+        assert len(body) > 3 * SLICE
+        boundaries.update(body[k * SLICE - 1 : k * SLICE + 1] for k in (1, 2, 3))
+        assert decode([body]) == expected
+        assert SSEDecoder().feed_data(body) == [event.data for event in expected]
+    assert decode(split_every(body, 1000)) == expected
+    assert any(pair[1] & 0xC0 == 0x80 for pair in boundaries)  # inside a character
+    if eol == b"\r\n":
+        assert b"\r\n" in boundaries
+
+
+def test_feed_data_gives_the_data_of_the_events_feed_gives() -> None:
+    body = b"data: a\n\nevent: t\ndata: b\n\nid: 1\ndata: c\ndata: d\n\ndata: e\n\ndata: f"
+    for size in (1, 2, 4, 7, len(body)):
+        events, datas = SSEDecoder(), SSEDecoder()
+        chunks = split_every(body, size)
+        expected = [event.data for chunk in chunks for event in events.feed(chunk)]
+        assert [data for chunk in chunks for data in datas.feed_data(chunk)] == expected
+        assert expected == ["a", "b", "c\nd", "e"]
+        assert datas.pending
+        assert events.pending
+
+
 # -- end of stream -------------------------------------------------------------------------------
 
 
@@ -424,3 +498,73 @@ def _decode_leniently(chunks: Iterable[bytes]) -> tuple[list[ServerSentEvent], b
 )
 def test_arbitrary_bytes_decode_identically_however_chunked(body: bytes, cuts: list[int]) -> None:
     assert _decode_leniently(_rechunk(body, cuts)) == _decode_leniently([body])
+
+
+def _reference(body: bytes) -> tuple[list[ServerSentEvent], bool]:
+    """The spec's algorithm, line by line over the whole body (LF line ends, no BOM)."""
+    *lines, unterminated = body.decode("utf-8", "replace").split("\n")
+    events: list[ServerSentEvent] = []
+    data: list[str] = []
+    event_type, last_id, retry, has_fields = "", None, None, False
+    for line in lines:
+        if not line:
+            if data:
+                events.append(ServerSentEvent("\n".join(data), event_type or None, last_id, retry))
+            data, event_type, retry, has_fields = [], "", None, False
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if name == "data":
+            data.append(value)
+            continue
+        has_fields = True
+        if name == "event":
+            event_type = value
+        elif name == "id" and "\0" not in value:
+            last_id = value
+        elif name == "retry" and value.isascii() and value.isdigit():
+            retry = int(value)
+    pending = bool(data) or has_fields or (unterminated != "" and not unterminated.startswith(":"))
+    return events, pending
+
+
+# Mostly the two layouts the fast paths take, with now and then a line that they do not.
+_usual_event = st.one_of(
+    st.builds(lambda name, data: f"event: {name}\ndata: {data}\n\n", _line_text, _line_text),
+    st.builds(lambda data: f"data: {data}\n\n", _line_text),
+)
+_odd_lines = st.sampled_from(
+    [
+        ": keep-alive\n",
+        "id: 3\n",
+        "\n",
+        "data: more\n",
+        "event: \n",
+        "event: odd\n",
+        "event: two\ndata: x\ndata: y\n\n",
+        "data:x\n",
+        "retry: 5\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(_usual_event, _usual_event, _usual_event, _odd_lines), max_size=30),
+    st.integers(0, 40),
+    st.lists(st.integers(0, 600), max_size=30),
+)
+def test_usual_layouts_decode_like_the_reference_however_chunked(
+    pieces: list[str], cut_from_end: int, cuts: list[int]
+) -> None:
+    body = "".join(pieces).encode()
+    body = body[: max(0, len(body) - cut_from_end)]
+    expected = _reference(body)
+    assert _decode_leniently([body]) == expected
+    assert _decode_leniently(_rechunk(body, cuts)) == expected
+    datas = SSEDecoder()
+    assert [d for c in _rechunk(body, cuts) for d in datas.feed_data(c)] == [
+        event.data for event in expected[0]
+    ]

@@ -366,6 +366,84 @@ def test_error_object_carries_the_partial_completion(
     assert info.value.partial.choices[0].message.content == "Hello, "
 
 
+@pytest.mark.parametrize("read", ["not read", "partly iterated"])
+def test_get_final_completion_raises_the_error_object_with_the_partial(
+    read: str, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # get_final_completion merges the chunks it reads without building them: an error
+    # object must still be found, with what came before it merged.
+    error = {"error": {"code": "server_error", "message": "boom"}}
+    _serve(mock_api, sse(*ANSWER[:6], error, *ANSWER[6:]), chunk_size=29)
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        READS[read](stream)
+        with pytest.raises(APIStreamError, match="boom") as info:
+            stream.get_final_completion()
+    partial = info.value.partial
+    assert isinstance(partial, CreateChatCompletionResponse)
+    assert partial.choices[0].message is not None
+    assert partial.choices[0].message.content == "Hello, world"
+    assert partial.choices[0].message.tool_calls is not None
+
+
+async def test_async_get_final_completion_raises_the_error_object_with_the_partial(
+    async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    error = {"error": {"code": "server_error", "message": "boom"}}
+    _serve(mock_api, sse(*ANSWER[:4], error), chunk_size=29)
+    stream = await async_client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+    async with stream:
+        with pytest.raises(APIStreamError, match="boom") as info:
+            await stream.get_final_completion()
+    assert info.value.partial.choices[0].message.content == "Hello, "
+
+
+def test_an_error_object_that_also_looks_like_a_chunk_is_an_error(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # It validates as a chunk (every field a chunk needs is there): the error member decides.
+    error = {**chat_chunk({"content": "!"}), "error": {"code": "server_error", "message": "boom"}}
+    _serve(mock_api, sse(*ANSWER[:4], error))
+    received: list[Any] = []
+    with pytest.raises(APIStreamError, match="boom") as info:
+        consume(client.chat.completions.create(messages=USER_MESSAGES, stream=True), received)
+    assert len(received) == 4
+    assert info.value.partial.choices[0].message.content == "Hello, "
+
+
+def test_an_error_member_inside_a_chunk_is_not_an_error_object(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # Content filter results report a filter that could not run with an "error" member.
+    filter_error = {"error": {"code": "content_filter_error", "message": "filter unavailable"}}
+    chunk = chat_chunk({"content": "Hi"}, content_filter_results=filter_error)
+    _serve(mock_api, sse(AZURE_PROMPT_FILTER_CHUNK, chunk, chat_chunk({}, finish_reason="stop")))
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        chunks = list(stream)
+    results = chunks[1].choices[0].content_filter_results
+    assert results is not None
+    assert results.error is not None
+    assert results.error.code == "content_filter_error"
+
+
+def test_a_body_in_one_read_longer_than_a_slice(
+    client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # An in-process transport hands the whole body over in one piece; the stream decodes it
+    # a slice at a time, with events cut at every slice boundary.
+    pieces = [f"piece {i} " for i in range(2000)]
+    body = sse(chat_chunk({"role": "assistant"}), *(chat_chunk({"content": p}) for p in pieces))
+    assert len(body) > 3 * 64 * 1024
+    for chunk_size in (None, 1000):
+        _serve(mock_api, body, chunk_size=chunk_size)
+        with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+            texts = list(stream.text_deltas())
+        assert texts == pieces
+        with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+            final = stream.get_final_completion()
+        assert final.choices[0].message is not None
+        assert final.choices[0].message.content == "".join(pieces)
+
+
 def test_nothing_received_means_no_partial(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
     _serve(mock_api, b"", error=httpx.ReadError("reset"))
     with pytest.raises(IncompleteStreamError) as info:
