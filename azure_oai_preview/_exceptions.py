@@ -509,7 +509,11 @@ def undecodable_body_error(
 
 
 def body_read_error(
-    exc: BaseException, *, request_id: str | None, consequence: str = "it is incomplete"
+    exc: BaseException,
+    *,
+    request_id: str | None,
+    consequence: str = "it is incomplete",
+    partial: Any = None,
 ) -> IncompleteStreamError:
     """The error for a body that stopped being readable while it was consumed piece by piece
     (an event stream, a binary download). Raise it ``from exc``.
@@ -519,6 +523,7 @@ def body_read_error(
     Catch both with ``except httpx.RequestError``. ``consequence`` ends the message
     (``"the run continues on the service"``). What was delivered before stays delivered.
     ``exc`` is made safe to chain as the cause (redacted request, no httpx traceback).
+    ``partial`` is what the stream added up to before it broke.
     """
     import httpx
 
@@ -531,7 +536,7 @@ def body_read_error(
         what = f"reading the body timed out ({type(exc).__name__})"
     else:
         what = f"the connection broke while reading the body ({type(exc).__name__})"
-    return IncompleteStreamError(f"{what}; {consequence}", request_id=request_id)
+    return IncompleteStreamError(f"{what}; {consequence}", request_id=request_id, partial=partial)
 
 
 def status_error(response: httpx.Response, error_model: str | None = None) -> APIStatusError:

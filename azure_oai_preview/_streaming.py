@@ -46,6 +46,7 @@ from ._exceptions import (
     APIResponseValidationError,
     APIStreamError,
     IncompleteStreamError,
+    body_read_error,
     excerpt,
     request_id_of,
 )
@@ -394,10 +395,11 @@ class ChunkDecoder(Generic[E]):
                 self.request_id,
             )
 
-    def broken(self, exc: httpx.TransportError) -> IncompleteStreamError:
-        return IncompleteStreamError(
-            f"the connection broke mid-stream ({type(exc).__name__}); the answer is incomplete",
+    def broken(self, exc: httpx.TransportError | httpx.DecodingError) -> IncompleteStreamError:
+        return body_read_error(
+            exc,
             request_id=self.request_id,
+            consequence="the answer is incomplete",
             partial=self.partial(),
         )
 
@@ -423,7 +425,7 @@ def _chunks(response: httpx.Response, decoder: ChunkDecoder[E]) -> Generator[E, 
                     return
                 yield chunk
         decoder.ended(events)
-    except httpx.TransportError as exc:
+    except (httpx.TransportError, httpx.DecodingError) as exc:
         raise decoder.broken(exc) from exc
     finally:
         response.close()
@@ -442,7 +444,7 @@ async def _achunks(response: httpx.Response, decoder: ChunkDecoder[E]) -> AsyncG
                     return
                 yield chunk
         decoder.ended(events)
-    except httpx.TransportError as exc:
+    except (httpx.TransportError, httpx.DecodingError) as exc:
         raise decoder.broken(exc) from exc
     finally:
         await response.aclose()

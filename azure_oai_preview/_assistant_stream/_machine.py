@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._exceptions import APIStreamError, IncompleteStreamError
+from .._exceptions import APIStreamError, IncompleteStreamError, body_read_error
 from .._models import OpenModel
 from ._accumulator import RunAccumulator
 from ._events import DONE, EventDecoder
@@ -136,10 +136,11 @@ class RunStreamMachine:
             partial=self.acc.snapshot(),
         )
 
-    def broken(self, exc: httpx.TransportError) -> IncompleteStreamError:
-        return IncompleteStreamError(
-            f"the connection broke mid-stream ({type(exc).__name__}); the run continues on the service",
+    def broken(self, exc: httpx.TransportError | httpx.DecodingError) -> IncompleteStreamError:
+        return body_read_error(
+            exc,
             request_id=self.request_id,
+            consequence="the run continues on the service",
             partial=self.acc.snapshot(),
         )
 

@@ -185,7 +185,7 @@ def _events(
                     break
             else:
                 machine.ended(sse)
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.DecodingError) as exc:
             raise machine.broken(exc) from exc
         if handler is not None:
             handler.on_end()
@@ -221,7 +221,7 @@ async def _aevents(
                     break
             else:
                 machine.ended(sse)
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.DecodingError) as exc:
             raise machine.broken(exc) from exc
         if handler is not None:
             await handler.on_end()

@@ -107,3 +107,43 @@ def test_the_mapping_for_streams_names_the_kind_of_failure() -> None:
     assert "r1" in str(decoding)
     assert "timed out" in str(timeout)
     assert str(broken).endswith("the run continues on the service (request id r2)")
+
+
+def test_a_corrupt_chat_stream_is_an_incomplete_stream(loopback: Start) -> None:
+    server = loopback(lambda request: corrupt_gzip(content_type="text/event-stream"))
+    with client_for(server) as client:
+        stream = client.chat.completions.create(messages=MESSAGES, stream=True)
+        with pytest.raises(IncompleteStreamError, match="could not be decoded") as info:
+            list(stream)
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
+    assert info.value.partial is None  # nothing had arrived to hand over
+
+
+async def test_async_corrupt_chat_stream_is_an_incomplete_stream(loopback: Start) -> None:
+    server = loopback(lambda request: corrupt_gzip(content_type="text/event-stream"))
+    async with async_client_for(server) as client:
+        stream = await client.chat.completions.create(messages=MESSAGES, stream=True)
+        with pytest.raises(IncompleteStreamError, match="could not be decoded") as info:
+            await stream.get_final_completion()
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
+
+
+def test_a_corrupt_run_stream_is_an_incomplete_stream(loopback: Start) -> None:
+    server = loopback(lambda request: corrupt_gzip(content_type="text/event-stream"))
+    with client_for(server) as client:
+        with (
+            client.threads.runs.stream("thread_1", assistant_id="asst_1") as stream,
+            pytest.raises(IncompleteStreamError, match="the run continues") as info,
+        ):
+            stream.until_done()
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
+    assert "could not be decoded" in str(info.value)
+
+
+async def test_async_corrupt_run_stream_is_an_incomplete_stream(loopback: Start) -> None:
+    server = loopback(lambda request: corrupt_gzip(content_type="text/event-stream"))
+    async with async_client_for(server) as client:
+        async with client.threads.runs.stream("thread_1", assistant_id="asst_1") as stream:
+            with pytest.raises(IncompleteStreamError, match="could not be decoded") as info:
+                await stream.until_done()
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
