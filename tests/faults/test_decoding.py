@@ -130,20 +130,22 @@ async def test_async_corrupt_chat_stream_is_an_incomplete_stream(loopback: Start
 
 def test_a_corrupt_run_stream_is_an_incomplete_stream(loopback: Start) -> None:
     server = loopback(lambda request: corrupt_gzip(content_type="text/event-stream"))
-    with client_for(server) as client:
-        with (
-            client.threads.runs.stream("thread_1", assistant_id="asst_1") as stream,
-            pytest.raises(IncompleteStreamError, match="the run continues") as info,
-        ):
-            stream.until_done()
+    with (
+        client_for(server) as client,
+        client.threads.runs.stream("thread_1", assistant_id="asst_1") as stream,
+        pytest.raises(IncompleteStreamError, match="the run continues") as info,
+    ):
+        stream.until_done()
     assert isinstance(info.value.__cause__, httpx.DecodingError)
     assert "could not be decoded" in str(info.value)
 
 
 async def test_async_corrupt_run_stream_is_an_incomplete_stream(loopback: Start) -> None:
     server = loopback(lambda request: corrupt_gzip(content_type="text/event-stream"))
-    async with async_client_for(server) as client:
-        async with client.threads.runs.stream("thread_1", assistant_id="asst_1") as stream:
-            with pytest.raises(IncompleteStreamError, match="could not be decoded") as info:
-                await stream.until_done()
+    async with (
+        async_client_for(server) as client,
+        client.threads.runs.stream("thread_1", assistant_id="asst_1") as stream,
+    ):
+        with pytest.raises(IncompleteStreamError, match="could not be decoded") as info:
+            await stream.until_done()
     assert isinstance(info.value.__cause__, httpx.DecodingError)
