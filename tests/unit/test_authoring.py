@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from _support import Clock, file_part, form_fields
+from _support import API_VERSION, Clock, file_part, form_fields
 
 from azure_oai_preview import (
     AsyncAzureOpenAI,
@@ -106,7 +106,7 @@ def test_upload_from_a_path(
     assert isinstance(uploaded, File)
     assert uploaded.status == FileState.PENDING
     request = route.calls.last.request
-    assert request.url.params["api-version"] == "2024-05-01-preview"
+    assert request.url.params["api-version"] == API_VERSION
     assert form_fields(request) == {"purpose": ["fine-tune"]}
     part = file_part(request)
     assert (part.filename, part.data) == ("puppy.jsonl", path.read_bytes())
@@ -327,8 +327,8 @@ def test_fine_tuning_jobs_page_forward_with_after(
     page = client.fine_tuning.jobs.list(limit=2)
     assert [job.id for job in page] == ["ft-1", "ft-2", "ft-3"]
     assert [dict(call.request.url.params) for call in route.calls] == [
-        {"api-version": "2024-05-01-preview", "limit": "2"},
-        {"api-version": "2024-05-01-preview", "limit": "2", "after": "ft-2"},
+        {"api-version": API_VERSION, "limit": "2"},
+        {"api-version": API_VERSION, "limit": "2", "after": "ft-2"},
     ]
     later = page.next_page()
     assert later is not None

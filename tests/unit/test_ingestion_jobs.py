@@ -12,7 +12,7 @@ import anyio
 import httpx
 import pytest
 import respx
-from _support import Clock
+from _support import API_VERSION, Clock
 from conftest import API_KEY, BASE_URL, ENDPOINT
 
 from azure_oai_preview import (
@@ -34,7 +34,7 @@ from azure_oai_preview.models import (
 
 JOB = "ingestion-job"
 RUN = "72a2792ef7d24ba7b82c7fe4a37e379f"
-MONITOR = f"{BASE_URL}/ingestion/jobs/{JOB}/runs/{RUN}?api-version=2024-05-01-preview"
+MONITOR = f"{BASE_URL}/ingestion/jobs/{JOB}/runs/{RUN}?api-version={API_VERSION}"
 MGMT = "mgmt-token-7c1e-never-print-me"
 AML = "aml-token-93b0-never-print-me"
 
@@ -185,7 +185,7 @@ def test_list_follows_next_links(client: AzureOpenAI, mock_api: respx.MockRouter
     route = paged_jobs(
         mock_api,
         lambda page: (
-            f"{BASE_URL}/ingestion/jobs?api-version=2024-05-01-preview&$skip={2 * page + 2}"
+            f"{BASE_URL}/ingestion/jobs?api-version={API_VERSION}&$skip={2 * page + 2}"
             if page < 2
             else None
         ),
@@ -197,9 +197,7 @@ def test_list_follows_next_links(client: AzureOpenAI, mock_api: respx.MockRouter
     assert route.call_count == 3
     assert [call.request.url.params.get("$skip") for call in route.calls] == [None, "2", "4"]
     assert {call.request.headers["mgmt-user-token"] for call in route.calls} == {MGMT}
-    assert {call.request.url.params["api-version"] for call in route.calls} == {
-        "2024-05-01-preview"
-    }
+    assert {call.request.url.params["api-version"] for call in route.calls} == {API_VERSION}
     second = page.next_page()
     assert second is not None
     assert second.data[0].jobId == "job-1-0"
@@ -299,7 +297,7 @@ def test_create_and_poll_follows_the_operation(
     for call in monitor.calls:
         assert call.request.headers["mgmt-user-token"] == MGMT
         assert "aml-user-token" not in call.request.headers
-        assert call.request.url.params["api-version"] == "2024-05-01-preview"
+        assert call.request.url.params["api-version"] == API_VERSION
 
 
 def test_a_failed_run_is_returned_not_raised(

@@ -187,8 +187,11 @@ def _touch_of_codegen(transform: Any, ops: Any, document: dict[str, Any] | None)
 
 def declared_transforms(api_version: str, document: str = "inference") -> list[Any]:
     """The transforms declared for ``document`` of ``api_version`` (``specs/transforms/``,
-    via codegen)."""
-    return list(import_codegen("transforms").load(api_version, document=document))
+    via codegen). A version that reuses another version's document (its pin's ``reuse``) is
+    served that document with that version's transforms."""
+    pin = import_codegen("pins").document_pin(api_version, document)
+    source_version = pin.api_version if pin is not None else api_version
+    return list(import_codegen("transforms").load(source_version, document=document))
 
 
 # --------------------------------------------------------------------------- locating
