@@ -41,6 +41,7 @@ from ._credentials import (
     TokenProvider,
     TokenRequest,
     describe,
+    header_secret,
 )
 from ._token_cache import Done, Fetch, ProviderTokens, TokenCache, Wait, advance
 
@@ -111,11 +112,8 @@ class _FixedAuth:
         # Checked at runtime as well: not every caller runs a type checker.
         if not isinstance(secret, str):
             raise TypeError(f"{self._argument} must be a str, got {type(secret).__name__}")
-        if not secret.strip():
-            raise ValueError(f"{self._argument} is empty")
-        if prefix and secret.lstrip().lower().startswith(prefix.lower()):
-            raise ValueError(f"pass {self._argument} without the {prefix.strip()!r} prefix")
-        self.__header = (name, prefix + secret)
+        cleaned = header_secret(secret, self._argument, prefix=prefix)
+        self.__header = (name, prefix + cleaned)
 
     def headers(self) -> dict[str, str]:
         return dict((self.__header,))

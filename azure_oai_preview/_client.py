@@ -71,6 +71,11 @@ def _timeout(value: float | httpx.Timeout | _DefaultTimeout | None) -> httpx.Tim
         return httpx.Timeout(value.read, connect=value.connect)
     if isinstance(value, httpx.Timeout):
         return value
+    # Checked here, not when the first request fails: not every caller runs a type checker.
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0  # pyright: ignore[reportUnnecessaryIsInstance]
+    ):
+        raise ValueError("timeout must be seconds (a number >= 0), an httpx.Timeout, or None")
     return httpx.Timeout(value)
 
 
@@ -147,6 +152,13 @@ def _normalized_endpoint(endpoint: str, allow_insecure_http: bool) -> httpx.URL:
             f"{url.host}; use https://, or pass allow_insecure_http=True for a local test server"
         )
     path = url.path.rstrip("/")
+    if "/openai/" in path + "/" and not path.endswith("/openai"):
+        # The portal's "Target URI" (.../openai/deployments/<name>/chat/completions?...) is
+        # an operation's URL, not the endpoint: the SDK would double its path.
+        raise ValueError(
+            "endpoint must be the resource's endpoint, like 'https://<resource>.openai.azure.com', "
+            "not an operation's URL; name the deployment with deployment= (or per call)"
+        )
     if path.endswith("/openai"):
         path = path[: -len("/openai")]
     return url.copy_with(path=path + "/openai", query=None, fragment=None)
@@ -485,6 +497,11 @@ class AzureOpenAI(_ClientInfo, _Resources[SyncMode], ClosesOnExit):
         from ._pool import DEFAULT_CONNECTION_LIMITS, ConnectionSlots
         from ._transport import SyncCore
 
+        if http_client is not None and not isinstance(http_client, httpx.Client):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(
+                f"http_client must be an httpx.Client for AzureOpenAI, got {type(http_client).__name__}"
+                " (an httpx.AsyncClient goes with AsyncAzureOpenAI)"
+            )
         config, auth = _configure(locals(), is_async=False)
         self._owns_http = http_client is None
         if http_client is None:
@@ -542,6 +559,11 @@ class AsyncAzureOpenAI(_ClientInfo, _Resources[AsyncMode], AsyncClosesOnExit):
         from ._pool import DEFAULT_CONNECTION_LIMITS, AsyncConnectionSlots
         from ._transport import AsyncCore
 
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(
+                "http_client must be an httpx.AsyncClient for AsyncAzureOpenAI, got "
+                f"{type(http_client).__name__} (an httpx.Client goes with AzureOpenAI)"
+            )
         config, auth = _configure(locals(), is_async=True)
         self._owns_http = http_client is None
         if http_client is None:

@@ -12,12 +12,14 @@ sync and the async auth alike.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol, cast
 
 __all__ = [
+    "header_secret",
     "COGNITIVE_SERVICES_SCOPE",
     "AccessTokenInfoLike",
     "AccessTokenLike",
@@ -169,3 +171,26 @@ def _takes_keywords(method: Callable[..., Any], *names: str) -> bool:
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
         return True
     return set(names) <= {p.name for p in parameters}
+
+
+_VISIBLE_ASCII = re.compile(r"[!-~]+")
+
+
+def header_secret(value: str, what: str, *, prefix: str = "") -> str:
+    """``value`` ready to travel in an HTTP header: surrounding whitespace (a key read from a
+    file or a secret store often ends with a newline) removed, and refused - naming ``what``,
+    never showing the value - when anything else in it could not be sent as is.
+
+    Refused here rather than by the HTTP stack, whose error would quote the header value.
+    """
+    cleaned = value.strip()
+    if not cleaned:
+        raise ValueError(f"{what} is empty")
+    if prefix and cleaned.lower().startswith(prefix.lower()):
+        raise ValueError(f"{what} must be given without the {prefix.strip()!r} prefix")
+    if not _VISIBLE_ASCII.fullmatch(cleaned):
+        raise ValueError(
+            f"{what} contains a space, a control character or a non-ASCII character, which an "
+            "HTTP header cannot carry; check how it was read (the value is not shown)"
+        )
+    return cleaned

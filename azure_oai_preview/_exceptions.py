@@ -491,6 +491,15 @@ def connection_error(exc: BaseException, request: httpx.Request) -> APIConnectio
         return APITimeoutError(
             f"request timed out ({type(exc).__name__}); raise timeout= or retry", request=request
         )
+    if isinstance(exc, httpx.LocalProtocolError):
+        # The request itself could not be written: httpx's message quotes the offending
+        # header value, which may be a credential (from default_headers, say).
+        return APIConnectionError(
+            f"the request could not be sent ({type(exc).__name__}): a header value is not "
+            "valid in HTTP (a newline or a non-ASCII character in default_headers or "
+            "extra_headers?); the value is not shown",
+            request=request,
+        )
     return APIConnectionError(f"connection failed: {type(exc).__name__}: {exc}", request=request)
 
 

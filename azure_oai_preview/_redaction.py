@@ -143,12 +143,18 @@ def scrub_transport_error(error: BaseException) -> None:
 
     Its ``request`` becomes the redacted view, and the tracebacks along its chain are dropped:
     they run through httpx and httpcore frames whose locals hold the request's headers, which
-    a ``capture_locals`` traceback would print. Type and message are kept.
+    a ``capture_locals`` traceback would print. Type and message are kept - except the
+    message of a protocol error about the request itself (h11's "Illegal header value
+    b'...'"), which quotes the header value: that may be a credential.
     """
+    import h11
+
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        if isinstance(current, httpx.LocalProtocolError | h11.LocalProtocolError):
+            current.args = ("a header value is not valid in HTTP (the value is not shown)",)
         if isinstance(current, httpx.RequestError):
             with suppress(RuntimeError):  # raised without a request attached
                 current.request = redacted_request(current.request)

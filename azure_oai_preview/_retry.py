@@ -60,6 +60,8 @@ class RetryPolicy:
     max_server_delay: float = 60.0
 
     def __post_init__(self) -> None:
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"max_retries must be an int, got {type(self.max_retries).__name__}")
         if self.max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {self.max_retries}")
         if not 0 <= self.initial_delay <= self.max_delay:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar, cast
 
 from ._challenge import bearer_challenge
-from ._credentials import AccessTokenLike, TokenRequest
+from ._credentials import AccessTokenLike, TokenRequest, header_secret
 from ._exceptions import CredentialError
 
 __all__ = ["Done", "Fetch", "ProviderTokens", "TokenCache", "Wait", "advance"]
@@ -284,6 +284,14 @@ class TokenCache(Generic[E]):
         # Checked at runtime as well: a credential is user code, whatever its annotations say.
         if not isinstance(value, str) or not value:
             raise TypeError("the credential returned an empty or non-string token")
+        try:
+            value = header_secret(value, "the token", prefix="Bearer ")
+        except ValueError as exc:
+            raise CredentialError(
+                f"{self._source} returned a token that cannot be sent: {exc}",
+                source=self._source,
+                scopes=self._scopes,
+            ) from None
         expires_on = float(cast("AccessTokenLike", fetched).expires_on)
         refresh_on: object = getattr(fetched, "refresh_on", None)
         if isinstance(refresh_on, (int, float)):
@@ -384,8 +392,15 @@ class ProviderTokens:
             raise TypeError(
                 f"azure_ad_token_provider must return a non-empty str, got {type(outcome).__name__}"
             )
-        self._last = outcome
-        return outcome
+        try:
+            token = header_secret(outcome, "the token", prefix="Bearer ")
+        except ValueError as exc:
+            raise CredentialError(
+                f"the token provider {self._name} returned a token that cannot be sent: {exc}",
+                source=self._name,
+            ) from None
+        self._last = token
+        return token
 
     def challenge(self, www_authenticate: str) -> Generator[Fetch, object, bool]:
         if bearer_challenge(www_authenticate) is None:

@@ -577,8 +577,9 @@ class AssistantToolsFunctionFunction(OpenModel):
     """The function definition."""
 
     __azure_schema__ = "#/components/schemas/assistantToolsFunction/properties/function"
+    __azure_non_nullable__ = frozenset({"description", "parameters"})
 
-    description: str
+    description: str | None = None
     """A description of what the function does, used by the model to choose when and how to call the
     function.
     """
@@ -586,7 +587,7 @@ class AssistantToolsFunctionFunction(OpenModel):
     """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and
     dashes, with a maximum length of 64.
     """
-    parameters: ChatCompletionFunctionParameters
+    parameters: ChatCompletionFunctionParameters | None = None
     """The parameters the functions accepts, described as a JSON Schema object. See the
     [guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
     reference](https://json-schema.org/understanding-json-schema/) for documentation about the

@@ -147,7 +147,7 @@ class AssistantToolsFunctionFunctionParam(TypedDict, total=False):
     The function definition.
     """
 
-    description: Required[str]
+    description: str
     """A description of what the function does, used by the model to choose when and how to call the
     function.
     """
@@ -155,7 +155,7 @@ class AssistantToolsFunctionFunctionParam(TypedDict, total=False):
     """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and
     dashes, with a maximum length of 64.
     """
-    parameters: Required[ChatCompletionFunctionParametersParam]
+    parameters: ChatCompletionFunctionParametersParam
     """The parameters the functions accepts, described as a JSON Schema object. See the
     [guide](/docs/guides/gpt/function-calling) for examples, and the [JSON Schema
     reference](https://json-schema.org/understanding-json-schema/) for documentation about the

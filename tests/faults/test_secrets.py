@@ -301,3 +301,20 @@ def test_every_public_error_pickles() -> None:
         and issubclass(value, AzureOpenAIError)
     }
     assert public - covered - {AzureOpenAIError} == set()
+
+
+def test_a_header_value_http_cannot_carry_is_not_quoted(loopback: Start) -> None:
+    # An API Management key pasted with its newline into default_headers: h11 refuses the
+    # header and quotes it ("Illegal header value b'...'"); the error must not.
+    server = loopback(lambda request: json_answer({}))
+    secret = "apim-" + API_KEY
+    headers = {"Ocp-Apim-Subscription-Key": secret + "\n"}
+    with (
+        client_for(server, default_headers=headers, max_retries=0) as client,
+        pytest.raises(APIConnectionError) as raised,
+    ):
+        client.chat.completions.create(messages=MESSAGES)
+    chain = [raised.value, raised.value.__cause__, raised.value.__context__]
+    assert all(secret not in str(e) and secret not in repr(e) for e in chain if e is not None)
+    assert "not shown" in str(raised.value)
+    assert server.requests == [], "nothing was sent"

@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import respx
 from _support import (
@@ -328,3 +329,33 @@ def test_without_the_switch_no_handler_is_added(package_logger: logging.Logger) 
     handlers = list(package_logger.handlers)
     AzureOpenAI(ENDPOINT, api_key=API_KEY)
     assert package_logger.handlers == handlers
+
+
+# -- settings refused when the client is built, not at its first request ------------------------
+
+
+@pytest.mark.parametrize("timeout", ["5", -1, True, [5]])
+def test_a_timeout_that_is_not_seconds_is_refused(timeout: Any) -> None:
+    with pytest.raises(ValueError, match="timeout must be seconds"):
+        AzureOpenAI(endpoint=ENDPOINT, api_key=API_KEY, timeout=timeout)
+
+
+@pytest.mark.parametrize("max_retries", ["3", 1.5, True])
+def test_max_retries_that_is_not_an_int_is_refused(max_retries: Any) -> None:
+    with pytest.raises(TypeError, match="max_retries must be an int"):
+        AzureOpenAI(endpoint=ENDPOINT, api_key=API_KEY, max_retries=max_retries)
+
+
+def test_the_http_client_must_match_the_client_flavour() -> None:
+    with pytest.raises(TypeError, match=r"httpx\.AsyncClient"):
+        AsyncAzureOpenAI(endpoint=ENDPOINT, api_key=API_KEY, http_client=httpx.Client())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"httpx\.Client for AzureOpenAI"):
+        AzureOpenAI(endpoint=ENDPOINT, api_key=API_KEY, http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+
+
+def test_an_operation_url_is_refused_as_the_endpoint() -> None:
+    target_uri = f"{ENDPOINT}/openai/deployments/gpt-4o/chat/completions?api-version=x"
+    with pytest.raises(ValueError, match="not an operation's URL"):
+        AzureOpenAI(endpoint=target_uri, api_key=API_KEY)
+    # The endpoint with /openai (as some copy it) still works.
+    assert AzureOpenAI(endpoint=f"{ENDPOINT}/openai/", api_key=API_KEY).endpoint == ENDPOINT

@@ -355,3 +355,20 @@ def test_base64_data_urls_are_sent_as_given(client: AzureOpenAI, chat_route: res
     part = {"type": "image_url", "image_url": {"url": url, "detail": "low"}}
     client.chat.completions.create(messages=[{"role": "user", "content": [part]}])
     assert _sent(chat_route)["messages"][0]["content"] == [part]
+
+
+def test_an_assistant_function_tool_needs_only_a_name(client: AzureOpenAI) -> None:
+    # The spec's functionObject (and OpenAI's assistants API) require only `name`; the
+    # assistant's copy of it required description and parameters too (transformed).
+    tool = {"type": "function", "function": {"name": "now"}}
+    instance = validate_request(
+        "Create_Assistant", models.CreateAssistantRequest, {"model": "gpt-4o", "tools": [tool]}
+    )
+    assert instance.model_dump(mode="json", exclude_unset=True)["tools"] == [tool]
+    with pytest.raises(InvalidRequestError) as raised:
+        validate_request(
+            "Create_Assistant",
+            models.CreateAssistantRequest,
+            {"model": "gpt-4o", "tools": [{"type": "function", "function": {}}]},
+        )
+    assert [path for path, _ in raised.value.problems] == ["tools.0.function.name"]

@@ -488,3 +488,55 @@ def test_ingestion_tokens_do_not_follow_a_redirect_to_another_host(
     values = [value for _, value in moved.calls.last.request.headers.multi_items()]
     _assert_absent(MGMT_TOKEN, values)
     _assert_absent(API_KEY, values)
+
+
+# -- secrets an HTTP header cannot carry as given --------------------------------------------------
+
+
+def test_a_key_read_with_its_newline_is_sent_stripped(mock_api: respx.MockRouter) -> None:
+    # Keys read from files, Kubernetes secrets and env files often end with a newline; sent as
+    # is, the HTTP stack's error would quote the key.
+    route = mock_api.post(CHAT_PATH).respond(200, json=chat_completion())
+    with AzureOpenAI(endpoint=ENDPOINT, api_key=f"  {API_KEY}\n", deployment="gpt-4o") as client:
+        client.chat.completions.create(messages=USER_MESSAGES)
+    assert route.calls[0].request.headers["api-key"] == API_KEY
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"api_key": f"{API_KEY}\r\nX-Evil: 1"},
+        {"api_key": "ключ-" + API_KEY},
+        {"azure_ad_token": f"{TOKEN_PREFIX} second-part"},
+    ],
+)
+def test_a_secret_a_header_cannot_carry_is_refused_unshown(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="the value is not shown") as raised:
+        AzureOpenAI(endpoint=ENDPOINT, **options)
+    assert API_KEY not in str(raised.value)
+    assert TOKEN_PREFIX not in str(raised.value)
+
+
+def test_tokens_from_providers_and_credentials_are_checked_the_same_way(
+    mock_api: respx.MockRouter,
+) -> None:
+    route = mock_api.post(CHAT_PATH).respond(200, json=chat_completion())
+    with AzureOpenAI(
+        endpoint=ENDPOINT,
+        azure_ad_token_provider=lambda: TOKEN_PREFIX + "\n",
+        deployment="gpt-4o",
+    ) as client:
+        client.chat.completions.create(messages=USER_MESSAGES)
+    assert route.calls[0].request.headers["authorization"] == f"Bearer {TOKEN_PREFIX}"
+    for provider in (lambda: f"Bearer {TOKEN_PREFIX}", lambda: f"{TOKEN_PREFIX}\u00e9"):
+        with (
+            AzureOpenAI(
+                endpoint=ENDPOINT, azure_ad_token_provider=provider, deployment="gpt-4o"
+            ) as client,
+            pytest.raises(AzureOpenAIError) as raised,
+        ):
+            client.chat.completions.create(messages=USER_MESSAGES)
+        assert TOKEN_PREFIX not in str(raised.value)
+        cause = raised.value.__cause__
+        assert cause is None or TOKEN_PREFIX not in str(cause)
+    assert route.call_count == 1, "a refused token is never sent"
