@@ -15,7 +15,8 @@ import anyio
 import httpx
 
 from ._closing import AsyncClosesOnExit, ClosesOnExit
-from ._exceptions import IncompleteStreamError, body_read_error, request_id_of
+from ._error_mapping import body_read_error
+from ._exceptions import IncompleteStreamError, request_id_of
 
 if TYPE_CHECKING:
     from ._call import AsyncExecutor, Call, SyncExecutor

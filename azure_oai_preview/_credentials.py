@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any, Protocol, cast
 
 __all__ = [
+    "header_problem",
     "header_secret",
     "COGNITIVE_SERVICES_SCOPE",
     "AccessTokenInfoLike",
@@ -194,3 +195,21 @@ def header_secret(value: str, what: str, *, prefix: str = "") -> str:
             "HTTP header cannot carry; check how it was read (the value is not shown)"
         )
     return cleaned
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_TEXT = re.compile(r"[\t\x20-\x7e]*")
+
+
+def header_problem(name: object, value: object) -> str | None:
+    """Why ``name: value`` cannot be sent as an HTTP header (None when it can), never quoting
+    the value: headers set by users (``default_headers``, ``extra_headers``) carry API
+    Management keys and the like. Checked before a request is built, because the HTTP stack's
+    own errors quote the value."""
+    if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        return "is not a valid header name"
+    if not isinstance(value, str):
+        return f"must be a str, got {type(value).__name__}"
+    if not _HEADER_TEXT.fullmatch(value):
+        return "has a line break, a control or a non-ASCII character (the value is not shown)"
+    return None

@@ -18,17 +18,16 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._call import UNSET
+from ._error_mapping import connection_error, status_error, undecodable_body_error
 from ._exceptions import (
     APIConnectionError,
     AzureOpenAIError,
-    connection_error,
+    UploadNotReplayableError,
     request_id_of,
-    status_error,
-    undecodable_body_error,
 )
-from ._files import replayable
+from ._files import bytes_sent_once, replayable
 from ._redaction import redact_response, scrub_transport_error, without_credentials
-from ._steps import AUTHENTICATE, Challenge, Close, ReadBody, Send, Sleep, Step
+from ._steps import AUTHENTICATE, Challenge, Close, ReadBody, Send, Sleep, Step, TooLong
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -42,6 +41,8 @@ _log = logging.getLogger("azure_oai_preview")
 
 _USER_AGENT = f"azure-oai-preview/{__version__} python/{platform.python_version()}"
 _MAX_REDIRECTS = 5
+ERROR_BODY_LIMIT = 1024 * 1024
+"""Bytes of an error response read at most; Azure's error bodies are a few hundred bytes."""
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Headers that describe a body: dropped with the body when a redirect turns a request into a GET.
 _BODY_HEADERS = (
@@ -100,7 +101,7 @@ def exchange(
             if status in _REDIRECT_STATUSES and "location" in response.headers:
                 yield Close(response)
                 redirects += 1
-                request = _redirected(request, response, redirects)
+                request = _redirected(request, response, redirects, bytes_sent_once(call.body))
                 continue
             if status == 401 and not challenged and home:
                 challenge = response.headers.get("www-authenticate")
@@ -161,7 +162,13 @@ def _give_up(
         return undecodable_body_error(failure, response), failure
     if isinstance(failure, httpx.TransportError):
         return connection_error(failure, request), failure
-    read_error: httpx.TransportError | httpx.DecodingError | None = yield ReadBody(failure)
+    read_error: httpx.TransportError | httpx.DecodingError | TooLong | None = yield ReadBody(
+        failure, ERROR_BODY_LIMIT
+    )
+    if isinstance(read_error, TooLong):
+        # An error body no service writes (a gateway's runaway page, say): the typed error,
+        # with the body's beginning, rather than megabytes in memory and in the message.
+        return status_error(_bodiless(failure, read_error.head), call.operation.error_model), None
     if isinstance(read_error, httpx.DecodingError):
         # Still the error its status says (a 429 stays a RateLimitError), without the body.
         return status_error(_bodiless(failure), call.operation.error_model), read_error
@@ -170,15 +177,16 @@ def _give_up(
     return status_error(failure, call.operation.error_model), None
 
 
-def _bodiless(response: httpx.Response) -> httpx.Response:
-    """A stand-in for an error response whose body could not be decoded: status and headers."""
+def _bodiless(response: httpx.Response, content: bytes = b"") -> httpx.Response:
+    """A stand-in for an error response whose body could not be (wholly) read: status, headers
+    and ``content``."""
     headers = [
         (name, value)
         for name, value in response.headers.multi_items()
         if name.lower() not in ("content-encoding", "content-length")
     ]
     return httpx.Response(
-        response.status_code, headers=headers, content=b"", request=response.request
+        response.status_code, headers=headers, content=content, request=response.request
     )
 
 
@@ -233,7 +241,9 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
 
-def _redirected(request: httpx.Request, response: httpx.Response, count: int) -> httpx.Request:
+def _redirected(
+    request: httpx.Request, response: httpx.Response, count: int, sent_once: int
+) -> httpx.Request:
     """The request a redirect asks for, rebuilt the way a browser rebuilds it.
 
     ``Host`` comes from the new URL; 301/302/303 turn into a GET without body (and without
@@ -251,6 +261,18 @@ def _redirected(request: httpx.Request, response: httpx.Response, count: int) ->
             f"the service redirected to an invalid URL ({exc})", request=request
         ) from None
     keep_body = response.status_code in (307, 308)
+    has_body = request.method not in ("GET", "HEAD", "DELETE", "OPTIONS")
+    if keep_body and has_body and _origin(target) != _origin(request.url):
+        # The credential headers stay home, but the body would go: it may hold a secret of its
+        # own (an On Your Data source's key) or a user's file. Not followed, not sent.
+        raise APIConnectionError(
+            f"the service redirected ({response.status_code}) a request with a body to another "
+            f"origin ({target.scheme}://{target.host}); not followed, so the body stays here",
+            request=request,
+        )
+    if keep_body and sent_once:
+        # A pipe upload already went out once; raised before opening the new request.
+        raise UploadNotReplayableError(sent_once)
     method = request.method if keep_body or request.method == "HEAD" else "GET"
     headers = httpx.Headers(request.headers)
     # The new URL's host (a request keeps the Host header it was built with).

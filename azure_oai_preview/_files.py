@@ -129,13 +129,20 @@ class _OneShotReader(io.RawIOBase):
 def replayable(body: Body | None) -> bool:
     """Whether ``body`` can be sent (again): always, unless a one-shot stream in it has
     started to go out."""
+    return bytes_sent_once(body) == 0
+
+
+def bytes_sent_once(body: Body | None) -> int:
+    """How many bytes of ``body``'s one-shot streams (pipes) have gone out; 0 for a body that
+    can be sent again."""
     if body is None or not body.files:
-        return True
+        return 0
+    sent = 0
     for _, value in body.files:
         content: object = value[1] if isinstance(value, tuple) else value  # pyright: ignore[reportUnknownVariableType]
-        if isinstance(content, _OneShotReader) and content.sent:
-            return False
-    return True
+        if isinstance(content, _OneShotReader):
+            sent += content.sent
+    return sent
 
 
 def _is_seekable(value: Any) -> bool:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from typing_extensions import TypedDict
 
 from ._call import UNSET, Body, Call, CallOptions, form_value
+from ._credentials import header_problem
 from ._exceptions import InvalidRequestError
 
 if TYPE_CHECKING:
@@ -125,6 +126,11 @@ def apply_options(call: CallT, options: Mapping[str, Any]) -> CallT:
     operation_id = call.operation.operation_id
     problems: list[tuple[str, str]] = []
     headers = dict(options.get("extra_headers") or {})
+    problems += [
+        (f"extra_headers.{name}", problem)
+        for name, value in headers.items()
+        if (problem := header_problem(name, value)) is not None
+    ]
     problems += [
         (
             f"extra_headers.{name}",

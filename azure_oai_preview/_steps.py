@@ -24,6 +24,7 @@ __all__ = [
     "Send",
     "Sleep",
     "Step",
+    "TooLong",
 ]
 
 
@@ -53,9 +54,21 @@ class Send:
 class ReadBody:
     """Read the rest of ``response``. Outcome: None, or what stopped it: the
     ``httpx.TransportError`` that cut it, or the ``httpx.DecodingError`` of a body that does
-    not match its ``content-encoding`` (a corrupt gzip body)."""
+    not match its ``content-encoding`` (a corrupt gzip body).
+
+    With ``limit`` (bytes), a longer body is not read on: the outcome is then
+    :class:`TooLong` with what was read, and the response is closed.
+    """
 
     response: httpx.Response
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TooLong:
+    """The outcome of a :class:`ReadBody` whose body went past its ``limit``: its first bytes."""
+
+    head: bytes
 
 
 @dataclass(frozen=True, slots=True)

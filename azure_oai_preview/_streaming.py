@@ -42,11 +42,11 @@ from . import _sse
 from ._closing import AsyncClosesOnExit, ClosesOnExit
 from ._delta import ChunkAccumulator
 from ._deviations import MISSING, Deviation, deviations, parse_python
+from ._error_mapping import body_read_error
 from ._exceptions import (
     APIResponseValidationError,
     APIStreamError,
     IncompleteStreamError,
-    body_read_error,
     excerpt,
     request_id_of,
 )

@@ -283,7 +283,12 @@ class TokenCache(Generic[E]):
         value: object = getattr(fetched, "token", None)
         # Checked at runtime as well: a credential is user code, whatever its annotations say.
         if not isinstance(value, str) or not value:
-            raise TypeError("the credential returned an empty or non-string token")
+            raise CredentialError(
+                f"{self._source} returned no token (an empty or non-string token, or no "
+                "token object at all)",
+                source=self._source,
+                scopes=self._scopes,
+            )
         try:
             value = header_secret(value, "the token", prefix="Bearer ")
         except ValueError as exc:

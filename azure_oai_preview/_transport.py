@@ -22,7 +22,7 @@ from ._exchange import exchange
 from ._pool import AsyncConnectionSlots, ConnectionSlots
 from ._raw import RawResponse
 from ._redaction import CredentialHeaders
-from ._steps import Authenticate, Close, ReadBody, Send, Sleep, Step
+from ._steps import Authenticate, Close, ReadBody, Send, Sleep, Step, TooLong
 
 if TYPE_CHECKING:
     from ._call import Call
@@ -111,7 +111,7 @@ class SyncCore(_Core[httpx.Client, Auth, ConnectionSlots]):
         if isinstance(step, Authenticate):
             return CredentialHeaders(self.auth.headers())
         if isinstance(step, ReadBody):
-            return _read_fully(step.response)
+            return _read_fully(step.response, step.limit)
         if isinstance(step, Close):
             return _drain(step)
         if isinstance(step, Sleep):
@@ -168,7 +168,7 @@ class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth, AsyncConnectionSlots]):
         if isinstance(step, Authenticate):
             return CredentialHeaders(await self.auth.async_headers())
         if isinstance(step, ReadBody):
-            return await _aread_fully(step.response)
+            return await _aread_fully(step.response, step.limit)
         if isinstance(step, Close):
             return await _adrain(step)
         if isinstance(step, Sleep):
@@ -192,23 +192,64 @@ class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth, AsyncConnectionSlots]):
 _READ_ERRORS = (httpx.TransportError, httpx.DecodingError)
 
 
-def _read_fully(response: httpx.Response) -> httpx.TransportError | httpx.DecodingError | None:
-    """Read the body; a failure is returned for the exchange to judge."""
+def _read_fully(
+    response: httpx.Response, limit: int | None
+) -> httpx.TransportError | httpx.DecodingError | TooLong | None:
+    """Read the body (up to ``limit`` bytes); a failure is returned for the exchange to judge."""
     try:
-        response.read()
+        if limit is None:
+            response.read()
+            return None
+        head = _Head(limit)
+        for chunk in response.iter_bytes():
+            if not head.take(chunk):
+                response.close()
+                return TooLong(head.bytes())
+        response._content = head.bytes()  # pyright: ignore[reportPrivateUsage]  # read whole
     except _READ_ERRORS as exc:
         return exc
     return None
 
 
 async def _aread_fully(
-    response: httpx.Response,
-) -> httpx.TransportError | httpx.DecodingError | None:
+    response: httpx.Response, limit: int | None
+) -> httpx.TransportError | httpx.DecodingError | TooLong | None:
     try:
-        await response.aread()
+        if limit is None:
+            await response.aread()
+            return None
+        head = _Head(limit)
+        chunks = cast("AsyncGenerator[bytes, None]", response.aiter_bytes())
+        try:
+            async for chunk in chunks:
+                if not head.take(chunk):
+                    await response.aclose()
+                    return TooLong(head.bytes())
+        finally:
+            await chunks.aclose()
+        response._content = head.bytes()  # pyright: ignore[reportPrivateUsage]  # read whole
     except _READ_ERRORS as exc:
         return exc
     return None
+
+
+class _Head:
+    """The first ``limit`` bytes of a body read chunk by chunk."""
+
+    __slots__ = ("chunks", "left")
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+        self.chunks: list[bytes] = []
+
+    def take(self, chunk: bytes) -> bool:
+        """Keep ``chunk`` (up to the limit); False once the body went past it."""
+        self.chunks.append(chunk[: max(self.left, 0)])
+        self.left -= len(chunk)
+        return self.left >= 0
+
+    def bytes(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 def _send_options(step: Send) -> dict[str, Any]:

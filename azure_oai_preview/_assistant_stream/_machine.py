@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._exceptions import APIStreamError, IncompleteStreamError, body_read_error
+from .._error_mapping import body_read_error
+from .._exceptions import APIStreamError, IncompleteStreamError
 from .._models import OpenModel
 from ._accumulator import RunAccumulator
 from ._events import DONE, EventDecoder

@@ -17,7 +17,7 @@ from azure_oai_preview import (
     IncompleteStreamError,
     RateLimitError,
 )
-from azure_oai_preview._exceptions import body_read_error
+from azure_oai_preview._error_mapping import body_read_error
 
 from ._server import Answer, LoopbackServer, Received, corrupt_gzip
 from ._support import MESSAGES, async_client_for, client_for

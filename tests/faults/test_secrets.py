@@ -308,12 +308,17 @@ def test_a_header_value_http_cannot_carry_is_not_quoted(loopback: Start) -> None
     # header and quotes it ("Illegal header value b'...'"); the error must not.
     server = loopback(lambda request: json_answer({}))
     secret = "apim-" + API_KEY
-    headers = {"Ocp-Apim-Subscription-Key": secret + "\n"}
+    with pytest.raises(ValueError, match="not shown") as refused:
+        client_for(server, default_headers={"Ocp-Apim-Subscription-Key": secret + "\n"})
+    assert secret not in str(refused.value)
+    # Set on the HTTP client itself, the SDK sees it only when h11 refuses it.
+    http = httpx.Client(headers={"Ocp-Apim-Subscription-Key": secret + "\n"})
     with (
-        client_for(server, default_headers=headers, max_retries=0) as client,
+        client_for(server, http_client=http, max_retries=0) as client,
         pytest.raises(APIConnectionError) as raised,
     ):
         client.chat.completions.create(messages=MESSAGES)
+    http.close()
     chain = [raised.value, raised.value.__cause__, raised.value.__context__]
     assert all(secret not in str(e) and secret not in repr(e) for e in chain if e is not None)
     assert "not shown" in str(raised.value)

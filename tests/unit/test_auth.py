@@ -213,8 +213,14 @@ def test_bad_token_from_credential_is_rejected_without_echo(clock: FakeClock) ->
         def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
             return AccessToken("", int(START + LIFETIME))
 
-    with pytest.raises(TypeError, match="empty or non-string token"):
-        sync_auth(Empty(), clock).headers()
+    class Nothing:
+        def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+            return None
+
+    for credential in (Empty(), Nothing()):
+        # In the SDK's hierarchy, like every other credential failure.
+        with pytest.raises(CredentialError, match="returned no token"):
+            sync_auth(credential, clock).headers()
 
 
 def test_eight_threads_share_one_refresh(clock: FakeClock) -> None:

@@ -173,8 +173,8 @@ async def test_api_key_auth_has_no_challenge_answer_async(
 def test_a_challenge_after_a_redirect_elsewhere_is_not_ours(
     mock_api: respx.MockRouter, sleeps: list[float]
 ) -> None:
-    mock_api.post(CHAT).respond(307, headers={"location": "https://elsewhere.example.com/chat"})
-    other = mock_api.post("https://elsewhere.example.com/chat").mock(return_value=_unauthorized())
+    mock_api.post(CHAT).respond(303, headers={"location": "https://elsewhere.example.com/chat"})
+    other = mock_api.get("https://elsewhere.example.com/chat").mock(return_value=_unauthorized())
     auth = ChallengeAuth()
     with pytest.raises(AuthenticationError):
         _client(auth).chat.completions.create(messages=USER_MESSAGES)

@@ -44,7 +44,7 @@ def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def warned_versions(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     """A fresh record of the versions warned about, as in a new process."""
     fresh: set[str] = set()
-    monkeypatch.setattr("azure_oai_preview._client._warned_api_versions", fresh)
+    monkeypatch.setattr("azure_oai_preview._settings._warned_api_versions", fresh)
     return fresh
 
 

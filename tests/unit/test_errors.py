@@ -391,3 +391,19 @@ async def test_async_unreadable_success_body(
     )
     with pytest.raises(APIResponseValidationError, match="oops"):
         await async_client.chat.completions.create(messages=USER_MESSAGES)
+
+
+def test_a_huge_error_body_is_bounded(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
+    # 3 MB: past the bytes read of an error body; and a 900 kB message within it.
+    huge = b'{"error": {"code": "x", "message": "' + b"a" * 3_000_000 + b'"}}'
+    mock_api.post("/deployments/gpt-4o/chat/completions").respond(400, content=huge)
+    with pytest.raises(BadRequestError) as raised:
+        client.chat.completions.create(messages=[{"role": "user", "content": "hi"}])
+    assert len(str(raised.value)) < 3_000
+    assert len(raised.value.raw_body) <= 64 * 1024
+    long_message = {"error": {"code": "x", "message": "b" * 900_000}}
+    mock_api.post("/deployments/gpt-4o/chat/completions").respond(400, json=long_message)
+    with pytest.raises(BadRequestError) as raised:
+        client.chat.completions.create(messages=[{"role": "user", "content": "hi"}])
+    assert raised.value.message == "b" * 900_000  # the whole message stays as data
+    assert len(str(raised.value)) < 3_000

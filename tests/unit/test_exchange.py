@@ -11,15 +11,16 @@ from azure_oai_preview import (
     APIConnectionError,
     APIResponseValidationError,
     AuthenticationError,
+    BadRequestError,
     InternalServerError,
     RateLimitError,
 )
 from azure_oai_preview._call import Call, JsonReader
 from azure_oai_preview._config import ClientConfig
-from azure_oai_preview._exchange import exchange
+from azure_oai_preview._exchange import ERROR_BODY_LIMIT, exchange
 from azure_oai_preview._redaction import CredentialHeaders, redacted_request
 from azure_oai_preview._retry import RetryPolicy
-from azure_oai_preview._steps import Authenticate, Challenge, Close, ReadBody, Send, Sleep
+from azure_oai_preview._steps import Authenticate, Challenge, Close, ReadBody, Send, Sleep, TooLong
 from azure_oai_preview.resources._common import operation_named
 
 CREDENTIAL = {"api-key": "k"}
@@ -69,9 +70,21 @@ def test_giving_up_reads_the_error_body_then_raises() -> None:
     next(steps)
     send = steps.send(CREDENTIAL)
     failed = _answer(send, 500)
-    assert steps.send(failed) == ReadBody(failed)
+    assert steps.send(failed) == ReadBody(failed, ERROR_BODY_LIMIT)
     with pytest.raises(InternalServerError):
         steps.send(None)
+
+
+def test_an_error_body_past_the_limit_is_not_read_on() -> None:
+    steps = _steps(max_retries=0)
+    next(steps)
+    failed = _answer(steps.send(CREDENTIAL), 400)
+    assert steps.send(failed) == ReadBody(failed, ERROR_BODY_LIMIT)
+    with pytest.raises(BadRequestError) as raised:
+        steps.send(TooLong(b'{"error": {"code": "x", "message": "' + b"a" * 100))
+    # What was read is kept as the raw body; the truncated JSON is not taken for an error object.
+    assert raised.value.raw_body.startswith('{"error"')
+    assert raised.value.body is None
 
 
 def test_a_transport_error_is_judged_by_the_same_rule() -> None:
@@ -94,7 +107,9 @@ def test_a_challenge_is_asked_once() -> None:
     send = steps.send({"authorization": "Bearer fresh"})
     assert send.request.headers["authorization"] == "Bearer fresh"
     second = _answer(send, 401, **{"www-authenticate": 'Bearer error="invalid_token"'})
-    assert steps.send(second) == ReadBody(second), "no second challenge, no retry of a 401"
+    assert steps.send(second) == ReadBody(second, ERROR_BODY_LIMIT), (
+        "no second challenge, no retry of a 401"
+    )
     with pytest.raises(AuthenticationError):
         steps.send(None)
 
@@ -154,7 +169,7 @@ def test_an_undecodable_error_body_keeps_the_status_error() -> None:
     next(steps)
     send = steps.send(CREDENTIAL)
     throttled = _answer(send, 429, **{"apim-request-id": "r-1"})
-    assert steps.send(throttled) == ReadBody(throttled)
+    assert steps.send(throttled) == ReadBody(throttled, ERROR_BODY_LIMIT)
     with pytest.raises(RateLimitError) as info:
         steps.send(httpx.DecodingError("bad gzip", request=send.request))
     assert info.value.request_id == "r-1"

@@ -21,7 +21,7 @@ from azure_oai_preview import (
     RateLimitError,
     deviations,
 )
-from azure_oai_preview._exceptions import status_error
+from azure_oai_preview._error_mapping import status_error
 from azure_oai_preview.models import (
     AuthoringErrorResponse,
     AuthoringInnerError,

@@ -534,3 +534,20 @@ def test_extra_body_may_hold_model_instances(
         "assistant_id": "asst_abc123",
         "truncation_strategy": {"type": "auto"},
     }
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"x-a": "\u00e9"}, {"x-a": "one\r\nX-Evil: 1"}, {"x a": "v"}, {"x-a": 1}],
+)
+def test_a_header_http_cannot_carry_is_refused_unshown(
+    client: AzureOpenAI, mock_api: respx.MockRouter, headers: dict[str, Any]
+) -> None:
+    route = mock_api.post(CHAT).respond(200, json=chat_completion())
+    with pytest.raises(InvalidRequestError) as raised:
+        client.chat.completions.create(messages=USER_MESSAGES, extra_headers=headers)
+    assert [path.split(".")[0] for path, _ in raised.value.problems] == ["extra_headers"]
+    assert "X-Evil" not in str(raised.value)
+    assert route.call_count == 0
+    with pytest.raises(ValueError, match=r"default_headers\["):
+        AzureOpenAI(endpoint="https://r.openai.azure.com", api_key="k", default_headers=headers)

@@ -167,6 +167,7 @@ def test_a_redirect_that_keeps_the_body_refuses_to_send_a_truncated_pipe(
         )
     assert info.value.sent == 100_000
     assert "seekable" in str(info.value)
+    assert len(service.bodies) == 1, "refused before the redirected request was opened"
 
 
 @pytest.mark.parametrize("kind", ["path", "file", "bytes"])
