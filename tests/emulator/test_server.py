@@ -104,6 +104,36 @@ def test_openai_python_assistants(oai: openai.AzureOpenAI, azure_openai_emulator
     assert oai.beta.assistants.delete(assistant.id).deleted
 
 
+@pytest.mark.filterwarnings("ignore:.*deprecated:DeprecationWarning")
+def test_openai_python_streamed_tool_call_arguments_arrive_once(oai: openai.AzureOpenAI) -> None:
+    class Handler(openai.AssistantEventHandler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.done: list[Any] = []
+            self.pieces: list[str] = []
+
+        def on_tool_call_delta(self, delta: Any, snapshot: Any) -> None:
+            self.pieces.append(delta.function.arguments or "")
+
+        def on_tool_call_done(self, tool_call: Any) -> None:
+            self.done.append(tool_call)
+
+    assistant = oai.beta.assistants.create(model="gpt-4o", tools=[WEATHER_TOOL])  # type: ignore[list-item]
+    thread = oai.beta.threads.create(messages=[{"role": "user", "content": "use get_weather"}])
+    handler = Handler()
+    with oai.beta.threads.runs.stream(
+        thread_id=thread.id, assistant_id=assistant.id, event_handler=handler
+    ) as stream:
+        stream.until_done()
+        steps = stream.get_final_run_steps()
+        run = stream.get_final_run()
+    expected = run.required_action.submit_tool_outputs.tool_calls[0].function.arguments  # type: ignore[union-attr]
+    assert json.loads(expected) == {"city": "Paris", "unit": "celsius", "days": 0}
+    assert "".join(handler.pieces) == expected
+    assert [c.function.arguments for c in handler.done] == [expected]
+    assert steps[0].step_details.tool_calls[0].function.arguments == expected  # type: ignore[union-attr]
+
+
 def test_our_async_client_over_http_under_trio(server: EmulatorServer) -> None:
     async def scenario() -> str:
         async with AsyncAzureOpenAI(
