@@ -47,6 +47,8 @@ __all__ = ["DEFAULT_ENDPOINT", "Emulator"]
 DEFAULT_ENDPOINT = "https://emulator.invalid"
 """The endpoint of in-process clients (``.invalid`` never resolves: nothing can leak out)."""
 DEFAULT_API_KEY = "emulator-key"
+_AUTH_OPTIONS = ("api_key", "credential", "azure_ad_token", "azure_ad_token_provider")
+"""The clients' ways to authenticate: when none is given, the emulator's key is used."""
 
 _HANDLERS: dict[str, Handler] = {
     **_chat.HANDLERS,
@@ -237,7 +239,8 @@ class Emulator:
         """An :class:`~azure_oai_preview.AzureOpenAI` wired to this emulator, in-process.
 
         ``options`` go to the constructor (``deployment="gpt-4o"``, ``max_retries=0``...);
-        the endpoint, api key and ``http_client`` are set unless given.
+        the endpoint, api key (unless another credential is given), ``api_version`` (the
+        emulator's, never ``OPENAI_API_VERSION``) and ``http_client`` are set unless given.
         """
         import httpx
 
@@ -260,7 +263,11 @@ class Emulator:
     def _client_settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
         settings = dict(options)
         settings.setdefault("endpoint", DEFAULT_ENDPOINT)
-        if not {"api_key", "credential", "azure_ad_token_provider"} & settings.keys():
+        # The emulator's api-version, not OPENAI_API_VERSION: a value set for another
+        # resource (common among openai-python users) would make every call a 404 here.
+        if settings.get("api_version") is None:
+            settings["api_version"] = self.api_version
+        if all(settings.get(name) is None for name in _AUTH_OPTIONS):
             settings["api_key"] = self._world.api_key or DEFAULT_API_KEY
         return settings
 
