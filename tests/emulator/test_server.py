@@ -19,7 +19,7 @@ from azure_oai_preview import AsyncAzureOpenAI, IncompleteStreamError
 from azure_oai_preview.models._manifest import API_VERSION
 from azure_oai_preview.testing import Emulator, EmulatorServer
 
-from ._support import WEATHER_TOOL
+from ._support import WEATHER_TOOL, wav_bytes
 
 
 @pytest.fixture
@@ -132,6 +132,25 @@ def test_openai_python_streamed_tool_call_arguments_arrive_once(oai: openai.Azur
     assert "".join(handler.pieces) == expected
     assert [c.function.arguments for c in handler.done] == [expected]
     assert steps[0].step_details.tool_calls[0].function.arguments == expected  # type: ignore[union-attr]
+
+
+@pytest.mark.filterwarnings("ignore:.*deprecated:DeprecationWarning")
+def test_openai_python_audio_sends_model_and_typed_form_fields(oai: openai.AzureOpenAI) -> None:
+    # openai-python puts the deployment in `model` (a form field here) and numbers as text.
+    audio = ("meeting.wav", wav_bytes(1.0), "audio/wav")
+    plain = oai.audio.transcriptions.create(model="whisper", file=audio)
+    assert plain.text == "Transcription of meeting.wav."
+    verbose = oai.audio.transcriptions.create(
+        model="whisper",
+        file=audio,
+        temperature=0.2,
+        response_format="verbose_json",
+        timestamp_granularities=["word"],
+    )
+    assert verbose.text == "Transcription of meeting.wav."
+    assert [w.word for w in verbose.words or []] == ["Transcription", "of", "meeting.wav."]
+    translation = oai.audio.translations.create(model="whisper", file=audio, temperature=0)
+    assert translation.text == "Transcription of meeting.wav."
 
 
 def test_our_async_client_over_http_under_trio(server: EmulatorServer) -> None:
