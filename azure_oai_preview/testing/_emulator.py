@@ -82,6 +82,10 @@ class Emulator:
     - ``api_key``: the only key accepted (default: any non-empty ``api-key``; any bearer token).
     - ``api_versions``: the ``api-version`` values served (default: the pinned one); others 404.
     - ``seed``: seeds the ids; ``start_time``: the clock's start (default: now, in seconds).
+    - ``record_credentials``: keep the values of credential headers (``api-key``,
+      ``authorization``, ``mgmt-user-token``, ``aml-user-token``) in :attr:`history`. By
+      default they are recorded as ``"<redacted>"`` (``"Bearer <redacted>"``): a test sees
+      that a header was sent, and no secret is kept.
     """
 
     def __init__(
@@ -94,6 +98,7 @@ class Emulator:
         api_versions: Sequence[str] = (API_VERSION,),
         seed: int = 0,
         start_time: int | None = None,
+        record_credentials: bool = False,
     ) -> None:
         if progress not in ("immediate", "on_read", "manual"):
             raise ValueError("progress must be 'immediate', 'on_read' or 'manual'")
@@ -105,6 +110,7 @@ class Emulator:
             api_key=api_key,
             seed=seed,
             start_time=start_time,
+            record_credentials=record_credentials,
             # Files first: a job started in the same step sees its training file processed.
             progressors=(
                 progress_runs,
@@ -178,7 +184,12 @@ class Emulator:
 
     @property
     def history(self) -> list[Exchange]:
-        """Every request answered, oldest first (requests, responses, operation ids)."""
+        """Every request answered, oldest first (requests, responses, operation ids).
+
+        Credential headers are kept with their values redacted (``"<redacted>"``; see
+        ``record_credentials``): ``"api-key" in history[-1].request.headers`` tells that one
+        was sent.
+        """
         with self._world.lock:
             return list(self._world.history)
 
