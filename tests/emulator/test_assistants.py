@@ -54,6 +54,11 @@ def test_function_tool_loop_requires_action_then_completes(azure_openai_emulator
         client.threads.runs.submit_tool_outputs(run.id, thread_id=thread_id, tool_outputs=[])
     with pytest.raises(BadRequestError, match="active"):
         client.threads.messages.create(thread_id, role="user", content="meanwhile")
+    # As on the service (OpenAI's answers too): 400 invalid_request_error, not a 409.
+    with pytest.raises(BadRequestError, match=f"Thread {thread_id} already has an active run") as busy:
+        client.threads.runs.create(thread_id, assistant_id=assistant_id)
+    assert type(busy.value) is BadRequestError
+    assert busy.value.status_code == 400
     run = client.threads.runs.submit_tool_outputs_and_poll(
         run.id,
         thread_id=thread_id,
