@@ -233,3 +233,21 @@ def test_cli_serves_until_interrupted() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_cli_refuses_a_port_that_is_not_one(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from azure_oai_preview.testing.__main__ import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port", port])
+    assert exited.value.code == 2  # argparse's usage error, not a traceback
+    error = capsys.readouterr().err
+    assert "argument --port:" in error
+    assert "Traceback" not in error
+
+
+def test_serve_refuses_a_port_that_is_not_one(azure_openai_emulator: Emulator) -> None:
+    with pytest.raises(ValueError, match="port must be 0-65535"):
+        azure_openai_emulator.serve(port=99_999)
+
