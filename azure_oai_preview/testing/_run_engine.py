@@ -199,14 +199,12 @@ def _request_tools(
         }
         for c in generation.tool_calls
     ]
-    step = new_step(
-        world, record, "tool_calls", {"type": "tool_calls", "tool_calls": calls}, usage
-    )
+    step = new_step(world, record, "tool_calls", {"type": "tool_calls", "tool_calls": calls}, usage)
     record.tool_step_id = step["id"]
     # The service announces a tool step with no calls yet: the calls (ids, names, then the
     # arguments piece by piece) arrive in the deltas only, so a client that adds the deltas
     # to the announced step gets each argument once. Retrieving the step shows the calls.
-    announced = {**step, "step_details": {"type": "tool_calls", "tool_calls": []}}
+    announced: Json = {**step, "step_details": {"type": "tool_calls", "tool_calls": []}}
     emit(sink, "thread.run.step.created", announced)
     emit(sink, "thread.run.step.in_progress", announced)
     for index, tool_call in enumerate(calls):

@@ -55,7 +55,9 @@ def test_function_tool_loop_requires_action_then_completes(azure_openai_emulator
     with pytest.raises(BadRequestError, match="active"):
         client.threads.messages.create(thread_id, role="user", content="meanwhile")
     # As on the service (OpenAI's answers too): 400 invalid_request_error, not a 409.
-    with pytest.raises(BadRequestError, match=f"Thread {thread_id} already has an active run") as busy:
+    with pytest.raises(
+        BadRequestError, match=f"Thread {thread_id} already has an active run"
+    ) as busy:
         client.threads.runs.create(thread_id, assistant_id=assistant_id)
     assert type(busy.value) is BadRequestError
     assert busy.value.status_code == 400
@@ -198,7 +200,9 @@ def test_streamed_tool_step_carries_each_argument_once(azure_openai_emulator: Em
         "days": 0,
     }
     # Retrieving the step (not streamed) shows the calls it made.
-    step = client.threads.runs.steps.retrieve(snapshot.id, thread_id=thread_id, run_id=snapshot.run_id)
+    step = client.threads.runs.steps.retrieve(
+        snapshot.id, thread_id=thread_id, run_id=snapshot.run_id
+    )
     assert step.status == "in_progress"
     assert step.step_details.tool_calls[0].function.arguments == calls[0].function.arguments
     assert step.usage is None

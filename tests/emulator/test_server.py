@@ -250,4 +250,3 @@ def test_cli_refuses_a_port_that_is_not_one(port: str, capsys: pytest.CaptureFix
 def test_serve_refuses_a_port_that_is_not_one(azure_openai_emulator: Emulator) -> None:
     with pytest.raises(ValueError, match="port must be 0-65535"):
         azure_openai_emulator.serve(port=99_999)
-
