@@ -14,6 +14,21 @@ from collections.abc import Sequence
 
 __all__ = ["main"]
 
+_MAX_PORT = 65_535
+
+
+def _port(text: str) -> int:
+    """A TCP port number (0-65535), for argparse: anything else is a usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= _MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"{port} is not a port: use 0-{_MAX_PORT} (0 = any free port)"
+        )
+    return port
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -24,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the emulator over HTTP until stopped")
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     serve.add_argument(
-        "--port", type=int, default=8000, help="port (default 8000; 0 = any free port)"
+        "--port", type=_port, default=8000, help="port (default 8000; 0 = any free port)"
     )
     serve.add_argument("--api-key", default=None, help="the only api-key accepted (default: any)")
     serve.add_argument(

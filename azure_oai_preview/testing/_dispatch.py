@@ -45,7 +45,8 @@ def dispatch(
         response.headers.setdefault("x-ms-region", "Emulator")
         response.delay = world.faults.latency
         response.chunk_delay = world.faults.chunk_delay
-        world.history.append(Exchange(operation_id, request, response))
+        recorded = request if world.record_credentials else request.redacted()
+        world.history.append(Exchange(operation_id, recorded, response))
         return response
 
 

@@ -47,6 +47,8 @@ __all__ = ["DEFAULT_ENDPOINT", "Emulator"]
 DEFAULT_ENDPOINT = "https://emulator.invalid"
 """The endpoint of in-process clients (``.invalid`` never resolves: nothing can leak out)."""
 DEFAULT_API_KEY = "emulator-key"
+_AUTH_OPTIONS = ("api_key", "credential", "azure_ad_token", "azure_ad_token_provider")
+"""The clients' ways to authenticate: when none is given, the emulator's key is used."""
 
 _HANDLERS: dict[str, Handler] = {
     **_chat.HANDLERS,
@@ -80,6 +82,10 @@ class Emulator:
     - ``api_key``: the only key accepted (default: any non-empty ``api-key``; any bearer token).
     - ``api_versions``: the ``api-version`` values served (default: the pinned one); others 404.
     - ``seed``: seeds the ids; ``start_time``: the clock's start (default: now, in seconds).
+    - ``record_credentials``: keep the values of credential headers (``api-key``,
+      ``authorization``, ``mgmt-user-token``, ``aml-user-token``) in :attr:`history`. By
+      default they are recorded as ``"<redacted>"`` (``"Bearer <redacted>"``): a test sees
+      that a header was sent, and no secret is kept.
     """
 
     def __init__(
@@ -92,6 +98,7 @@ class Emulator:
         api_versions: Sequence[str] = (API_VERSION,),
         seed: int = 0,
         start_time: int | None = None,
+        record_credentials: bool = False,
     ) -> None:
         if progress not in ("immediate", "on_read", "manual"):
             raise ValueError("progress must be 'immediate', 'on_read' or 'manual'")
@@ -103,6 +110,7 @@ class Emulator:
             api_key=api_key,
             seed=seed,
             start_time=start_time,
+            record_credentials=record_credentials,
             # Files first: a job started in the same step sees its training file processed.
             progressors=(
                 progress_runs,
@@ -176,7 +184,12 @@ class Emulator:
 
     @property
     def history(self) -> list[Exchange]:
-        """Every request answered, oldest first (requests, responses, operation ids)."""
+        """Every request answered, oldest first (requests, responses, operation ids).
+
+        Credential headers are kept with their values redacted (``"<redacted>"``; see
+        ``record_credentials``): ``"api-key" in history[-1].request.headers`` tells that one
+        was sent.
+        """
         with self._world.lock:
             return list(self._world.history)
 
@@ -237,7 +250,8 @@ class Emulator:
         """An :class:`~azure_oai_preview.AzureOpenAI` wired to this emulator, in-process.
 
         ``options`` go to the constructor (``deployment="gpt-4o"``, ``max_retries=0``...);
-        the endpoint, api key and ``http_client`` are set unless given.
+        the endpoint, api key (unless another credential is given), ``api_version`` (the
+        emulator's, never ``OPENAI_API_VERSION``) and ``http_client`` are set unless given.
         """
         import httpx
 
@@ -260,7 +274,11 @@ class Emulator:
     def _client_settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
         settings = dict(options)
         settings.setdefault("endpoint", DEFAULT_ENDPOINT)
-        if not {"api_key", "credential", "azure_ad_token_provider"} & settings.keys():
+        # The emulator's api-version, not OPENAI_API_VERSION: a value set for another
+        # resource (common among openai-python users) would make every call a 404 here.
+        if settings.get("api_version") is None:
+            settings["api_version"] = self.api_version
+        if all(settings.get(name) is None for name in _AUTH_OPTIONS):
             settings["api_key"] = self._world.api_key or DEFAULT_API_KEY
         return settings
 

@@ -4,16 +4,21 @@ Bodies are checked with the same strict check the client applies before sending
 (:func:`azure_oai_preview._strict.validate_request` against the generated request model):
 a wrong type, an enum value the spec does not list, a missing required field, an unknown
 field or a forbidden null answers 400 with an Azure error body whose ``param`` names the
-first offending field. Fields the service accepts and ignores are dropped first: ``model``
-on deployment-scoped operations (openai-python sends it).
+first offending field. Form fields (audio uploads) are typed as the request model declares
+them first, as the service binds them. Fields the service accepts and ignores are dropped
+first: ``model`` on deployment-scoped operations, in a JSON body or a form (openai-python
+sends it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, cast, get_args, get_origin
+from types import UnionType
+from typing import Any, Literal, Union, cast, get_args, get_origin
 from urllib.parse import unquote
 
 from .. import InvalidRequestError
@@ -29,8 +34,6 @@ __all__ = ["read_body", "read_query"]
 IGNORED_ON_DEPLOYMENTS = frozenset({"model"})
 """Body fields the service ignores on deployment-scoped operations (the deployment decides)."""
 
-_LIST_FIELDS = frozenset({"timestamp_granularities[]"})
-
 
 def read_body(route: Route, request: EmulatedRequest) -> tuple[dict[str, Any], dict[str, Upload]]:
     """The body's fields (validated when the route has a request model) and its file parts."""
@@ -42,7 +45,10 @@ def read_body(route: Route, request: EmulatedRequest) -> tuple[dict[str, Any], d
             raise ServiceError(
                 415, "UnsupportedMediaType", "The request body must be multipart/form-data."
             )
-        fields, files = _multipart(content_type, request.body)
+        texts, files = _multipart(content_type, request.body)
+        if route.deployment_scoped:
+            texts = {k: v for k, v in texts.items() if k not in IGNORED_ON_DEPLOYMENTS}
+        fields = _form_fields(route, texts)
         if route.body_model is not None:
             # File parts the operation does not declare are ignored, as the service ignores
             # them: a request without its declared file is reported as missing that file.
@@ -68,13 +74,73 @@ def read_body(route: Route, request: EmulatedRequest) -> tuple[dict[str, Any], d
     return body, {}
 
 
-def _wire_names(route: Route) -> frozenset[str]:
+def _wire_fields(route: Route) -> dict[str, Any]:
+    """The annotation of each field of the route's request model, by wire name."""
     from .. import models
 
-    model: Any = getattr(models, cast("str", route.body_model))
+    model: Any = getattr(models, route.body_model) if route.body_model else None
     if not isinstance(model, type) or not issubclass(model, OpenModel):
-        return frozenset()
-    return frozenset(info.alias or name for name, info in model.model_fields.items())
+        return {}
+    return {info.alias or name: info.annotation for name, info in model.model_fields.items()}
+
+
+def _wire_names(route: Route) -> frozenset[str]:
+    return frozenset(_wire_fields(route))
+
+
+def _form_fields(route: Route, texts: Mapping[str, list[str]]) -> dict[str, Any]:
+    """The text parts of a form, typed as the request model declares them.
+
+    Form values are text; the service binds them to the operation's fields the way their
+    types say (``temperature=0`` is the number 0, ``true`` a boolean, a repeated
+    ``timestamp_granularities[]`` an array) before checking them, so they are converted here
+    and then checked like a JSON body. A value that does not read as its type stays text, and
+    the check reports the field (``expected a number; got a string``). Fields the model does
+    not declare keep their last value, text, for the check to refuse.
+    """
+    annotations = _wire_fields(route)
+    fields: dict[str, Any] = {}
+    for name, values in texts.items():
+        annotation = annotations.get(name)
+        if annotation is None:
+            fields[name] = values[-1]
+            continue
+        array = next((m for m in _members(annotation) if get_origin(m) is list), None)
+        if array is not None:
+            item = next(iter(get_args(array)), Any)
+            fields[name] = [_form_value(item, value) for value in values]
+        else:
+            fields[name] = _form_value(annotation, values[-1])
+    return fields
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The types of an annotation: its members for a union (``None`` left out), else itself."""
+    args = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    return [arg for arg in args if arg is not type(None)]
+
+
+def _form_value(annotation: Any, text: str) -> Any:
+    """``text`` read as the first type of ``annotation`` it reads as; else the text itself."""
+    for member in _members(annotation):
+        origin = get_origin(member) or member
+        if origin is bool:
+            if text.lower() in ("true", "false"):
+                return text.lower() == "true"
+        elif origin is int:
+            with contextlib.suppress(ValueError):
+                return int(text)
+        elif origin is float:
+            with contextlib.suppress(ValueError):
+                number = float(text)
+                if math.isfinite(number):
+                    return number
+        elif origin in (dict, list) or (isinstance(origin, type) and issubclass(origin, OpenModel)):
+            with contextlib.suppress(ValueError):
+                return json.loads(text)
+        else:
+            return text  # text, an enum, or a type form fields cannot spell: as sent
+    return text
 
 
 def _validate(route: Route, data: Mapping[str, Any]) -> None:
@@ -113,11 +179,12 @@ def _flatten(tp: Any) -> list[type]:
     return [member for arg in get_args(tp) for member in _flatten(arg)]
 
 
-def _multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, Upload]]:
+def _multipart(content_type: str, body: bytes) -> tuple[dict[str, list[str]], dict[str, Upload]]:
+    """The text parts (every value of each name, in order) and the file parts of a form."""
     boundary = _header_param(content_type, "boundary")
     if not boundary:
         raise bad_request("The multipart body has no boundary.")
-    fields: dict[str, Any] = {}
+    fields: dict[str, list[str]] = {}
     files: dict[str, Upload] = {}
     delimiter = b"--" + boundary.encode()
     for raw in body.split(delimiter)[1:]:
@@ -136,10 +203,8 @@ def _multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str
         if filename is not None:
             kind = headers.get("content-type", "application/octet-stream")
             files[name] = Upload(filename, content, kind)
-        elif name in _LIST_FIELDS:
-            fields.setdefault(name, []).append(content.decode())
         else:
-            fields[name] = content.decode()
+            fields.setdefault(name, []).append(content.decode())
     return fields, files
 
 

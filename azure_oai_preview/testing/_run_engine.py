@@ -139,21 +139,30 @@ def _model_turn(world: World, record: RunRecord, sink: Sink) -> None:
     if isinstance(generation, RunFailure):
         _finish(world, record, "failed", sink, failure=generation)
         return
-    _add_usage(record, prompt_tokens(turn), generation.completion_tokens)
+    usage = _add_usage(record, prompt_tokens(turn), generation.completion_tokens)
     if generation.tool_calls:
-        _request_tools(world, record, generation, sink)
+        _request_tools(world, record, generation, usage, sink)
     else:
-        _write_message(world, record, generation, sink)
+        _write_message(world, record, generation, usage, sink)
 
 
-def _add_usage(record: RunRecord, prompt: int, completion: int) -> None:
-    usage = record.usage
-    usage["prompt_tokens"] += prompt
-    usage["completion_tokens"] += completion
-    usage["total_tokens"] += prompt + completion
+def _add_usage(record: RunRecord, prompt: int, completion: int) -> dict[str, int]:
+    """Adds one model turn's tokens to the run's; returns the turn's (its step's usage)."""
+    turn = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
+    for name, tokens in turn.items():
+        record.usage[name] += tokens
+    return turn
 
 
-def new_step(world: World, record: RunRecord, kind: str, details: Json) -> Json:
+def new_step(
+    world: World, record: RunRecord, kind: str, details: Json, usage: dict[str, int]
+) -> Json:
+    """A new ``in_progress`` step; ``usage`` (its model turn's tokens) is shown once it ends,
+    as the service shows a step's usage (null while the step is in progress)."""
     run = record.run
     step: Json = {
         "id": world.ids.new("step_"),
@@ -171,12 +180,16 @@ def new_step(world: World, record: RunRecord, kind: str, details: Json) -> Json:
         "failed_at": None,
         "completed_at": None,
         "metadata": {},
+        "usage": None,
     }
     record.steps[step["id"]] = step
+    record.step_usage[step["id"]] = usage
     return step
 
 
-def _request_tools(world: World, record: RunRecord, generation: Generation, sink: Sink) -> None:
+def _request_tools(
+    world: World, record: RunRecord, generation: Generation, usage: dict[str, int], sink: Sink
+) -> None:
     run = record.run
     calls: list[Json] = [
         {
@@ -186,10 +199,14 @@ def _request_tools(world: World, record: RunRecord, generation: Generation, sink
         }
         for c in generation.tool_calls
     ]
-    step = new_step(world, record, "tool_calls", {"type": "tool_calls", "tool_calls": calls})
+    step = new_step(world, record, "tool_calls", {"type": "tool_calls", "tool_calls": calls}, usage)
     record.tool_step_id = step["id"]
-    emit(sink, "thread.run.step.created", step)
-    emit(sink, "thread.run.step.in_progress", step)
+    # The service announces a tool step with no calls yet: the calls (ids, names, then the
+    # arguments piece by piece) arrive in the deltas only, so a client that adds the deltas
+    # to the announced step gets each argument once. Retrieving the step shows the calls.
+    announced: Json = {**step, "step_details": {"type": "tool_calls", "tool_calls": []}}
+    emit(sink, "thread.run.step.created", announced)
+    emit(sink, "thread.run.step.in_progress", announced)
     for index, tool_call in enumerate(calls):
         arguments = tool_call["function"]["arguments"]
         first = {
@@ -234,7 +251,9 @@ def _step_delta(step_id: str, tool_call: Json) -> Json:
     }
 
 
-def _write_message(world: World, record: RunRecord, generation: Generation, sink: Sink) -> None:
+def _write_message(
+    world: World, record: RunRecord, generation: Generation, usage: dict[str, int], sink: Sink
+) -> None:
     run = record.run
     message = new_message(
         world,
@@ -249,6 +268,7 @@ def _write_message(world: World, record: RunRecord, generation: Generation, sink
         record,
         "message_creation",
         {"type": "message_creation", "message_creation": {"message_id": message["id"]}},
+        usage,
     )
     emit(sink, "thread.run.step.created", step)
     emit(sink, "thread.run.step.in_progress", step)
@@ -267,14 +287,23 @@ def _write_message(world: World, record: RunRecord, generation: Generation, sink
     now = world.clock.now()
     message.update(status="completed", completed_at=now, content=text_content(text))
     emit(sink, "thread.message.completed", message)
-    _complete_step(step, now)
+    _end_step(record, step, "completed", now)
     emit(sink, "thread.run.step.completed", step)
     _finish(world, record, "completed", sink)
 
 
-def _complete_step(step: Json, now: int) -> None:
-    # This api-version's run steps have no `usage`; the run's carries the totals.
-    step.update(status="completed", completed_at=now)
+_STEP_STAMPS = {
+    "completed": "completed_at",
+    "cancelled": "cancelled_at",
+    "expired": "expired_at",
+    "failed": "failed_at",
+}
+
+
+def _end_step(record: RunRecord, step: Json, status: str, now: int) -> None:
+    step.update({"status": status, _STEP_STAMPS[status]: now})
+    usage = record.step_usage.get(step["id"])
+    step["usage"] = dict(usage) if usage is not None else None
 
 
 def _finish(
@@ -296,13 +325,7 @@ def _finish(
     step_status = {"cancelled": "cancelled", "expired": "expired", "failed": "failed"}.get(status)
     for step in record.steps.values():
         if step["status"] == "in_progress" and step_status is not None:
-            step["status"] = step_status
-            step_stamp = {
-                "cancelled": "cancelled_at",
-                "expired": "expired_at",
-                "failed": "failed_at",
-            }[step_status]
-            step[step_stamp] = now
+            _end_step(record, step, step_status, now)
             if failure is not None:
                 step["last_error"] = {"code": failure.code, "message": failure.message}
             emit(sink, f"thread.run.step.{step_status}", step)
@@ -319,7 +342,7 @@ def submit_outputs(world: World, record: RunRecord, outputs: list[Json], sink: S
         tool_call["function"]["output"] = by_id.get(tool_call["id"])
         names[tool_call["id"]] = tool_call["function"]["name"]
     now = world.clock.now()
-    _complete_step(step, now)
+    _end_step(record, step, "completed", now)
     emit(sink, "thread.run.step.completed", step)
     record.outputs = [
         ToolOutput(call_id, names.get(call_id, ""), output) for call_id, output in by_id.items()

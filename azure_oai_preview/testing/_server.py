@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["EmulatorServer"]
 
 _START_TIMEOUT = 10.0
+_MAX_PORT = 65_535
 
 
 def _uvicorn() -> Any:
@@ -47,18 +48,28 @@ _FILTER = _QuietInjectedFaults()
 
 
 class EmulatorServer:
-    """An emulator served on ``host:port`` (``port=0``: a free port; see :attr:`endpoint`)."""
+    """An emulator served on ``host:port`` (``port=0``: a free port; see :attr:`endpoint`).
+
+    Raises ``ValueError`` for a port outside 0-65535, ``OSError`` when it cannot listen
+    there (in use, an unknown host), ``ImportError`` without the ``testing`` extra.
+    """
 
     def __init__(self, emulator: Servable, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        if not 0 <= port <= _MAX_PORT:
+            raise ValueError(f"port must be 0-{_MAX_PORT} (0: any free port), not {port}")
         uvicorn = _uvicorn()
         self.emulator = emulator
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.socket(family, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
-        # Listening now means connections wait in the backlog until uvicorn accepts them, so
-        # the endpoint works from the moment it is known (and printed).
-        self._socket.listen(2048)
+        try:
+            self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._socket.bind((host, port))
+            # Listening now means connections wait in the backlog until uvicorn accepts them,
+            # so the endpoint works from the moment it is known (and printed).
+            self._socket.listen(2048)
+        except OSError:
+            self._socket.close()
+            raise
         self.host = host
         self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(

@@ -53,6 +53,8 @@ class RunRecord:
         default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
     )
     """Tokens used so far (sent as the run's ``usage`` once it ends)."""
+    step_usage: dict[str, dict[str, int]] = field(default_factory=dict[str, dict[str, int]])
+    """Each step's tokens by step id (sent as the step's ``usage`` once it ends)."""
 
 
 @dataclass

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 __all__ = [
+    "REDACTED",
     "SECRET_HEADERS",
     "EmulatedRequest",
     "EmulatedResponse",
@@ -22,7 +23,18 @@ __all__ = [
 
 
 SECRET_HEADERS = frozenset({"api-key", "authorization", "mgmt-user-token", "aml-user-token"})
-"""Headers that carry credentials: their values never appear in a repr."""
+"""Headers that carry credentials: their values never appear in a repr, nor in the history
+(unless the emulator is asked to record them)."""
+REDACTED = "<redacted>"
+"""What stands for a credential header's value (``Bearer <redacted>`` for ``authorization``)."""
+
+
+def _redacted_value(name: str, value: str) -> str:
+    if name not in SECRET_HEADERS:
+        return value
+    scheme, space, _ = value.partition(" ")
+    # The scheme says how the caller authenticated (Bearer); only the token is secret.
+    return f"{scheme} {REDACTED}" if name == "authorization" and space else REDACTED
 
 
 @dataclass(frozen=True)
@@ -40,11 +52,14 @@ class EmulatedRequest:
     headers: Mapping[str, str] = field(default_factory=dict[str, str])
     body: bytes = b""
 
+    def redacted(self) -> EmulatedRequest:
+        """This request with the values of its credential headers replaced by
+        :data:`REDACTED` (the headers stay, so a test sees that they were sent)."""
+        headers = {name: _redacted_value(name, value) for name, value in self.headers.items()}
+        return replace(self, headers=headers)
+
     def __repr__(self) -> str:
-        headers = {
-            name: "<redacted>" if name in SECRET_HEADERS else value
-            for name, value in self.headers.items()
-        }
+        headers = dict(self.redacted().headers)
         return (
             f"EmulatedRequest(method={self.method!r}, path={self.path!r}, "
             f"query={dict(self.query)!r}, headers={headers!r}, body=<{len(self.body)} bytes>)"

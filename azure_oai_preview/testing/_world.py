@@ -125,6 +125,7 @@ class World:
         seed: int,
         start_time: int | None,
         progressors: Sequence[Progressor],
+        record_credentials: bool = False,
     ) -> None:
         self.lock = threading.RLock()
         self.catalogue = Catalogue(deployments)
@@ -134,6 +135,8 @@ class World:
         self.progress: Progress = progress
         self.api_versions = tuple(api_versions)
         self.api_key = api_key
+        self.record_credentials = record_credentials
+        """Keep credential headers' values in the history (else they are recorded redacted)."""
         self.clock = Clock(start_time)
         self.ids = IdFactory(seed)
         self.script = Script()

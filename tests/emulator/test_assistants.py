@@ -54,6 +54,13 @@ def test_function_tool_loop_requires_action_then_completes(azure_openai_emulator
         client.threads.runs.submit_tool_outputs(run.id, thread_id=thread_id, tool_outputs=[])
     with pytest.raises(BadRequestError, match="active"):
         client.threads.messages.create(thread_id, role="user", content="meanwhile")
+    # As on the service (OpenAI's answers too): 400 invalid_request_error, not a 409.
+    with pytest.raises(
+        BadRequestError, match=f"Thread {thread_id} already has an active run"
+    ) as busy:
+        client.threads.runs.create(thread_id, assistant_id=assistant_id)
+    assert type(busy.value) is BadRequestError
+    assert busy.value.status_code == 400
     run = client.threads.runs.submit_tool_outputs_and_poll(
         run.id,
         thread_id=thread_id,
@@ -167,6 +174,75 @@ def test_stream_sends_the_documented_events(azure_openai_emulator: Emulator) -> 
     assert names[-2:] == ["thread.run.completed", "done"]
     assert "thread.message.delta" in names
     assert "thread.message.completed" in names
+
+
+def test_streamed_tool_step_carries_each_argument_once(azure_openai_emulator: Emulator) -> None:
+    # The service announces a tool step without calls; the calls come in the deltas only.
+    client = azure_openai_emulator.client()
+    assistant_id, thread_id = _setup(client)
+    with client.threads.runs.stream(thread_id, assistant_id=assistant_id) as stream:
+        stream.until_done()
+        snapshot = stream.run_step_snapshots[0]
+        calls = stream.required_tool_calls
+    announced = [
+        json.loads(data)
+        for event, data in azure_openai_emulator.history[-1].events()
+        if event in ("thread.run.step.created", "thread.run.step.in_progress")
+    ]
+    assert [a["step_details"] for a in announced] == [{"type": "tool_calls", "tool_calls": []}] * 2
+    assert [a["usage"] for a in announced] == [None, None]
+    streamed = snapshot.step_details.tool_calls
+    assert [(c.id, c.function.name) for c in streamed] == [(c.id, "get_weather") for c in calls]
+    assert streamed[0].function.arguments == calls[0].function.arguments
+    assert json.loads(streamed[0].function.arguments) == {
+        "city": "Paris",
+        "unit": "celsius",
+        "days": 0,
+    }
+    # Retrieving the step (not streamed) shows the calls it made.
+    step = client.threads.runs.steps.retrieve(
+        snapshot.id, thread_id=thread_id, run_id=snapshot.run_id
+    )
+    assert step.status == "in_progress"
+    assert step.step_details.tool_calls[0].function.arguments == calls[0].function.arguments
+    assert step.usage is None
+
+
+def test_run_steps_carry_their_usage_once_they_end(azure_openai_emulator: Emulator) -> None:
+    client = azure_openai_emulator.client()
+    assistant_id, thread_id = _setup(client)
+    run = client.threads.runs.create_and_poll(thread_id, assistant_id=assistant_id, poll_interval=0)
+    calls = run.required_action.submit_tool_outputs.tool_calls
+    run = client.threads.runs.submit_tool_outputs_and_poll(
+        run.id,
+        thread_id=thread_id,
+        tool_outputs=[{"tool_call_id": calls[0].id, "output": "22C"}],
+        poll_interval=0,
+    )
+    steps = client.threads.runs.steps.list(run.id, thread_id=thread_id, order="asc").data
+    assert [(s.type, s.status) for s in steps] == [
+        ("tool_calls", "completed"),
+        ("message_creation", "completed"),
+    ]
+    for step in steps:
+        usage = step.usage
+        assert usage is not None
+        assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+        assert usage.prompt_tokens > 0
+    # The run's usage is the sum of its steps'.
+    for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+        assert getattr(run.usage, name) == sum(getattr(s.usage, name) for s in steps)
+    # A step that ends otherwise (here: the run expires waiting for outputs) has its usage too.
+    client.threads.messages.create(thread_id, role="user", content="get_weather again")
+    waiting = client.threads.runs.create_and_poll(
+        thread_id, assistant_id=assistant_id, poll_interval=0
+    )
+    azure_openai_emulator.clock.advance(601)
+    client.threads.runs.retrieve(waiting.id, thread_id=thread_id)
+    (expired,) = azure_openai_emulator.state.run_step_list(waiting.id)
+    assert expired.status == "expired"
+    assert expired.usage is not None
+    assert expired.usage.total_tokens > 0
 
 
 def test_create_thread_and_run_streams_the_thread_first(azure_openai_emulator: Emulator) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 
+import anyio
 import httpx
 import pytest
 
@@ -18,6 +19,7 @@ from azure_oai_preview import (
     NotFoundError,
     RateLimitError,
 )
+from azure_oai_preview.models._manifest import API_VERSION
 from azure_oai_preview.testing import Deployment, Emulator
 
 from ._support import raw
@@ -155,6 +157,47 @@ def test_a_configured_key_is_the_only_one(azure_openai_emulator: Emulator) -> No
     with pytest.raises(AuthenticationError):
         azure_openai_emulator.client(api_key="wrong").assistants.list()
     assert azure_openai_emulator.client().assistants.list().data == []
+
+
+def test_clients_authenticate_with_the_credential_they_are_given(
+    azure_openai_emulator: Emulator,
+) -> None:
+    # A bearer token alone is enough: the emulator's key is added only without any credential.
+    client = azure_openai_emulator.client(azure_ad_token="a-token")
+    assert client.assistants.list().data == []
+    sent = azure_openai_emulator.history[-1].request.headers
+    assert "api-key" not in sent
+    assert sent["authorization"].startswith("Bearer ")
+
+    async def listed() -> int:
+        async with azure_openai_emulator.async_client(azure_ad_token="a-token") as client:
+            return len((await client.assistants.list()).data)
+
+    assert anyio.run(listed) == 0
+
+
+@pytest.mark.filterwarnings("ignore::azure_oai_preview.APIVersionWarning")
+def test_clients_use_the_emulators_api_version_whatever_the_environment(
+    azure_openai_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many openai-python users have OPENAI_API_VERSION set for their real resource.
+    monkeypatch.setenv("OPENAI_API_VERSION", "2024-02-01")
+    client = azure_openai_emulator.client(deployment="gpt-4o")
+    assert client.api_version == azure_openai_emulator.api_version
+    assert client.chat.completions.create(messages=HI).choices[0].message.content
+    assert azure_openai_emulator.history[-1].request.query["api-version"] == API_VERSION
+
+    async def version() -> str:
+        async with azure_openai_emulator.async_client() as client:
+            await client.assistants.list()
+            return client.api_version
+
+    assert anyio.run(version) == API_VERSION
+    # An explicit api_version= is still the caller's choice (here one the emulator does not serve).
+    other = azure_openai_emulator.client(api_version="2024-03-01-preview", max_retries=0)
+    assert other.api_version == "2024-03-01-preview"
+    with pytest.raises(NotFoundError):
+        other.assistants.list()
 
 
 def test_unknown_api_version_and_route(azure_openai_emulator: Emulator) -> None:

@@ -136,6 +136,35 @@ def test_user_compute_jobs_need_the_user_tokens(
     )
 
 
+def test_history_records_credential_headers_redacted(
+    azure_openai_emulator: Emulator, http: httpx.Client
+) -> None:
+    assert http.put("/ingestion/jobs/ws", json=USER_COMPUTE_JOB, headers=USER_TOKENS).is_success
+    azure_openai_emulator.client(azure_ad_token="entra-token").assistants.list()
+    secrets = [*USER_TOKENS.values(), "test-key", "entra-token"]
+    for exchange in azure_openai_emulator.history:
+        assert not any(secret in str(exchange.request.headers) for secret in secrets)
+    created, listed = azure_openai_emulator.history
+    # A test still sees which credentials were sent (and the scheme of a bearer token).
+    assert {name: created.request.headers[name] for name in USER_TOKENS} == dict.fromkeys(
+        USER_TOKENS, "<redacted>"
+    )
+    assert created.request.headers["api-key"] == "<redacted>"
+    assert listed.request.headers["authorization"] == "Bearer <redacted>"
+
+
+@pytest.mark.azure_openai_emulator(record_credentials=True)
+def test_history_keeps_credentials_when_asked(
+    azure_openai_emulator: Emulator, http: httpx.Client
+) -> None:
+    assert http.put("/ingestion/jobs/ws", json=USER_COMPUTE_JOB, headers=USER_TOKENS).is_success
+    (created,) = azure_openai_emulator.history
+    assert {name: created.request.headers[name] for name in USER_TOKENS} == USER_TOKENS
+    assert created.request.headers["api-key"] == "test-key"
+    assert "<redacted>" in repr(created.request)  # the repr never shows them
+    assert not any(secret in repr(created.request) for secret in USER_TOKENS.values())
+
+
 def test_every_credential_header_of_the_spec_is_redacted() -> None:
     declared = {p.name for op in OPERATIONS for p in op.header_params if p.secret}
     assert declared == {"mgmt-user-token", "aml-user-token"}

@@ -15,7 +15,7 @@ from mutagen.aac import AAC
 
 from azure_oai_preview.testing import Emulator
 
-from ._support import wav_bytes
+from ._support import raw, wav_bytes
 
 
 @pytest.fixture
@@ -46,6 +46,37 @@ def test_transcription_formats(emulator: Emulator) -> None:
         client.audio.translations.create(file=audio, response_format="text")
         == "Transcription of meeting.wav.\n"
     )
+
+
+def test_form_fields_are_read_as_their_types(emulator: Emulator) -> None:
+    # Form values arrive as text; the service reads them as the fields' types.
+    client = emulator.client(deployment="whisper")
+    audio = ("meeting.wav", wav_bytes(1.0), "audio/wav")
+    assert client.audio.transcriptions.create(file=audio, temperature=0).text
+    assert client.audio.translations.create(file=audio, temperature=0).text
+    verbose = client.audio.transcriptions.create(
+        file=audio,
+        temperature=0.4,
+        response_format="verbose_json",
+        timestamp_granularities=["word", "segment"],
+    )
+    assert verbose.segments[0].temperature == 0.4
+    assert verbose.words
+    with raw(emulator) as http:
+        url = "/deployments/whisper/audio/transcriptions"
+        sent = {"file": ("a.wav", wav_bytes(0.5))}
+        ok = http.post(url, data={"temperature": "1", "model": "whisper"}, files=sent)
+        assert ok.status_code == 200, ok.text
+        not_a_number = http.post(url, data={"temperature": "warm"}, files=sent)
+        assert not_a_number.status_code == 400
+        assert not_a_number.json()["error"]["param"] == "temperature"
+        assert "expected a number; got a string" in not_a_number.json()["error"]["message"]
+        bad_item = http.post(url, data={"timestamp_granularities[]": ["word", "page"]}, files=sent)
+        assert bad_item.status_code == 400
+        assert bad_item.json()["error"]["param"].startswith("timestamp_granularities[]")
+        unknown = http.post(url, data={"stream": "true"}, files=sent)
+        assert unknown.status_code == 400
+        assert "unknown field(s) stream" in unknown.json()["error"]["message"]
 
 
 @pytest.mark.parametrize("fmt", ["mp3", "flac", "opus", "wav"])

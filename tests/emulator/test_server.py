@@ -19,7 +19,7 @@ from azure_oai_preview import AsyncAzureOpenAI, IncompleteStreamError
 from azure_oai_preview.models._manifest import API_VERSION
 from azure_oai_preview.testing import Emulator, EmulatorServer
 
-from ._support import WEATHER_TOOL
+from ._support import WEATHER_TOOL, wav_bytes
 
 
 @pytest.fixture
@@ -104,6 +104,55 @@ def test_openai_python_assistants(oai: openai.AzureOpenAI, azure_openai_emulator
     assert oai.beta.assistants.delete(assistant.id).deleted
 
 
+@pytest.mark.filterwarnings("ignore:.*deprecated:DeprecationWarning")
+def test_openai_python_streamed_tool_call_arguments_arrive_once(oai: openai.AzureOpenAI) -> None:
+    class Handler(openai.AssistantEventHandler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.done: list[Any] = []
+            self.pieces: list[str] = []
+
+        def on_tool_call_delta(self, delta: Any, snapshot: Any) -> None:
+            self.pieces.append(delta.function.arguments or "")
+
+        def on_tool_call_done(self, tool_call: Any) -> None:
+            self.done.append(tool_call)
+
+    assistant = oai.beta.assistants.create(model="gpt-4o", tools=[WEATHER_TOOL])  # type: ignore[list-item]
+    thread = oai.beta.threads.create(messages=[{"role": "user", "content": "use get_weather"}])
+    handler = Handler()
+    with oai.beta.threads.runs.stream(
+        thread_id=thread.id, assistant_id=assistant.id, event_handler=handler
+    ) as stream:
+        stream.until_done()
+        steps = stream.get_final_run_steps()
+        run = stream.get_final_run()
+    expected = run.required_action.submit_tool_outputs.tool_calls[0].function.arguments  # type: ignore[union-attr]
+    assert json.loads(expected) == {"city": "Paris", "unit": "celsius", "days": 0}
+    assert "".join(handler.pieces) == expected
+    assert [c.function.arguments for c in handler.done] == [expected]
+    assert steps[0].step_details.tool_calls[0].function.arguments == expected  # type: ignore[union-attr]
+
+
+@pytest.mark.filterwarnings("ignore:.*deprecated:DeprecationWarning")
+def test_openai_python_audio_sends_model_and_typed_form_fields(oai: openai.AzureOpenAI) -> None:
+    # openai-python puts the deployment in `model` (a form field here) and numbers as text.
+    audio = ("meeting.wav", wav_bytes(1.0), "audio/wav")
+    plain = oai.audio.transcriptions.create(model="whisper", file=audio)
+    assert plain.text == "Transcription of meeting.wav."
+    verbose = oai.audio.transcriptions.create(
+        model="whisper",
+        file=audio,
+        temperature=0.2,
+        response_format="verbose_json",
+        timestamp_granularities=["word"],
+    )
+    assert verbose.text == "Transcription of meeting.wav."
+    assert [w.word for w in verbose.words or []] == ["Transcription", "of", "meeting.wav."]
+    translation = oai.audio.translations.create(model="whisper", file=audio, temperature=0)
+    assert translation.text == "Transcription of meeting.wav."
+
+
 def test_our_async_client_over_http_under_trio(server: EmulatorServer) -> None:
     async def scenario() -> str:
         async with AsyncAzureOpenAI(
@@ -184,3 +233,20 @@ def test_cli_serves_until_interrupted() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_cli_refuses_a_port_that_is_not_one(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from azure_oai_preview.testing.__main__ import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port", port])
+    assert exited.value.code == 2  # argparse's usage error, not a traceback
+    error = capsys.readouterr().err
+    assert "argument --port:" in error
+    assert "Traceback" not in error
+
+
+def test_serve_refuses_a_port_that_is_not_one(azure_openai_emulator: Emulator) -> None:
+    with pytest.raises(ValueError, match="port must be 0-65535"):
+        azure_openai_emulator.serve(port=99_999)
