@@ -6,7 +6,8 @@
 :class:`AsyncAssistantEventHandler` are the two flavours of the one hook table
 :class:`~._handlers.EventHooks`. A stream that stops before ``done`` and before its run
 settled raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``);
-closing a stream early (``with`` block, :meth:`~AssistantStream.close`) is not an error.
+closing a stream early (``with`` block, :meth:`~AssistantStream.close`) is not an error, but
+the helpers that promise a final result (``until_done``, ``final_run``...) then raise it.
 """
 
 from __future__ import annotations
@@ -266,22 +267,35 @@ class AssistantStream(_StreamView[AssistantEventHandler], ClosesOnExit):
             yield from _text_pieces(event)
 
     def until_done(self) -> Self:
-        """Read the rest of the stream (calling the handler, if any)."""
+        """Read the rest of the stream (calling the handler, if any).
+
+        Raises :class:`~azure_oai_preview.IncompleteStreamError` (``partial``: a
+        ``RunStreamSnapshot``) when the stream cannot be read to its end: it was closed
+        early (a ``with`` block left, :meth:`close`), or an error - a broken connection, an
+        ``error`` event, a handler method that raised - stopped it before.
+        """
         with self._machine.quietly():
             for _ in self._iterator:
                 pass
+        self._machine.require_end()
         return self
 
     def final_run(self) -> RunObject:
-        """Read the rest of the stream; the run as it last was (completed, requires_action, ...)."""
+        """Read the rest of the stream; the run as it last was (completed, requires_action, ...).
+
+        Raises ``IncompleteStreamError`` like :meth:`until_done`: a stream closed before its
+        end has no final run.
+        """
         return self.until_done()._final_run()
 
     def final_messages(self) -> list[MessageObject]:
-        """Read the rest of the stream; every message it wrote, complete."""
+        """Read the rest of the stream; every message it wrote, complete (raises like
+        :meth:`until_done`)."""
         return self.until_done().message_snapshots
 
     def final_run_steps(self) -> list[RunStepObject]:
-        """Read the rest of the stream; every run step it took, complete."""
+        """Read the rest of the stream; every run step it took, complete (raises like
+        :meth:`until_done`)."""
         return self.until_done().run_step_snapshots
 
     def close(self) -> None:
@@ -316,19 +330,24 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler], AsyncClosesO
                 yield piece
 
     async def until_done(self) -> Self:
-        """Read the rest of the stream (awaiting the handler, if any)."""
+        """Read the rest of the stream (awaiting the handler, if any); raises
+        ``IncompleteStreamError`` like :meth:`AssistantStream.until_done`."""
         with self._machine.quietly():
             async for _ in self._iterator:
                 pass
+        self._machine.require_end()
         return self
 
     async def final_run(self) -> RunObject:
+        """Read the rest of the stream; the run as it last was (raises like :meth:`until_done`)."""
         return (await self.until_done())._final_run()
 
     async def final_messages(self) -> list[MessageObject]:
+        """Read the rest of the stream; every message it wrote (raises like :meth:`until_done`)."""
         return (await self.until_done()).message_snapshots
 
     async def final_run_steps(self) -> list[RunStepObject]:
+        """Read the rest of the stream; every run step it took (raises like :meth:`until_done`)."""
         return (await self.until_done()).run_step_snapshots
 
     async def close(self) -> None:
