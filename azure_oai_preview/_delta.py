@@ -41,13 +41,12 @@ differ only in that way, the one held is kept.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
+
+from pydantic import BaseModel
 
 from ._deviations import parse_python
 from ._json import json_object
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
 __all__ = [
     "ChunkAccumulator",
@@ -266,10 +265,13 @@ def indexes_of(value: Any) -> list[int]:
     return []
 
 
-def dump(model: Any) -> dict[str, Any]:
-    """A model (or a plain dict) as the JSON object it was received as."""
+def dump(model: Any) -> Any:
+    """A model (or a plain dict) as the JSON object it was received as; any other value (a raw
+    off-spec one a lenient parse kept in a model's place) as it is."""
     if isinstance(model, dict):
         return dict(cast("dict[str, Any]", model))
+    if not isinstance(model, BaseModel):
+        return model
     # A leniently parsed model may hold raw off-spec values: kept as they are, on purpose.
     dumped: dict[str, Any] = model.model_dump(
         mode="json", by_alias=True, exclude_unset=True, warnings=False

@@ -15,7 +15,7 @@ import httpx
 
 from .._exceptions import APIStreamError, IncompleteStreamError, body_read_error
 from .._models import OpenModel
-from ._accumulator import RunAccumulator
+from ._accumulator import RunAccumulator, tracked
 from ._events import DONE, EventDecoder
 from ._handlers import Hook, HookPlan
 
@@ -113,7 +113,8 @@ class RunStreamMachine:
         plan = self.plan
         if plan is None:
             return []
-        if not isinstance(getattr(event, "data", None), OpenModel):
+        data = getattr(event, "data", None)
+        if not isinstance(data, OpenModel) or not tracked(data):
             return plan.call_events(event)
         return plan.calls(event, self.acc)
 

@@ -20,6 +20,8 @@ import httpx
 
 from .._closing import AsyncClosesOnExit, ClosesOnExit
 from .._exceptions import request_id_of
+from .._json import json_list
+from .._models import OpenModel
 from .._sse import SSEDecoder
 from .._streaming import (
     ReleasesWhenDropped,
@@ -158,9 +160,13 @@ def _text_pieces(event: Any) -> Iterator[str]:
     if getattr(event, "event", None) != "thread.message.delta":
         return
     delta = getattr(event.data, "delta", None)
-    for part in getattr(delta, "content", None) or ():
-        if part.type == "text" and part.text is not None and part.text.value:
-            yield part.text.value
+    # Only typed text is text: an off-spec event holds raw values where the typed ones
+    # would be (a string for ``content``, a number for a ``value``...).
+    for part in json_list(getattr(delta, "content", None)):
+        if isinstance(part, OpenModel) and getattr(part, "type", None) == "text":
+            value = getattr(getattr(part, "text", None), "value", None)
+            if type(value) is str and value:
+                yield value
 
 
 def _events(
