@@ -509,6 +509,65 @@ async def test_async_speech_download_cut_short_is_a_typed_error(
         await again.write_to_file(tmp_path / "cut.mp3")
 
 
+@pytest.mark.parametrize("earlier", [b"an earlier good copy", None], ids=["over a file", "new"])
+def test_a_download_cut_short_leaves_no_truncated_file(
+    earlier: bytes | None, tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # The first 2000 bytes used to be left at the target, over whatever was there.
+    target = tmp_path / "speech.mp3"
+    if earlier is not None:
+        target.write_bytes(earlier)
+    _broken_speech(mock_api)
+    with pytest.raises(IncompleteStreamError):
+        client.audio.speech.create(input="Hello!", voice="alloy").write_to_file(target)
+    assert list(tmp_path.iterdir()) == ([target] if earlier is not None else [])
+    if earlier is not None:
+        assert target.read_bytes() == earlier
+
+
+def test_a_complete_download_replaces_the_file_keeping_its_mode(
+    tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _speech_route(mock_api)
+    target = tmp_path / "speech.mp3"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    assert client.audio.speech.create(input="Hi", voice="alloy").write_to_file(target) == len(MP3)
+    assert target.read_bytes() == MP3
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert list(tmp_path.iterdir()) == [target]
+
+
+async def test_async_download_cut_short_leaves_no_truncated_file(
+    tmp_path: Path, async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    target = tmp_path / "speech.mp3"
+    target.write_bytes(b"an earlier good copy")
+    _broken_speech(mock_api)
+    audio = await async_client.audio.speech.create(input="Hello!", voice="alloy")
+    with pytest.raises(IncompleteStreamError):
+        await audio.write_to_file(target)
+    assert audio.response.is_closed
+    assert list(tmp_path.iterdir()) == [target]
+    assert target.read_bytes() == b"an earlier good copy"
+    fresh = tmp_path / "fresh.mp3"
+    with pytest.raises(IncompleteStreamError):
+        await (await async_client.audio.speech.create(input="Hi", voice="alloy")).write_to_file(
+            fresh
+        )
+    assert not fresh.exists()
+
+
+def test_write_to_file_into_a_missing_directory_releases_the_response(
+    tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _speech_route(mock_api)
+    audio = client.audio.speech.create(input="Hello!", voice="alloy")
+    with pytest.raises(FileNotFoundError):
+        audio.write_to_file(tmp_path / "missing" / "speech.mp3")
+    assert audio.response.is_closed
+
+
 class PipeFile(CountingFile):
     """A file object that cannot seek, like a pipe or a socket's reader."""
 
