@@ -14,6 +14,11 @@ one rule that needs no list of known fields, so fields the spec does not know ye
   calls, run content parts, annotations, code interpreter outputs). An array held from a
   complete object, without indexes, counts its items by position, the way deltas address
   them. Any other array is appended to (logprobs tokens, citations, prompt filter results).
+* **Streamed tool calls without an ``index``** (some Azure-hosted models leave it out) are
+  told apart by their ``id``, which a service sends on the first delta of each call only (or
+  repeats unchanged): a delta with an ``id`` other than the last call's starts the next call;
+  one without an ``id``, or with the same, continues the last call (its arguments are
+  appended). Otherwise each piece would become a call of its own.
 * **Strings concatenate when they are streamed text, and replace otherwise.** Streamed text
   is everything inside a ``delta`` or ``text`` member - the chat ``choices[].delta``, the
   ``delta`` of a run message or step, the ``text`` of a completions choice or of a run text
@@ -64,6 +69,8 @@ R = TypeVar("R")
 _IDENTIFIERS = frozenset({"id", "object", "type", "role", "name"})
 _STREAMED = frozenset({"delta", "text"})
 _ABSENT: Any = object()
+# Inside streamed text: the arrays whose items may come without their index (see the rule).
+_CALLS = "tool_calls"
 
 
 class Text:
@@ -165,6 +172,8 @@ def merge(
                 items = target[key] = Items.of(value)  # pyright: ignore[reportUnknownArgumentType]
                 if created is not None:
                     created.extend(items.indexes())
+            elif kind is list and key == _CALLS and streamed:
+                _merge_calls(target, key, None, value, created)  # pyright: ignore[reportUnknownArgumentType]
             else:
                 target[key] = value
             continue
@@ -221,6 +230,8 @@ def _merge_list(
             old.merge(value, streamed, created)
         else:
             target[key] = value
+    elif key == _CALLS and streamed:
+        _merge_calls(target, key, old, value, created)
     elif type(old) is list:
         cast("list[Any]", old).extend(value)
     elif type(old) is Items:
@@ -230,6 +241,36 @@ def _merge_list(
             old.by_index[start + offset] = item
     else:
         target[key] = value
+
+
+def _merge_calls(
+    target: dict[str, Any], key: str, old: Any, value: list[Any], created: list[int] | None
+) -> None:
+    """Streamed tool calls some of which lack their ``index``: those with one merge by it,
+    the others by their ``id`` (see the module's rule)."""
+    if type(old) is Items:
+        calls = old
+    else:
+        calls = Items.of(cast("list[Any]", old)) if type(old) is list else Items({})
+        target[key] = calls
+    by_index = calls.by_index
+    for item in value:
+        call = json_object(item)
+        last = max(by_index, default=-1)
+        if call is not None and type(call.get("index")) is int:
+            calls.merge([call], True, created)
+            continue
+        held = json_object(by_index.get(last))
+        if call is not None and held is not None:
+            call_id, held_id = call.get("id"), held.get("id")
+            if not call_id or not held_id or call_id == held_id:
+                merge(held, call, True)
+                continue
+        # A call with a new id, the first call, or an item that is no object (off-spec):
+        # the next one, in order.
+        by_index[last + 1] = item
+        if created is not None:
+            created.append(last + 1)
 
 
 def materialize(value: Any, strip_index: bool = False) -> Any:
