@@ -31,6 +31,7 @@ __all__ = [
     "FINAL_STEP_EVENTS",
     "RunAccumulator",
     "RunStreamSnapshot",
+    "is_typed",
     "tracked",
 ]
 
@@ -58,6 +59,12 @@ class RunStreamSnapshot:
     """Every message seen, with the deltas that arrived merged in."""
     run_steps: list[RunStepObject]
     """Every run step seen, with the deltas that arrived merged in."""
+
+
+def is_typed(value: Any) -> bool:
+    """Whether ``value`` is a parsed model, not a raw off-spec value a lenient parse kept in
+    its place (a plain ``bool``, not a type guard: the value stays ``Any`` for the caller)."""
+    return isinstance(value, OpenModel)
 
 
 def tracked(data: OpenModel) -> bool:
@@ -166,7 +173,10 @@ class _MessageState(_ObjectState):
 
     @staticmethod
     def _dump_part(value: Any) -> Any:
-        return [dump(item) for item in value] if type(value) is list else value
+        items = json_list(value)
+        if not items and type(value) is not list:
+            return value  # kept raw (off-spec)
+        return [dump(item) for item in items]
 
     @staticmethod
     def _complete(value: Any) -> Any:
@@ -307,11 +317,7 @@ class RunAccumulator:
         action = run.required_action
         outputs = getattr(action, "submit_tool_outputs", None)
         # A call kept raw (off-spec) cannot be answered by its id; the run still holds it.
-        return [
-            call
-            for call in json_list(getattr(outputs, "tool_calls", None))
-            if isinstance(call, OpenModel)
-        ]
+        return [call for call in json_list(getattr(outputs, "tool_calls", None)) if is_typed(call)]
 
     # messages
 
@@ -328,7 +334,7 @@ class RunAccumulator:
         if self.created:
             self.created = []
         delta = data.delta
-        if not isinstance(delta, OpenModel):
+        if not is_typed(delta):
             return  # absent, or kept raw (off-spec): nothing to merge
         content = delta.content
         if (
@@ -394,7 +400,7 @@ class RunAccumulator:
         state.snapshot = None
         self.created = []
         delta = getattr(data, "delta", None)
-        if not isinstance(delta, OpenModel):
+        if not is_typed(delta):
             return
         pieces = dump(delta)
         details = pieces.pop("step_details", None)

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._delta import indexes_of
 from .._json import json_list
-from .._models import OpenModel
-from ._accumulator import FINAL_MESSAGE_EVENTS, FINAL_STEP_EVENTS
+from ._accumulator import FINAL_MESSAGE_EVENTS, FINAL_STEP_EVENTS, is_typed
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -161,7 +160,7 @@ _HOOKS: tuple[Callable[..., Any], ...] = tuple(
 def _typed(items: Any) -> list[Any]:
     """The typed items of a list field; an off-spec value kept raw in the list's place, or in
     an item's, is no argument a hook declares (hooks get typed objects or nothing)."""
-    return [item for item in json_list(items) if isinstance(item, OpenModel)]
+    return [item for item in json_list(items) if is_typed(item)]
 
 
 class HookPlan:
@@ -228,7 +227,7 @@ class HookPlan:
         wanted = self.wanted
         handler = self.handler
         delta = data.delta
-        if not wanted & _MESSAGE_DELTA_HOOKS or not isinstance(delta, OpenModel):
+        if not wanted & _MESSAGE_DELTA_HOOKS or not is_typed(delta):
             return  # (a delta kept raw, off-spec, is only handed to on_event)
         snapshot = acc.message(data.id)
         if _E.on_message_delta in wanted:
@@ -243,11 +242,11 @@ class HookPlan:
             text = (
                 getattr(content[position], "text", None) if 0 <= position < len(content) else None
             )
-            if not isinstance(text, OpenModel):
+            if not is_typed(text):
                 continue  # no typed snapshot of this part (kept raw): nothing to hand over
             if index in acc.created and _E.on_text_created in wanted:
                 calls.append((handler.on_text_created, (text,)))
-            if _E.on_text_delta in wanted and isinstance(part.text, OpenModel):
+            if _E.on_text_delta in wanted and is_typed(part.text):
                 calls.append((handler.on_text_delta, (part.text, text)))
 
     def _message_done(self, data: Any, calls: list[Hook]) -> None:
@@ -266,7 +265,7 @@ class HookPlan:
         wanted = self.wanted
         handler = self.handler
         delta = data.delta
-        if not wanted & _STEP_DELTA_HOOKS or not isinstance(delta, OpenModel):
+        if not wanted & _STEP_DELTA_HOOKS or not is_typed(delta):
             return
         snapshot = acc.step(data.id)
         if _E.on_run_step_delta in wanted:
@@ -278,7 +277,7 @@ class HookPlan:
             index = getattr(call, "index", None) or 0
             position = indexes.index(index) if index in indexes else -1
             tool_call = snapshot_calls[position] if 0 <= position < len(snapshot_calls) else None
-            if not isinstance(tool_call, OpenModel):
+            if not is_typed(tool_call):
                 continue
             if index in acc.created and _E.on_tool_call_created in wanted:
                 calls.append((handler.on_tool_call_created, (tool_call,)))
@@ -295,6 +294,6 @@ class HookPlan:
                 return
             step = acc.step(state.id)
         for position, call in enumerate(json_list(getattr(step.step_details, "tool_calls", None))):
-            if position not in state.done_calls and isinstance(call, OpenModel):
+            if position not in state.done_calls and is_typed(call):
                 state.done_calls.add(position)
                 calls.append((self.handler.on_tool_call_done, (call,)))

@@ -21,7 +21,6 @@ import httpx
 from .._closing import AsyncClosesOnExit, ClosesOnExit
 from .._exceptions import request_id_of
 from .._json import json_list
-from .._models import OpenModel
 from .._sse import SSEDecoder
 from .._streaming import (
     ReleasesWhenDropped,
@@ -30,6 +29,7 @@ from .._streaming import (
     drain,
     ensure_event_stream,
 )
+from ._accumulator import is_typed
 from ._events import DONE
 from ._handlers import EventHooks
 from ._machine import RunStreamMachine
@@ -163,7 +163,7 @@ def _text_pieces(event: Any) -> Iterator[str]:
     # Only typed text is text: an off-spec event holds raw values where the typed ones
     # would be (a string for ``content``, a number for a ``value``...).
     for part in json_list(getattr(delta, "content", None)):
-        if isinstance(part, OpenModel) and getattr(part, "type", None) == "text":
+        if is_typed(part) and getattr(part, "type", None) == "text":
             value = getattr(getattr(part, "text", None), "value", None)
             if type(value) is str and value:
                 yield value

@@ -60,7 +60,9 @@ class Completions(Resource[M]):
         """
         response = "CompletionsCreateResponse"
         chunks: StreamReader[Stream[Any], AsyncStream[Any]] | None = (
-            StreamReader(Stream, AsyncStream, model(response)) if wants_stream("Completions_Create", stream) else None
+            StreamReader(Stream, AsyncStream, model(response))
+            if wants_stream("Completions_Create", stream)
+            else None
         )
         return json_call(
             "Completions_Create",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -548,14 +549,14 @@ async def test_async_download_cut_short_leaves_no_truncated_file(
     with pytest.raises(IncompleteStreamError):
         await audio.write_to_file(target)
     assert audio.response.is_closed
-    assert list(tmp_path.iterdir()) == [target]
-    assert target.read_bytes() == b"an earlier good copy"
-    fresh = tmp_path / "fresh.mp3"
+    assert [path async for path in anyio.Path(tmp_path).iterdir()] == [anyio.Path(target)]
+    assert await anyio.Path(target).read_bytes() == b"an earlier good copy"
+    fresh = anyio.Path(tmp_path / "fresh.mp3")
     with pytest.raises(IncompleteStreamError):
         await (await async_client.audio.speech.create(input="Hi", voice="alloy")).write_to_file(
             fresh
         )
-    assert not fresh.exists()
+    assert not await fresh.exists()
 
 
 def test_write_to_file_into_a_missing_directory_releases_the_response(

@@ -381,8 +381,14 @@ def test_stream_must_be_a_boolean(
             lambda: client.chat.completions.create(messages=USER_MESSAGES, stream=value),
         ),
         ("Completions_Create", lambda: client.completions.create(prompt="hi", stream=value)),
-        ("Create_Run", lambda: client.threads.runs.create("thread_1", assistant_id="a", stream=value)),
-        ("Create_Thread_And_Run", lambda: client.threads.create_and_run(assistant_id="a", stream=value)),
+        (
+            "Create_Run",
+            lambda: client.threads.runs.create("thread_1", assistant_id="a", stream=value),
+        ),
+        (
+            "Create_Thread_And_Run",
+            lambda: client.threads.create_and_run(assistant_id="a", stream=value),
+        ),
         (
             "Submit_Tool_Outputs_To_Run",
             lambda: client.threads.runs.submit_tool_outputs(

@@ -403,7 +403,9 @@ def _closed_early(how: str) -> AssistantStream:
 
 @pytest.mark.parametrize("helper", FINAL_HELPERS)
 @pytest.mark.parametrize("how", ["with block", "close", "handler raised"])
-def test_final_helpers_of_a_stream_closed_early_raise_with_the_partial(how: str, helper: str) -> None:
+def test_final_helpers_of_a_stream_closed_early_raise_with_the_partial(
+    how: str, helper: str
+) -> None:
     # They used to return the partial state quietly: a requires_action loop checking
     # final_run().status could then leave with a run still in progress.
     stream = _closed_early(how)

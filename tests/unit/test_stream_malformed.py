@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -93,9 +93,9 @@ def test_an_event_that_is_no_chunk_raises_however_the_stream_is_read(
     data = NOT_CHUNKS[kind]
     _serve(mock_api, CHAT_PATH, _around(data))
     received: list[Any] = []
-    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
-        with pytest.raises(IncompleteStreamError, match=f"{KINDS[kind]}, not a chunk") as info:
-            READS[read](stream, received)
+    stream = client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+    with stream, pytest.raises(IncompleteStreamError, match=f"{KINDS[kind]}, not a chunk") as info:
+        READS[read](stream, received)
     # Not mistaken for the end marker (data: null used to end iteration quietly at 'Hel').
     assert info.value.data == data
     assert _partial_text(info.value) == "Hel"
@@ -109,17 +109,16 @@ async def test_async_an_event_that_is_no_chunk_raises(
     async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter, kind: str
 ) -> None:
     _serve(mock_api, CHAT_PATH, _around(NOT_CHUNKS[kind]))
-    for read in ("iterate", "text_deltas", "get_final_completion"):
-        received: list[Any] = []
+    reads: dict[str, Callable[[Any], Awaitable[Any]]] = {
+        "iterate": lambda stream: aconsume(stream, []),
+        "text_deltas": lambda stream: aconsume(stream.text_deltas(), []),
+        "get_final_completion": lambda stream: stream.get_final_completion(),
+    }
+    for read in reads.values():
         stream = await async_client.chat.completions.create(messages=USER_MESSAGES, stream=True)
         async with stream:
             with pytest.raises(IncompleteStreamError, match="not a chunk") as info:
-                if read == "iterate":
-                    await aconsume(stream, received)
-                elif read == "text_deltas":
-                    await aconsume(stream.text_deltas(), received)
-                else:
-                    await stream.get_final_completion()
+                await read(stream)
         assert info.value.data == NOT_CHUNKS[kind]
         assert _partial_text(info.value) == "Hel"
 

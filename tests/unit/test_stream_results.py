@@ -360,7 +360,10 @@ def test_unindexed_tool_calls_add_up_the_same_in_an_accumulator_and_a_run_step()
         ("thread.run.created", run("in_progress")),
         ("thread.run.step.created", step),
         *(
-            ("thread.run.step.delta", tool_delta("step_fn", *[{"type": "function", **d} for d in delta]))
+            (
+                "thread.run.step.delta",
+                tool_delta("step_fn", *[{"type": "function", **d} for d in delta]),
+            )
             for delta in deltas
         ),
         ("thread.run.completed", run("completed")),
