@@ -168,11 +168,13 @@ def merge(
         old: Any = target.get(key, _ABSENT)
         kind = type(value)  # pyright: ignore[reportUnknownVariableType]
         if old is _ABSENT or old is None:
-            if kind is list and _is_indexed(value):  # pyright: ignore[reportUnknownArgumentType]
+            if kind is not list:
+                target[key] = value
+            elif _is_indexed(value):  # pyright: ignore[reportUnknownArgumentType]
                 items = target[key] = Items.of(value)  # pyright: ignore[reportUnknownArgumentType]
                 if created is not None:
                     created.extend(items.indexes())
-            elif kind is list and key == _CALLS and streamed:
+            elif key == _CALLS and streamed:
                 _merge_calls(target, key, None, value, created)  # pyright: ignore[reportUnknownArgumentType]
             else:
                 target[key] = value

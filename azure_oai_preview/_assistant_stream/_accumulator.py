@@ -30,6 +30,7 @@ __all__ = [
     "FINAL_MESSAGE_EVENTS",
     "FINAL_STEP_EVENTS",
     "RunAccumulator",
+    "RAW_TYPES",
     "RunStreamSnapshot",
     "is_typed",
     "tracked",
@@ -61,10 +62,14 @@ class RunStreamSnapshot:
     """Every run step seen, with the deltas that arrived merged in."""
 
 
+# What a lenient parse keeps in a model's place when the value is off-spec: decoded JSON.
+RAW_TYPES: frozenset[type] = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
 def is_typed(value: Any) -> bool:
     """Whether ``value`` is a parsed model, not a raw off-spec value a lenient parse kept in
     its place (a plain ``bool``, not a type guard: the value stays ``Any`` for the caller)."""
-    return isinstance(value, OpenModel)
+    return type(value) not in RAW_TYPES
 
 
 def tracked(data: OpenModel) -> bool:
@@ -280,7 +285,7 @@ class RunAccumulator:
         if applier is not None:
             # Messages and run steps are tracked by id: an object without a string id
             # (off-spec) is delivered, but there is nothing to merge it with.
-            if tracked(data):
+            if type(getattr(data, "id", None)) is str:  # (tracked, inline: once per event)
                 applier(data)
         elif event.event.startswith("thread.run."):
             self.run = data  # type: ignore[assignment]
@@ -334,7 +339,7 @@ class RunAccumulator:
         if self.created:
             self.created = []
         delta = data.delta
-        if not is_typed(delta):
+        if type(delta) in RAW_TYPES:
             return  # absent, or kept raw (off-spec): nothing to merge
         content = delta.content
         if (
@@ -436,20 +441,20 @@ class RunAccumulator:
 def _append_text(by_index: dict[int, Any], part: Any) -> bool:
     """Append a plain text delta to the text part it continues; False if it is anything else
     (including a part, or text, kept raw because it is off-spec)."""
-    if not isinstance(part, OpenModel) or part.__pydantic_extra__:
+    if type(part) in RAW_TYPES or part.__pydantic_extra__:
         return False
-    text = getattr(part, "text", None)
+    text: Any = getattr(part, "text", None)
     if (
-        getattr(part, "type", None) != "text"
-        or not isinstance(text, OpenModel)
+        part.type != "text"
+        or type(text) in RAW_TYPES
         or text.__pydantic_extra__
-        or getattr(text, "annotations", None)
+        or text.annotations
     ):
         return False
-    value = getattr(text, "value", None)
+    value = text.value
     if type(value) is not str or not value:
         return False
-    return _append_to_part(by_index, getattr(part, "index", None), value)
+    return _append_to_part(by_index, part.index, value)
 
 
 def _append_to_part(by_index: dict[int, Any], index: Any, value: str) -> bool:

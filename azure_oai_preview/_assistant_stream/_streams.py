@@ -29,7 +29,7 @@ from .._streaming import (
     drain,
     ensure_event_stream,
 )
-from ._accumulator import is_typed
+from ._accumulator import RAW_TYPES
 from ._events import DONE
 from ._handlers import EventHooks
 from ._machine import RunStreamMachine
@@ -163,7 +163,7 @@ def _text_pieces(event: Any) -> Iterator[str]:
     # Only typed text is text: an off-spec event holds raw values where the typed ones
     # would be (a string for ``content``, a number for a ``value``...).
     for part in json_list(getattr(delta, "content", None)):
-        if is_typed(part) and getattr(part, "type", None) == "text":
+        if type(part) not in RAW_TYPES and part.type == "text":
             value = getattr(getattr(part, "text", None), "value", None)
             if type(value) is str and value:
                 yield value
