@@ -32,20 +32,20 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBinaryResponse", "BinaryResponse"]
 
 
-def _part_path(path: str | os.PathLike[str]) -> Path:
-    """A fresh name for the temporary file next to ``path`` (hidden, and marked as partial)."""
-    target = Path(path)
-    return target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+def _target(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Where the body goes - the file a symbolic link at ``path`` points to, as writing
+    through it would have - and a fresh name for the temporary file next to it (hidden, and
+    marked as partial)."""
+    target = Path(os.path.realpath(path))
+    return target, target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
 
 
-def _commit(part: Path, path: str | os.PathLike[str]) -> None:
-    """Put the complete temporary file in place of ``path`` (atomically, on one file system).
-
-    A file already there keeps its permission bits, as writing over it would have.
-    """
+def _commit(part: Path, target: Path) -> None:
+    """Put the complete temporary file in place of ``target`` (atomically, on one file
+    system). A file already there keeps its permission bits, as writing over it would have."""
     with contextlib.suppress(OSError):
-        shutil.copymode(path, part)
-    os.replace(part, path)
+        shutil.copymode(target, part)
+    os.replace(part, target)
 
 
 def _discard(part: Path) -> None:
@@ -107,7 +107,7 @@ class BinaryResponse(_BinaryInfo, ClosesOnExit):
         temporary file is removed and ``path`` is left as it was - absent, or the earlier
         file. ``OSError`` when the directory cannot be written to.
         """
-        part = _part_path(path)
+        target, part = _target(path)
         try:
             file = open(part, "xb")  # noqa: SIM115 - closed below, before the commit
         except BaseException:
@@ -118,7 +118,7 @@ class BinaryResponse(_BinaryInfo, ClosesOnExit):
             with file:
                 for chunk in self.iter_bytes():
                     written += file.write(chunk)
-            _commit(part, path)
+            _commit(part, target)
         except BaseException:
             _discard(part)
             raise
@@ -154,10 +154,12 @@ class AsyncBinaryResponse(_BinaryInfo, AsyncClosesOnExit):
     async def write_to_file(self, path: str | os.PathLike[str]) -> int:
         """Stream the body into ``path``, replacing it only once complete (see
         :meth:`BinaryResponse.write_to_file`); returns the number of bytes written."""
-        part = _part_path(path)
+        target, part = _target(path)
         try:
             file = await anyio.open_file(part, "xb")
-        except BaseException:
+        except BaseException as exc:
+            if not isinstance(exc, OSError):
+                _discard(part)  # cancelled: the worker thread may have made the file
             await self.close()
             raise
         try:
@@ -165,7 +167,7 @@ class AsyncBinaryResponse(_BinaryInfo, AsyncClosesOnExit):
             async with file:
                 async for chunk in self.iter_bytes():
                     written += await file.write(chunk)
-            await anyio.to_thread.run_sync(_commit, part, path)
+            await anyio.to_thread.run_sync(_commit, part, target)
         except BaseException:
             # Not awaited: it must run even when the task is being cancelled.
             _discard(part)

@@ -539,6 +539,21 @@ def test_a_complete_download_replaces_the_file_keeping_its_mode(
     assert list(tmp_path.iterdir()) == [target]
 
 
+def test_write_to_file_through_a_symbolic_link_replaces_the_file_it_points_to(
+    tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _speech_route(mock_api)
+    (tmp_path / "store").mkdir()
+    real = tmp_path / "store" / "speech.mp3"
+    real.write_bytes(b"old")
+    link = tmp_path / "latest.mp3"
+    link.symlink_to(real)
+    client.audio.speech.create(input="Hi", voice="alloy").write_to_file(link)
+    assert link.is_symlink()
+    assert real.read_bytes() == MP3
+    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == ["speech.mp3"]
+
+
 async def test_async_download_cut_short_leaves_no_truncated_file(
     tmp_path: Path, async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
 ) -> None:
