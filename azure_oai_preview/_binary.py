@@ -3,12 +3,21 @@
 A body that stops being readable - the connection breaks, or the bytes do not decode with
 their ``content-encoding`` - raises :class:`~azure_oai_preview.IncompleteStreamError`, the
 httpx exception as its cause.
+
+``write_to_file`` never leaves half a file: the body goes into a temporary file next to the
+target (same directory, so same file system), which replaces the target only once the whole
+body is written. If the download breaks, the temporary file is removed and a file that was
+already at the target is left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import shutil
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -22,6 +31,27 @@ if TYPE_CHECKING:
     from ._call import AsyncExecutor, Call, SyncExecutor
 
 __all__ = ["AsyncBinaryResponse", "BinaryResponse"]
+
+
+def _target(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Where the body goes - the file a symbolic link at ``path`` points to, as writing
+    through it would have - and a fresh name for the temporary file next to it (hidden, and
+    marked as partial)."""
+    target = Path(os.path.realpath(path))
+    return target, target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+
+
+def _commit(part: Path, target: Path) -> None:
+    """Put the complete temporary file in place of ``target`` (atomically, on one file
+    system). A file already there keeps its permission bits, as writing over it would have."""
+    with contextlib.suppress(OSError):
+        shutil.copymode(target, part)
+    os.replace(part, target)
+
+
+def _discard(part: Path) -> None:
+    with contextlib.suppress(OSError):
+        part.unlink()
 
 
 class _BinaryInfo:
@@ -70,11 +100,29 @@ class BinaryResponse(_BinaryInfo, ClosesOnExit):
             self.response.close()
 
     def write_to_file(self, path: str | os.PathLike[str]) -> int:
-        """Stream the body into ``path``; returns the number of bytes written."""
-        written = 0
-        with open(path, "wb") as file:
-            for chunk in self.iter_bytes():
-                written += file.write(chunk)
+        """Stream the body into ``path``; returns the number of bytes written.
+
+        The bytes go to a temporary file in the same directory, which replaces ``path`` only
+        when the body is complete. When the download breaks
+        (:class:`~azure_oai_preview.IncompleteStreamError`), or anything else fails, the
+        temporary file is removed and ``path`` is left as it was - absent, or the earlier
+        file. ``OSError`` when the directory cannot be written to.
+        """
+        target, part = _target(path)
+        try:
+            file = open(part, "xb")  # noqa: SIM115 - closed below, before the commit
+        except BaseException:
+            self.close()
+            raise
+        try:
+            written = 0
+            with file:
+                for chunk in self.iter_bytes():
+                    written += file.write(chunk)
+            _commit(part, target)
+        except BaseException:
+            _discard(part)
+            raise
         return written
 
     def close(self) -> None:
@@ -105,10 +153,26 @@ class AsyncBinaryResponse(_BinaryInfo, AsyncClosesOnExit):
             await self.response.aclose()
 
     async def write_to_file(self, path: str | os.PathLike[str]) -> int:
-        written = 0
-        async with await anyio.open_file(path, "wb") as file:
-            async for chunk in self.iter_bytes():
-                written += await file.write(chunk)
+        """Stream the body into ``path``, replacing it only once complete (see
+        :meth:`BinaryResponse.write_to_file`); returns the number of bytes written."""
+        target, part = _target(path)
+        try:
+            file = await anyio.open_file(part, "xb")
+        except BaseException as exc:
+            if not isinstance(exc, OSError):
+                _discard(part)  # cancelled: the worker thread may have made the file
+            await self.close()
+            raise
+        try:
+            written = 0
+            async with file:
+                async for chunk in self.iter_bytes():
+                    written += await file.write(chunk)
+            await anyio.to_thread.run_sync(_commit, part, target)
+        except BaseException:
+            # Not awaited: it must run even when the task is being cancelled.
+            _discard(part)
+            raise
         return written
 
     async def close(self) -> None:

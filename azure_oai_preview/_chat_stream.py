@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from ._delta import ChunkAccumulator
-from ._json import json_object
+from ._json import json_list, json_object
 from ._streaming import AsyncStream, Stream
 
 if TYPE_CHECKING:
@@ -47,14 +47,15 @@ class ChatCompletionAccumulator(ChunkAccumulator["CreateChatCompletionResponse"]
         """The content accumulated so far for choice 0."""
         for choice in self.body()["choices"]:
             if choice.get("index", 0) == 0:
-                return choice["message"]["content"] or ""
+                content = choice["message"]["content"]
+                return content if type(content) is str else ""
         return ""
 
     def body(self) -> dict[str, Any]:
         merged = self.merged()
         choices = [
             _choice(choice)
-            for choice in map(json_object, merged.get("choices") or ())
+            for choice in map(json_object, json_list(merged.get("choices")))
             if choice is not None
         ]
         return {
@@ -102,10 +103,15 @@ def _tool_call(call: Any) -> Any:
 
 
 def _choice0_texts(chunk: CreateChatCompletionStreamResponse) -> Iterable[str]:
-    for choice in chunk.choices or ():
-        delta = choice.delta
-        if (choice.index or 0) == 0 and delta is not None and delta.content:
-            yield delta.content
+    # An off-spec chunk holds its raw values where the typed ones would be (a string for
+    # ``delta``, a number for ``content``...): only typed text is text.
+    choices: Any = chunk.choices
+    if type(choices) is not list:
+        return
+    for choice in cast("list[Any]", choices):
+        content = getattr(getattr(choice, "delta", None), "content", None)
+        if type(content) is str and content and (getattr(choice, "index", 0) or 0) == 0:
+            yield content
 
 
 class ChatCompletionStream(Stream["CreateChatCompletionStreamResponse"]):

@@ -14,6 +14,11 @@ one rule that needs no list of known fields, so fields the spec does not know ye
   calls, run content parts, annotations, code interpreter outputs). An array held from a
   complete object, without indexes, counts its items by position, the way deltas address
   them. Any other array is appended to (logprobs tokens, citations, prompt filter results).
+* **Streamed tool calls without an ``index``** (some Azure-hosted models leave it out) are
+  told apart by their ``id``, which a service sends on the first delta of each call only (or
+  repeats unchanged): a delta with an ``id`` other than the last call's starts the next call;
+  one without an ``id``, or with the same, continues the last call (its arguments are
+  appended). Otherwise each piece would become a call of its own.
 * **Strings concatenate when they are streamed text, and replace otherwise.** Streamed text
   is everything inside a ``delta`` or ``text`` member - the chat ``choices[].delta``, the
   ``delta`` of a run message or step, the ``text`` of a completions choice or of a run text
@@ -41,13 +46,12 @@ differ only in that way, the one held is kept.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
+
+from pydantic import BaseModel
 
 from ._deviations import parse_python
 from ._json import json_object
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
 __all__ = [
     "ChunkAccumulator",
@@ -65,6 +69,8 @@ R = TypeVar("R")
 _IDENTIFIERS = frozenset({"id", "object", "type", "role", "name"})
 _STREAMED = frozenset({"delta", "text"})
 _ABSENT: Any = object()
+# Inside streamed text: the arrays whose items may come without their index (see the rule).
+_CALLS = "tool_calls"
 
 
 class Text:
@@ -162,10 +168,14 @@ def merge(
         old: Any = target.get(key, _ABSENT)
         kind = type(value)  # pyright: ignore[reportUnknownVariableType]
         if old is _ABSENT or old is None:
-            if kind is list and _is_indexed(value):  # pyright: ignore[reportUnknownArgumentType]
+            if kind is not list:
+                target[key] = value
+            elif _is_indexed(value):  # pyright: ignore[reportUnknownArgumentType]
                 items = target[key] = Items.of(value)  # pyright: ignore[reportUnknownArgumentType]
                 if created is not None:
                     created.extend(items.indexes())
+            elif key == _CALLS and streamed:
+                _merge_calls(target, key, None, value, created)  # pyright: ignore[reportUnknownArgumentType]
             else:
                 target[key] = value
             continue
@@ -222,6 +232,8 @@ def _merge_list(
             old.merge(value, streamed, created)
         else:
             target[key] = value
+    elif key == _CALLS and streamed:
+        _merge_calls(target, key, old, value, created)
     elif type(old) is list:
         cast("list[Any]", old).extend(value)
     elif type(old) is Items:
@@ -231,6 +243,36 @@ def _merge_list(
             old.by_index[start + offset] = item
     else:
         target[key] = value
+
+
+def _merge_calls(
+    target: dict[str, Any], key: str, old: Any, value: list[Any], created: list[int] | None
+) -> None:
+    """Streamed tool calls some of which lack their ``index``: those with one merge by it,
+    the others by their ``id`` (see the module's rule)."""
+    if type(old) is Items:
+        calls = old
+    else:
+        calls = Items.of(cast("list[Any]", old)) if type(old) is list else Items({})
+        target[key] = calls
+    by_index = calls.by_index
+    for item in value:
+        call = json_object(item)
+        last = max(by_index, default=-1)
+        if call is not None and type(call.get("index")) is int:
+            calls.merge([call], True, created)
+            continue
+        held = json_object(by_index.get(last))
+        if call is not None and held is not None:
+            call_id, held_id = call.get("id"), held.get("id")
+            if not call_id or not held_id or call_id == held_id:
+                merge(held, call, True)
+                continue
+        # A call with a new id, the first call, or an item that is no object (off-spec):
+        # the next one, in order.
+        by_index[last + 1] = item
+        if created is not None:
+            created.append(last + 1)
 
 
 def materialize(value: Any, strip_index: bool = False) -> Any:
@@ -266,10 +308,13 @@ def indexes_of(value: Any) -> list[int]:
     return []
 
 
-def dump(model: Any) -> dict[str, Any]:
-    """A model (or a plain dict) as the JSON object it was received as."""
+def dump(model: Any) -> Any:
+    """A model (or a plain dict) as the JSON object it was received as; any other value (a raw
+    off-spec one a lenient parse kept in a model's place) as it is."""
     if isinstance(model, dict):
         return dict(cast("dict[str, Any]", model))
+    if not isinstance(model, BaseModel):
+        return model
     # A leniently parsed model may hold raw off-spec values: kept as they are, on purpose.
     dumped: dict[str, Any] = model.model_dump(
         mode="json", by_alias=True, exclude_unset=True, warnings=False

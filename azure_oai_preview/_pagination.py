@@ -15,6 +15,13 @@ the cursor and moves away from it, so it yields items in the reverse of ``order`
 in ``order``, so a backward walk reverses each page's items; ``page.data`` itself stays as
 the service sent it.
 
+A listing asked with both ``after=`` and ``before=`` is a window: the items between the two,
+walked forward from ``after``. Every page reached from it - by iterating, ``iter_pages()``,
+``next_page()`` or ``previous_page()`` - stays inside: a step forward moves ``after`` and
+keeps the ``before`` bound, a step back (``before=`` the page's first item) ends at the
+window's first page. (The bound used to be dropped on the first step, and the walk ran on to
+the end of the list.)
+
 Iteration always ends: an empty page, or one whose cursor would not move (a service that
 keeps answering ``has_more`` with the same page), is the last one, and a walk never
 requests the same cursor twice.
@@ -24,7 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from ._call import Call, parse_json_response
 
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncCursorPage", "CursorPage"]
 
 ItemT = TypeVar("ItemT")
+PageT = TypeVar("PageT", bound="_PageView[Any]")
 
 _log = logging.getLogger("azure_oai_preview")
 
@@ -56,14 +64,34 @@ def _takes_query(call: Call[Any, Any], name: str) -> bool:
     return any(parameter.name == name for parameter in call.operation.query_params)
 
 
-class _Cursor(Generic[ItemT]):
-    """One fetched page and the arithmetic of its neighbours."""
+class _Window(NamedTuple):
+    """The bounds of a listing asked with both ``after=`` and ``before=``."""
 
-    __slots__ = ("call", "listing")
+    first: str | None
+    """The id of the window's first item (of the page first listed); None: the window is empty."""
+    before: str
+    """The upper bound, kept on every step forward."""
+
+
+class _Cursor(Generic[ItemT]):
+    """One fetched page and the arithmetic of its neighbours.
+
+    ``window`` holds the bounds of the listing this page belongs to, when it was asked with
+    both cursors: the page first listed finds it in its query, and every page reached from it
+    is handed the same (:meth:`_PageView._reached`).
+    """
+
+    __slots__ = ("call", "listing", "window")
 
     def __init__(self, call: Call[Any, Any], listing: Any) -> None:
         self.call = call
         self.listing = listing
+        query = call.query
+        self.window: _Window | None = (
+            _Window(self._edge_id("first_id"), query["before"])
+            if "after" in query and "before" in query
+            else None
+        )
 
     @property
     def data(self) -> list[ItemT]:
@@ -97,7 +125,8 @@ class _Cursor(Generic[ItemT]):
         if last is None or last == self.call.query.get("after"):
             # The cursor would not move: asking again would return this page forever.
             return None
-        return self.call.with_query(after=last, before=None)
+        window = self.window
+        return self.call.with_query(after=last, before=window.before if window else None)
 
     def previous_call(self) -> Call[Any, Any] | None:
         """The call for the page before this one, or None when there is none."""
@@ -111,6 +140,10 @@ class _Cursor(Generic[ItemT]):
         first = self._edge_id("first_id")
         if first is None or first == query.get("before"):
             return None
+        if self.window is not None and first == self.window.first:
+            return None  # the window's first page: what comes before is outside it
+        # (Not after= the window's start: with both cursors the service answers the items
+        # that follow after=, and the page before this one is the items nearest to it.)
         return self.call.with_query(before=first, after=None)
 
     def onward_call(self) -> Call[Any, Any] | None:
@@ -174,6 +207,12 @@ class _Walk:
 class _PageView(Generic[ItemT]):
     _cursor: _Cursor[ItemT]
 
+    def _reached(self, page: PageT) -> PageT:
+        """``page``, fetched by a call of this one's cursor: it belongs to the same listing,
+        bounds included."""
+        page._cursor.window = self._cursor.window
+        return page
+
     @property
     def data(self) -> list[ItemT]:
         """The items of this page, in the order the service returned them."""
@@ -213,11 +252,11 @@ class CursorPage(_PageView[ItemT]):
 
     def next_page(self) -> CursorPage[ItemT] | None:
         call = self._cursor.next_call()
-        return None if call is None else self._executor.execute(call)
+        return None if call is None else self._reached(self._executor.execute(call))
 
     def previous_page(self) -> CursorPage[ItemT] | None:
         call = self._cursor.previous_call()
-        return None if call is None else self._executor.execute(call)
+        return None if call is None else self._reached(self._executor.execute(call))
 
     def iter_pages(self) -> Iterator[CursorPage[ItemT]]:
         """This page and the following ones, fetched as you go."""
@@ -228,7 +267,7 @@ class CursorPage(_PageView[ItemT]):
         while page is not None:
             yield page
             call = walk.onward_call(page._cursor)
-            page = None if call is None else self._executor.execute(call)
+            page = None if call is None else self._reached(self._executor.execute(call))
 
     def __iter__(self) -> Iterator[ItemT]:
         walk = _Walk()
@@ -246,11 +285,11 @@ class AsyncCursorPage(_PageView[ItemT]):
 
     async def next_page(self) -> AsyncCursorPage[ItemT] | None:
         call = self._cursor.next_call()
-        return None if call is None else await self._executor.execute(call)
+        return None if call is None else self._reached(await self._executor.execute(call))
 
     async def previous_page(self) -> AsyncCursorPage[ItemT] | None:
         call = self._cursor.previous_call()
-        return None if call is None else await self._executor.execute(call)
+        return None if call is None else self._reached(await self._executor.execute(call))
 
     async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[ItemT]]:
         """This page and the following ones, fetched as you go."""
@@ -262,7 +301,7 @@ class AsyncCursorPage(_PageView[ItemT]):
         while page is not None:
             yield page
             call = walk.onward_call(page._cursor)
-            page = None if call is None else await self._executor.execute(call)
+            page = None if call is None else self._reached(await self._executor.execute(call))
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
         walk = _Walk()

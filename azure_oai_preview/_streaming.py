@@ -17,7 +17,9 @@ merges it (:mod:`._delta`) only when asked: by ``get_final_completion()``, or fo
   way). Then the answer is complete but for the marker: the stream ends normally and the
   final completion records the missing marker as a deviation
   (:func:`~azure_oai_preview.deviations`), logged once.
-* The connection breaks, or an event is not JSON: ``IncompleteStreamError`` with ``partial``.
+* The connection breaks, or an event is not JSON or not a JSON object (``null``, an array:
+  no chunk at all): ``IncompleteStreamError`` with ``partial``, however the stream is read.
+  A chunk that is an object with off-spec fields is delivered (see :mod:`._deviations`).
 * An error object: :class:`~azure_oai_preview.APIStreamError`, with ``partial`` too.
 * Closing the stream (``with`` block, :meth:`Stream.close`) is not an error. A stream
   dropped without either releases its connection as soon as it is garbage (reference
@@ -50,7 +52,7 @@ from ._exceptions import (
     excerpt,
     request_id_of,
 )
-from ._json import json_object, str_field
+from ._json import json_kind, json_object, str_field
 
 if TYPE_CHECKING:
     from ._call import AsyncExecutor, Call, SyncExecutor
@@ -315,7 +317,9 @@ class ChunkDecoder(Generic[E]):
             self.done = True
             return None
         payload = load_event(data, self.request_id, partial=self.partial)
-        if isinstance(payload, dict) and "error" in payload:
+        if type(payload) is not dict:
+            raise self.not_a_chunk(data, payload)
+        if "error" in payload:
             raise stream_error(payload, self.request_id, self.partial())
         chunk: E = parse_python(self.chunk_type, payload)
         self._keep(data)
@@ -335,7 +339,9 @@ class ChunkDecoder(Generic[E]):
     def _merge(self, data: str) -> Any:
         # The same checks as decode (JSON, error object), without building the chunk.
         payload = load_event(data, self.request_id, partial=self.partial)
-        if type(payload) is dict and "error" in payload:
+        if type(payload) is not dict:
+            raise self.not_a_chunk(data, payload)
+        if "error" in payload:
             raise stream_error(payload, self.request_id, self.partial())
         accumulator = self._accumulator
         if accumulator is None or self.received:
@@ -401,6 +407,17 @@ class ChunkDecoder(Generic[E]):
             request_id=self.request_id,
             consequence="the answer is incomplete",
             partial=self.partial(),
+        )
+
+    def not_a_chunk(self, data: str, payload: Any) -> IncompleteStreamError:
+        """The error for an event whose data is JSON but not an object: no chunk at all (not
+        one with off-spec fields, which is kept), so the stream cannot go on."""
+        return IncompleteStreamError(
+            f"stream sent an event whose data is {json_kind(payload)}, not a chunk (a JSON "
+            f"object); the answer is incomplete: {excerpt(data)!r}",
+            request_id=self.request_id,
+            partial=self.partial(),
+            data=data,
         )
 
     def truncated(self) -> IncompleteStreamError:

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from ._exceptions import InvalidRequestError
+from ._json import json_kind
 from ._models import OpenEnum, OpenModel, validating_request
 from ._wire import FieldPath, to_json_data
 
@@ -114,22 +115,6 @@ _EXPECTED = {
 """Error types that say which JSON type was expected (merged per path, see below)."""
 
 
-def _json_kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
 def _problems_from(exc: ValidationError) -> list[tuple[str, str]]:
     # The input is only looked at for its JSON type; no value reaches a message.
     errors = exc.errors(include_url=False, include_input=True, include_context=True)
@@ -149,7 +134,7 @@ def _problems_from(exc: ValidationError) -> list[tuple[str, str]]:
         kinds = expected.setdefault(path, [])
         if wanted not in kinds:
             kinds.append(wanted)
-        given[path] = _json_kind(error.get("input"))
+        given[path] = json_kind(error.get("input"))
     # Errors below a path mean the value has the shape of one union member and is wrong
     # inside it: the other members' "expected a string" would only mislead.
     above = _ancestors([path for path, _ in others] + list(expected))

@@ -18,7 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from .._delta import Items, Text, dump, materialize, merge
-from .._json import json_object
+from .._json import json_list, json_object
 from .._models import OpenModel
 from .._run_status import RUN_SETTLED_STATUSES
 from ._events import lenient
@@ -26,7 +26,15 @@ from ._events import lenient
 if TYPE_CHECKING:
     from ..models import MessageObject, RunObject, RunStepObject, RunToolCallObject, ThreadObject
 
-__all__ = ["FINAL_MESSAGE_EVENTS", "FINAL_STEP_EVENTS", "RunAccumulator", "RunStreamSnapshot"]
+__all__ = [
+    "FINAL_MESSAGE_EVENTS",
+    "FINAL_STEP_EVENTS",
+    "RunAccumulator",
+    "RAW_TYPES",
+    "RunStreamSnapshot",
+    "is_typed",
+    "tracked",
+]
 
 FINAL_STEP_EVENTS = frozenset(
     {
@@ -52,6 +60,22 @@ class RunStreamSnapshot:
     """Every message seen, with the deltas that arrived merged in."""
     run_steps: list[RunStepObject]
     """Every run step seen, with the deltas that arrived merged in."""
+
+
+# What a lenient parse keeps in a model's place when the value is off-spec: decoded JSON.
+RAW_TYPES: frozenset[type] = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
+def is_typed(value: Any) -> bool:
+    """Whether ``value`` is a parsed model, not a raw off-spec value a lenient parse kept in
+    its place (a plain ``bool``, not a type guard: the value stays ``Any`` for the caller)."""
+    return type(value) not in RAW_TYPES
+
+
+def tracked(data: OpenModel) -> bool:
+    """Whether an event's object has a string ``id``: what messages and run steps are tracked
+    (and their snapshots found) by. Without one (off-spec) the event is only delivered."""
+    return type(getattr(data, "id", None)) is str
 
 
 _snapshot_types: dict[str, Any] = {}
@@ -154,14 +178,17 @@ class _MessageState(_ObjectState):
 
     @staticmethod
     def _dump_part(value: Any) -> Any:
-        return [dump(item) for item in value]
+        items = json_list(value)
+        if not items and type(value) is not list:
+            return value  # kept raw (off-spec)
+        return [dump(item) for item in items]
 
     @staticmethod
     def _complete(value: Any) -> Any:
         # A text part of a message always has its annotations, if only an empty list; text
         # deltas send them only when there are some. (Without the list, every snapshot would
         # take the slow field-by-field parse.)
-        for part in map(json_object, value):
+        for part in map(json_object, json_list(value)):
             text = json_object(part.get("text")) if part is not None else None
             if text is not None and part is not None and part.get("type") == "text":
                 text.setdefault("annotations", [])
@@ -256,7 +283,10 @@ class RunAccumulator:
             return
         applier = self._appliers.get(event.event)
         if applier is not None:
-            applier(data)
+            # Messages and run steps are tracked by id: an object without a string id
+            # (off-spec) is delivered, but there is nothing to merge it with.
+            if type(getattr(data, "id", None)) is str:  # (tracked, inline: once per event)
+                applier(data)
         elif event.event.startswith("thread.run."):
             self.run = data  # type: ignore[assignment]
 
@@ -291,7 +321,8 @@ class RunAccumulator:
             return []
         action = run.required_action
         outputs = getattr(action, "submit_tool_outputs", None)
-        return list(getattr(outputs, "tool_calls", None) or [])
+        # A call kept raw (off-spec) cannot be answered by its id; the run still holds it.
+        return [call for call in json_list(getattr(outputs, "tool_calls", None)) if is_typed(call)]
 
     # messages
 
@@ -308,8 +339,8 @@ class RunAccumulator:
         if self.created:
             self.created = []
         delta = data.delta
-        if delta is None:
-            return
+        if type(delta) in RAW_TYPES:
+            return  # absent, or kept raw (off-spec): nothing to merge
         content = delta.content
         if (
             delta.__pydantic_extra__
@@ -374,7 +405,7 @@ class RunAccumulator:
         state.snapshot = None
         self.created = []
         delta = getattr(data, "delta", None)
-        if delta is None:
+        if not is_typed(delta):
             return
         pieces = dump(delta)
         details = pieces.pop("step_details", None)
@@ -408,18 +439,22 @@ class RunAccumulator:
 
 
 def _append_text(by_index: dict[int, Any], part: Any) -> bool:
-    """Append a plain text delta to the text part it continues; False if it is anything else."""
-    text = getattr(part, "text", None)
+    """Append a plain text delta to the text part it continues; False if it is anything else
+    (including a part, or text, kept raw because it is off-spec)."""
+    if type(part) in RAW_TYPES or part.__pydantic_extra__:
+        return False
+    text: Any = getattr(part, "text", None)
     if (
         part.type != "text"
-        or text is None
-        or not text.value
-        or text.annotations
-        or part.__pydantic_extra__
+        or type(text) in RAW_TYPES
         or text.__pydantic_extra__
+        or text.annotations
     ):
         return False
-    return _append_to_part(by_index, part.index, text.value)
+    value = text.value
+    if type(value) is not str or not value:
+        return False
+    return _append_to_part(by_index, part.index, value)
 
 
 def _append_to_part(by_index: dict[int, Any], index: Any, value: str) -> bool:

@@ -8,6 +8,11 @@ becomes the union's fallback member ``models.UnknownAssistantStreamEvent`` (``da
 decoded JSON, or the raw text when it is not JSON). ``error`` raises
 :class:`~azure_oai_preview.APIStreamError`, ``done`` ends the stream, and a known event
 whose data is not JSON (cut off) raises :class:`~azure_oai_preview.IncompleteStreamError`.
+A known event whose data is off-spec - fields of the wrong type, or not even an object - is
+delivered with its raw values kept (see :mod:`.._deviations`): a run stream is a series of
+notifications, each object sent whole again when it changes state, so one malformed event
+does not make what follows wrong. Everything that reads events (snapshots, handler hooks,
+``text_deltas()``) takes only the typed parts of such an event.
 """
 
 from __future__ import annotations

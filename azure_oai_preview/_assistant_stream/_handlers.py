@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._delta import indexes_of
-from ._accumulator import FINAL_MESSAGE_EVENTS, FINAL_STEP_EVENTS
+from .._json import json_list
+from ._accumulator import FINAL_MESSAGE_EVENTS, FINAL_STEP_EVENTS, is_typed
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -156,6 +157,12 @@ _HOOKS: tuple[Callable[..., Any], ...] = tuple(
 )
 
 
+def _typed(items: Any) -> list[Any]:
+    """The typed items of a list field; an off-spec value kept raw in the list's place, or in
+    an item's, is no argument a hook declares (hooks get typed objects or nothing)."""
+    return [item for item in json_list(items) if is_typed(item)]
+
+
 class HookPlan:
     """Which handler methods an event calls, with which arguments.
 
@@ -194,7 +201,7 @@ class HookPlan:
             if _E.on_run_step_created in wanted:
                 calls.append((handler.on_run_step_created, (data,)))
             if _E.on_tool_call_created in wanted:
-                for call in getattr(data.step_details, "tool_calls", None) or ():
+                for call in _typed(getattr(data.step_details, "tool_calls", None)):
                     calls.append((handler.on_tool_call_created, (call,)))
         elif name in FINAL_STEP_EVENTS:
             self._tool_calls_done(acc.step_state(data.id), data, calls)
@@ -210,7 +217,8 @@ class HookPlan:
         return calls
 
     def call_events(self, event: Any) -> list[Hook]:
-        """The hooks of an event without a typed ``data`` (unknown or off-spec): on_event only."""
+        """The hooks of an event without a typed ``data`` (unknown), or whose object has no
+        string id (off-spec, so without snapshots): on_event only."""
         if _E.on_event in self.wanted:
             return [(self.handler.on_event, (event,))]
         return []
@@ -218,32 +226,33 @@ class HookPlan:
     def _message_delta(self, data: Any, acc: RunAccumulator, calls: list[Hook]) -> None:
         wanted = self.wanted
         handler = self.handler
-        if not wanted & _MESSAGE_DELTA_HOOKS:
-            return
+        delta = data.delta
+        if not wanted & _MESSAGE_DELTA_HOOKS or not is_typed(delta):
+            return  # (a delta kept raw, off-spec, is only handed to on_event)
         snapshot = acc.message(data.id)
         if _E.on_message_delta in wanted:
-            calls.append((handler.on_message_delta, (data.delta, snapshot)))
-        content = snapshot.content or []
+            calls.append((handler.on_message_delta, (delta, snapshot)))
+        content = json_list(snapshot.content)
         indexes = indexes_of(acc.message_state(data.id).parts())
-        for part in getattr(data.delta, "content", None) or ():
-            if part.type != "text":
+        for part in _typed(delta.content):
+            if getattr(part, "type", None) != "text":
                 continue
             index = getattr(part, "index", None) or 0
             position = indexes.index(index) if index in indexes else -1
             text = (
                 getattr(content[position], "text", None) if 0 <= position < len(content) else None
             )
-            if text is None:
+            if not is_typed(text):
                 continue  # no typed snapshot of this part (kept raw): nothing to hand over
             if index in acc.created and _E.on_text_created in wanted:
                 calls.append((handler.on_text_created, (text,)))
-            if _E.on_text_delta in wanted and part.text is not None:
+            if _E.on_text_delta in wanted and is_typed(part.text):
                 calls.append((handler.on_text_delta, (part.text, text)))
 
     def _message_done(self, data: Any, calls: list[Hook]) -> None:
         wanted = self.wanted
         handler = self.handler
-        for part in data.content or ():
+        for part in _typed(data.content):
             kind = getattr(part, "type", None)
             if kind == "text" and _E.on_text_done in wanted:
                 calls.append((handler.on_text_done, (part.text,)))
@@ -255,19 +264,20 @@ class HookPlan:
     def _step_delta(self, data: Any, acc: RunAccumulator, calls: list[Hook]) -> None:
         wanted = self.wanted
         handler = self.handler
-        if not wanted & _STEP_DELTA_HOOKS:
+        delta = data.delta
+        if not wanted & _STEP_DELTA_HOOKS or not is_typed(delta):
             return
         snapshot = acc.step(data.id)
         if _E.on_run_step_delta in wanted:
-            calls.append((handler.on_run_step_delta, (data.delta, snapshot)))
-        details = getattr(data.delta, "step_details", None)
-        snapshot_calls: list[Any] = getattr(snapshot.step_details, "tool_calls", None) or []
+            calls.append((handler.on_run_step_delta, (delta, snapshot)))
+        details = getattr(delta, "step_details", None)
+        snapshot_calls = json_list(getattr(snapshot.step_details, "tool_calls", None))
         indexes = indexes_of(acc.step_state(data.id).tool_calls())
-        for call in getattr(details, "tool_calls", None) or ():
+        for call in _typed(getattr(details, "tool_calls", None)):
             index = getattr(call, "index", None) or 0
             position = indexes.index(index) if index in indexes else -1
             tool_call = snapshot_calls[position] if 0 <= position < len(snapshot_calls) else None
-            if tool_call is None:
+            if not is_typed(tool_call):
                 continue
             if index in acc.created and _E.on_tool_call_created in wanted:
                 calls.append((handler.on_tool_call_created, (tool_call,)))
@@ -283,7 +293,7 @@ class HookPlan:
             if acc is None or not indexes_of(state.tool_calls()):
                 return
             step = acc.step(state.id)
-        for position, call in enumerate(getattr(step.step_details, "tool_calls", None) or ()):
-            if position not in state.done_calls:
+        for position, call in enumerate(json_list(getattr(step.step_details, "tool_calls", None))):
+            if position not in state.done_calls and is_typed(call):
                 state.done_calls.add(position)
                 calls.append((self.handler.on_tool_call_done, (call,)))

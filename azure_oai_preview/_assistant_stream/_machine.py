@@ -16,7 +16,7 @@ import httpx
 from .._error_mapping import body_read_error
 from .._exceptions import APIStreamError, IncompleteStreamError
 from .._models import OpenModel
-from ._accumulator import RunAccumulator
+from ._accumulator import RunAccumulator, tracked
 from ._events import DONE, EventDecoder
 from ._handlers import Hook, HookPlan
 
@@ -57,6 +57,8 @@ class RunStreamMachine:
         self._current: Any = None
         # The last event when it was applied without being built (see feed).
         self._unbuilt: ServerSentEvent | None = None
+        # Set when the stream reached its end: the done event, or a body that ended after
+        # the run settled. Until then, results read from the stream are partial.
         self.done = False
         # Set while the stream is read only for its effects (until_done): the reading loop
         # then runs to the end without handing out each event.
@@ -112,7 +114,8 @@ class RunStreamMachine:
         plan = self.plan
         if plan is None:
             return []
-        if not isinstance(getattr(event, "data", None), OpenModel):
+        data = getattr(event, "data", None)
+        if not isinstance(data, OpenModel) or not tracked(data):
             return plan.call_events(event)
         return plan.calls(event, self.acc)
 
@@ -124,6 +127,20 @@ class RunStreamMachine:
             raise self.truncated() from None
         if not self.acc.run_is_final:
             raise self.truncated()
+        self.done = True
+
+    def require_end(self) -> None:
+        """Raise unless the stream was read to its end: one closed early (or stopped by an
+        error, or by a handler that raised) holds a partial run, never a final one."""
+        if not self.done:
+            status = getattr(self.acc.run, "status", None)
+            where = f" (the run was {str(status)!r})" if status is not None else ""
+            raise IncompleteStreamError(
+                f"the run stream was closed before its end{where}; its run, messages and run "
+                "steps are incomplete (retrieve the run with runs.retrieve)",
+                request_id=self.request_id,
+                partial=self.acc.snapshot(),
+            )
 
     def truncated(self) -> IncompleteStreamError:
         status = getattr(self.acc.run, "status", None)

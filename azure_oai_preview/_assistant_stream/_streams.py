@@ -6,7 +6,8 @@
 :class:`AsyncAssistantEventHandler` are the two flavours of the one hook table
 :class:`~._handlers.EventHooks`. A stream that stops before ``done`` and before its run
 settled raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``);
-closing a stream early (``with`` block, :meth:`~AssistantStream.close`) is not an error.
+closing a stream early (``with`` block, :meth:`~AssistantStream.close`) is not an error, but
+the helpers that promise a final result (``until_done``, ``final_run``...) then raise it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import httpx
 
 from .._closing import AsyncClosesOnExit, ClosesOnExit
 from .._exceptions import request_id_of
+from .._json import json_list
 from .._sse import SSEDecoder
 from .._streaming import (
     ReleasesWhenDropped,
@@ -27,6 +29,7 @@ from .._streaming import (
     drain,
     ensure_event_stream,
 )
+from ._accumulator import RAW_TYPES
 from ._events import DONE
 from ._handlers import EventHooks
 from ._machine import RunStreamMachine
@@ -157,9 +160,13 @@ def _text_pieces(event: Any) -> Iterator[str]:
     if getattr(event, "event", None) != "thread.message.delta":
         return
     delta = getattr(event.data, "delta", None)
-    for part in getattr(delta, "content", None) or ():
-        if part.type == "text" and part.text is not None and part.text.value:
-            yield part.text.value
+    # Only typed text is text: an off-spec event holds raw values where the typed ones
+    # would be (a string for ``content``, a number for a ``value``...).
+    for part in json_list(getattr(delta, "content", None)):
+        if type(part) not in RAW_TYPES and part.type == "text":
+            value = getattr(getattr(part, "text", None), "value", None)
+            if type(value) is str and value:
+                yield value
 
 
 def _events(
@@ -266,22 +273,35 @@ class AssistantStream(_StreamView[AssistantEventHandler], ClosesOnExit):
             yield from _text_pieces(event)
 
     def until_done(self) -> Self:
-        """Read the rest of the stream (calling the handler, if any)."""
+        """Read the rest of the stream (calling the handler, if any).
+
+        Raises :class:`~azure_oai_preview.IncompleteStreamError` (``partial``: a
+        ``RunStreamSnapshot``) when the stream cannot be read to its end: it was closed
+        early (a ``with`` block left, :meth:`close`), or an error - a broken connection, an
+        ``error`` event, a handler method that raised - stopped it before.
+        """
         with self._machine.quietly():
             for _ in self._iterator:
                 pass
+        self._machine.require_end()
         return self
 
     def final_run(self) -> RunObject:
-        """Read the rest of the stream; the run as it last was (completed, requires_action, ...)."""
+        """Read the rest of the stream; the run as it last was (completed, requires_action, ...).
+
+        Raises ``IncompleteStreamError`` like :meth:`until_done`: a stream closed before its
+        end has no final run.
+        """
         return self.until_done()._final_run()
 
     def final_messages(self) -> list[MessageObject]:
-        """Read the rest of the stream; every message it wrote, complete."""
+        """Read the rest of the stream; every message it wrote, complete (raises like
+        :meth:`until_done`)."""
         return self.until_done().message_snapshots
 
     def final_run_steps(self) -> list[RunStepObject]:
-        """Read the rest of the stream; every run step it took, complete."""
+        """Read the rest of the stream; every run step it took, complete (raises like
+        :meth:`until_done`)."""
         return self.until_done().run_step_snapshots
 
     def close(self) -> None:
@@ -316,19 +336,24 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler], AsyncClosesO
                 yield piece
 
     async def until_done(self) -> Self:
-        """Read the rest of the stream (awaiting the handler, if any)."""
+        """Read the rest of the stream (awaiting the handler, if any); raises
+        ``IncompleteStreamError`` like :meth:`AssistantStream.until_done`."""
         with self._machine.quietly():
             async for _ in self._iterator:
                 pass
+        self._machine.require_end()
         return self
 
     async def final_run(self) -> RunObject:
+        """Read the rest of the stream; the run as it last was (raises like :meth:`until_done`)."""
         return (await self.until_done())._final_run()
 
     async def final_messages(self) -> list[MessageObject]:
+        """Read the rest of the stream; every message it wrote (raises like :meth:`until_done`)."""
         return (await self.until_done()).message_snapshots
 
     async def final_run_steps(self) -> list[RunStepObject]:
+        """Read the rest of the stream; every run step it took (raises like :meth:`until_done`)."""
         return (await self.until_done()).run_step_snapshots
 
     async def close(self) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from .._call import Body, Call, JsonReader, ResultReader, form_value
 from .._exceptions import InvalidRequestError
 from .._files import FileInput, to_httpx_file
+from .._json import json_kind
 from .._models import OpenModel
 from .._operation import Operation
 from .._options import DEPLOYMENT_OPTION_NAMES, OPTION_NAMES, apply_options, take_options
@@ -21,6 +22,7 @@ __all__ = [
     "multipart_body",
     "operation_named",
     "query_of",
+    "wants_stream",
 ]
 
 EVENT_STREAM = "text/event-stream, application/json"
@@ -103,6 +105,20 @@ def json_call(
         accept=EVENT_STREAM if streaming else "application/json",
     )
     return apply_options(call, options)
+
+
+def wants_stream(operation_id: str, stream: object) -> bool:
+    """Whether a method's ``stream=`` argument asks for a stream (True; False or None: no).
+
+    Checked like the body, before anything is sent: a string is never a boolean (so
+    ``stream="false"`` does not stream) and neither is ``1``; either raises
+    :class:`~azure_oai_preview.InvalidRequestError` naming ``stream``.
+    """
+    if stream is None or type(stream) is bool:
+        return bool(stream)
+    raise InvalidRequestError(
+        operation_id, [("stream", f"expected a boolean; got {json_kind(stream)}")]
+    )
 
 
 def query_of(operation: Operation, **params: Any) -> dict[str, Any]:

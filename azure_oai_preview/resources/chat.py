@@ -19,7 +19,7 @@ from .._resource import (
     sync_view,
 )
 from .._streaming import StreamReader
-from ._common import json_call, model
+from ._common import json_call, model, wants_stream
 
 if TYPE_CHECKING:
     from ..models import CreateChatCompletionResponse
@@ -69,7 +69,7 @@ class ChatCompletions(Resource[M]):
                 AsyncChatCompletionStream,
                 model("CreateChatCompletionStreamResponse"),
             )
-            if stream
+            if wants_stream("ChatCompletions_Create", stream)
             else None
         )
         return json_call(

@@ -17,7 +17,7 @@ from .._resource import (
     sync_view,
 )
 from .._streaming import AsyncStream, Stream, StreamReader
-from ._common import json_call, model
+from ._common import json_call, model, wants_stream
 
 if TYPE_CHECKING:
     from ..models import CompletionsCreateResponse
@@ -60,7 +60,9 @@ class Completions(Resource[M]):
         """
         response = "CompletionsCreateResponse"
         chunks: StreamReader[Stream[Any], AsyncStream[Any]] | None = (
-            StreamReader(Stream, AsyncStream, model(response)) if stream else None
+            StreamReader(Stream, AsyncStream, model(response))
+            if wants_stream("Completions_Create", stream)
+            else None
         )
         return json_call(
             "Completions_Create",

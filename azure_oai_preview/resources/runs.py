@@ -40,6 +40,7 @@ from .._resource import (
     raw_view,
     sync_view,
 )
+from ._common import wants_stream
 from ._crud import body_call, list_call, plain_call
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def run_call(
     **ids: str,
 ) -> Call[Any, Any]:
     """A run-starting call: a ``RunObject``, or with ``stream`` its assistant event stream."""
+    stream = wants_stream(operation_id, stream)
     if event_handler is not None and not stream:
         raise InvalidRequestError(operation_id, [("event_handler", "needs stream=True")])
     reader = AssistantStreamReader(event_handler) if stream else None

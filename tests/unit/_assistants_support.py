@@ -203,7 +203,8 @@ def stream_step(**changes: Any) -> dict[str, Any]:
 
 
 class PagedService:
-    """Answers list requests like the service: ``after``/``before``/``limit``/``order``.
+    """Answers list requests like the service: ``after``/``before``/``limit``/``order``
+    (both cursors: the items between them, from ``after`` on).
 
     ``items`` are in ascending creation order. ``filters`` maps a query parameter (``run_id``,
     ``filter``) to the item field it selects on. Every request is recorded in ``queries``.
@@ -233,8 +234,10 @@ class PagedService:
         ids = [item["id"] for item in items]
         limit = int(query.get("limit", "20"))
         if "after" in query:
+            # With before= too: the items between the two, from after= on (a window).
             start = ids.index(query["after"]) + 1
-            page, has_more = items[start : start + limit], start + limit < len(items)
+            end = ids.index(query["before"]) if "before" in query else len(items)
+            page, has_more = items[start : min(start + limit, end)], start + limit < end
         elif "before" in query:
             end = ids.index(query["before"])
             start = max(0, end - limit)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -507,6 +508,80 @@ async def test_async_speech_download_cut_short_is_a_typed_error(
     again = await async_client.audio.speech.create(input="Hello!", voice="alloy")
     with pytest.raises(IncompleteStreamError):
         await again.write_to_file(tmp_path / "cut.mp3")
+
+
+@pytest.mark.parametrize("earlier", [b"an earlier good copy", None], ids=["over a file", "new"])
+def test_a_download_cut_short_leaves_no_truncated_file(
+    earlier: bytes | None, tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # The first 2000 bytes used to be left at the target, over whatever was there.
+    target = tmp_path / "speech.mp3"
+    if earlier is not None:
+        target.write_bytes(earlier)
+    _broken_speech(mock_api)
+    with pytest.raises(IncompleteStreamError):
+        client.audio.speech.create(input="Hello!", voice="alloy").write_to_file(target)
+    assert list(tmp_path.iterdir()) == ([target] if earlier is not None else [])
+    if earlier is not None:
+        assert target.read_bytes() == earlier
+
+
+def test_a_complete_download_replaces_the_file_keeping_its_mode(
+    tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _speech_route(mock_api)
+    target = tmp_path / "speech.mp3"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    assert client.audio.speech.create(input="Hi", voice="alloy").write_to_file(target) == len(MP3)
+    assert target.read_bytes() == MP3
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_write_to_file_through_a_symbolic_link_replaces_the_file_it_points_to(
+    tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _speech_route(mock_api)
+    (tmp_path / "store").mkdir()
+    real = tmp_path / "store" / "speech.mp3"
+    real.write_bytes(b"old")
+    link = tmp_path / "latest.mp3"
+    link.symlink_to(real)
+    client.audio.speech.create(input="Hi", voice="alloy").write_to_file(link)
+    assert link.is_symlink()
+    assert real.read_bytes() == MP3
+    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == ["speech.mp3"]
+
+
+async def test_async_download_cut_short_leaves_no_truncated_file(
+    tmp_path: Path, async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    target = tmp_path / "speech.mp3"
+    target.write_bytes(b"an earlier good copy")
+    _broken_speech(mock_api)
+    audio = await async_client.audio.speech.create(input="Hello!", voice="alloy")
+    with pytest.raises(IncompleteStreamError):
+        await audio.write_to_file(target)
+    assert audio.response.is_closed
+    assert [path async for path in anyio.Path(tmp_path).iterdir()] == [anyio.Path(target)]
+    assert await anyio.Path(target).read_bytes() == b"an earlier good copy"
+    fresh = anyio.Path(tmp_path / "fresh.mp3")
+    with pytest.raises(IncompleteStreamError):
+        await (await async_client.audio.speech.create(input="Hi", voice="alloy")).write_to_file(
+            fresh
+        )
+    assert not await fresh.exists()
+
+
+def test_write_to_file_into_a_missing_directory_releases_the_response(
+    tmp_path: Path, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    _speech_route(mock_api)
+    audio = client.audio.speech.create(input="Hello!", voice="alloy")
+    with pytest.raises(FileNotFoundError):
+        audio.write_to_file(tmp_path / "missing" / "speech.mp3")
+    assert audio.response.is_closed
 
 
 class PipeFile(CountingFile):

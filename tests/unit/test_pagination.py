@@ -151,6 +151,53 @@ def test_raw_response_page_then_plain_pages(client: AzureOpenAI, service: PagedS
     assert len(list(page)) == 23
 
 
+# -- a window: both after= and before= -----------------------------------------------------------
+
+
+def msg(i: int) -> str:
+    return f"msg_{i:04d}"
+
+
+def test_a_window_is_walked_within_its_bounds(client: AzureOpenAI, service: PagedService) -> None:
+    # It used to run past before=: the first step dropped the bound (06..22, not 06..11).
+    page = client.threads.messages.list(THREAD, limit=3, order="asc", after=msg(5), before=msg(12))
+    assert ids(page) == [msg(i) for i in range(6, 12)]
+    assert [q.get("before") for q in service.queries] == [msg(12), msg(12)]
+    assert [ids(p.data) for p in page.iter_pages()] == [
+        [msg(6), msg(7), msg(8)],
+        [msg(9), msg(10), msg(11)],
+    ]
+    # Descending, the same: between the two, from after= on.
+    down = client.threads.messages.list(THREAD, limit=4, after=msg(20), before=msg(9))
+    assert ids(down) == [msg(i) for i in range(19, 9, -1)]
+
+
+def test_stepping_through_a_window_both_ways_stays_inside(
+    client: AzureOpenAI, service: PagedService
+) -> None:
+    first = client.threads.messages.list(THREAD, limit=3, order="asc", after=msg(2), before=msg(12))
+    assert first.previous_page() is None, "what comes before the window is outside it"
+    second = first.next_page()
+    third = second.next_page() if second else None
+    assert third is not None
+    assert ids(third.data) == [msg(9), msg(10), msg(11)]
+    assert third.next_page() is None
+    back = third.previous_page()
+    assert back is not None
+    assert ids(back.data) == [msg(6), msg(7), msg(8)]
+    # A page reached backwards walks back to the window's start, and no further.
+    assert ids(back) == [msg(i) for i in (8, 7, 6, 5, 4, 3)]
+    start = back.previous_page()
+    assert start is not None
+    assert ids(start.data) == [msg(3), msg(4), msg(5)]
+    assert start.previous_page() is None
+    # And forward again, up to the window's end.
+    forward = start.next_page()
+    assert forward is not None
+    assert service.queries[-1]["before"] == msg(12)
+    assert ids(forward) == [msg(i) for i in range(6, 12)]
+
+
 # -- stop conditions -----------------------------------------------------------------------------
 
 
@@ -301,6 +348,22 @@ async def test_async_next_previous_and_backwards(
         ["msg_0001", "msg_0002", "msg_0003", "msg_0004"],
         ["msg_0000"],
     ]
+
+
+async def test_async_window_is_walked_within_its_bounds(
+    async_client: AsyncAzureOpenAI, service: PagedService
+) -> None:
+    page = await async_client.threads.messages.list(
+        THREAD, limit=3, order="asc", after=msg(5), before=msg(12)
+    )
+    assert [item.id async for item in page] == [msg(i) for i in range(6, 12)]
+    assert await page.previous_page() is None
+    second = await page.next_page()
+    assert second is not None
+    assert await second.next_page() is None
+    back = await second.previous_page()
+    assert back is not None
+    assert [item.id async for item in back] == [msg(8), msg(7), msg(6)]
 
 
 async def test_async_stop_conditions(

@@ -90,3 +90,18 @@ async def test_async_backward_walk_yields_the_same_order(kind: str, emulator: Em
         ]
     assert walked == [ids[i] for i in (6, 5, 4, 3, 2, 1, 0)]
     assert forward == ids
+
+
+@pytest.mark.parametrize("kind", sorted(LISTS))
+def test_a_window_stays_within_its_bounds(kind: str, emulator: Emulator) -> None:
+    # Both cursors: the items between them, whichever way the pages are stepped through.
+    resource, fill = LISTS[kind]
+    with emulator.client() as client:
+        args, ids = fill(client)  # 01 .. 10
+        page = resource(client).list(*args, order="asc", after=ids[1], before=ids[8], limit=2)
+        assert _ids(page) == ids[2:8]
+        last = list(page.iter_pages())[-1]
+        assert _ids(last.data) == ids[6:8]
+        back = last.previous_page()
+        assert back is not None
+        assert _ids(back) == [ids[i] for i in (5, 4, 3, 2)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -372,3 +373,68 @@ def test_an_assistant_function_tool_needs_only_a_name(client: AzureOpenAI) -> No
             {"model": "gpt-4o", "tools": [{"type": "function", "function": {}}]},
         )
     assert [path for path, _ in raised.value.problems] == ["tools.0.function.name"]
+
+
+# -- the stream argument --------------------------------------------------------------------------
+
+NOT_BOOLEANS = [("false", "a string"), ("true", "a string"), (1, "an integer"), (0, "an integer")]
+
+
+@pytest.mark.parametrize(("value", "given_kind"), NOT_BOOLEANS)
+def test_stream_must_be_a_boolean(
+    value: Any, given_kind: str, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # It used to be tested for truth: stream="false" streamed, stream=0 did not.
+    routes = [
+        mock_api.post(CHAT_PATH).respond(200, json=chat_completion()),
+        mock_api.post("/deployments/gpt-4o/completions").respond(200, json={}),
+        mock_api.post("/threads/thread_1/runs").respond(200, json={}),
+        mock_api.post("/threads/runs").respond(200, json={}),
+        mock_api.post("/threads/thread_1/runs/run_1/submit_tool_outputs").respond(200, json={}),
+    ]
+    calls: list[tuple[str, Callable[[], Any]]] = [
+        (
+            "ChatCompletions_Create",
+            lambda: client.chat.completions.create(messages=USER_MESSAGES, stream=value),
+        ),
+        ("Completions_Create", lambda: client.completions.create(prompt="hi", stream=value)),
+        (
+            "Create_Run",
+            lambda: client.threads.runs.create("thread_1", assistant_id="a", stream=value),
+        ),
+        (
+            "Create_Thread_And_Run",
+            lambda: client.threads.create_and_run(assistant_id="a", stream=value),
+        ),
+        (
+            "Submit_Tool_Outputs_To_Run",
+            lambda: client.threads.runs.submit_tool_outputs(
+                "run_1", thread_id="thread_1", tool_outputs=[], stream=value
+            ),
+        ),
+    ]
+    for operation, call in calls:
+        with pytest.raises(InvalidRequestError) as info:
+            call()
+        assert info.value.operation == operation
+        assert info.value.problems == [("stream", f"expected a boolean; got {given_kind}")]
+    assert not any(route.called for route in routes)
+
+
+def test_stream_false_and_none_do_not_stream(client: AzureOpenAI, chat_route: respx.Route) -> None:
+    for value in (False, None):
+        reply = client.chat.completions.create(messages=USER_MESSAGES, stream=value)
+        assert reply.choices[0].message.content == "Hello!"
+        assert "stream" not in _sent(chat_route)
+
+
+async def test_async_stream_must_be_a_boolean(
+    async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    route = mock_api.post(CHAT_PATH).respond(200, json=chat_completion())
+    with pytest.raises(InvalidRequestError) as info:
+        await async_client.chat.completions.create(messages=USER_MESSAGES, stream="false")  # pyright: ignore[reportArgumentType, reportCallIssue]
+    assert info.value.problems == [("stream", "expected a boolean; got a string")]
+    with pytest.raises(InvalidRequestError, match="stream: expected a boolean"):
+        await async_client.threads.runs.create("thread_1", assistant_id="a", stream=1)  # pyright: ignore[reportArgumentType, reportCallIssue]
+    assert not route.called

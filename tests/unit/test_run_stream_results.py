@@ -16,6 +16,7 @@ from azure_oai_preview import (
     APIStreamError,
     AssistantEventHandler,
     AssistantStream,
+    AsyncAssistantEventHandler,
     AsyncAssistantStream,
     IncompleteStreamError,
 )
@@ -368,3 +369,93 @@ def test_a_plain_text_delta_validates_strictly(message_id: str, index: int, valu
     )
     (part,) = event.data.delta.content or []
     assert (event.data.id, part.index, part.text.value) == (message_id, index, value)
+
+
+# -- a stream closed before its end has no final result -------------------------------------------
+
+ANSWERED = [*STARTED, ("thread.run.completed", run("completed"))]
+FINAL_HELPERS = ["until_done", "final_run", "final_messages", "final_run_steps"]
+
+
+def _closed_early(how: str) -> AssistantStream:
+    """A stream of ``ANSWERED`` left after its first text piece, in one of the ways users do."""
+    stream = stream_of(ANSWERED)
+    if how == "with block":
+        with stream:
+            for _ in stream.text_deltas():
+                break
+    elif how == "close":
+        while next(stream).event != "thread.message.delta":
+            pass
+        stream.close()
+    else:
+        assert how == "handler raised"
+
+        class Failing(AssistantEventHandler):
+            def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+                raise RuntimeError("handler bug")
+
+        stream = AssistantStream(sse_response(sse_body(ANSWERED)), Failing())
+        with pytest.raises(RuntimeError, match="handler bug"):
+            stream.until_done()
+    return stream
+
+
+@pytest.mark.parametrize("helper", FINAL_HELPERS)
+@pytest.mark.parametrize("how", ["with block", "close", "handler raised"])
+def test_final_helpers_of_a_stream_closed_early_raise_with_the_partial(
+    how: str, helper: str
+) -> None:
+    # They used to return the partial state quietly: a requires_action loop checking
+    # final_run().status could then leave with a run still in progress.
+    stream = _closed_early(how)
+    with pytest.raises(IncompleteStreamError, match="closed before its end") as info:
+        getattr(stream, helper)()
+    partial = info.value.partial
+    assert isinstance(partial, RunStreamSnapshot)
+    assert partial.run is not None
+    assert partial.run.status == "in_progress"
+    (message,) = partial.messages
+    assert message.content[0].text.value.startswith("Deep ")
+    # The snapshots stay readable as what arrived.
+    assert stream.current_run is not None
+    assert stream.current_run.status == "in_progress"
+
+
+def test_a_stream_left_without_closing_is_read_on_by_the_final_helpers() -> None:
+    # Leaving text_deltas() without closing the stream does not end it: the rest is read.
+    stream = stream_of(ANSWERED)
+    for _ in stream.text_deltas():
+        break
+    assert stream.final_run().status == "completed"
+    with stream:
+        assert stream.final_messages()[0].content[0].text.value == "Deep learning"
+    # Read to its end and closed: the final results stay available.
+    assert stream.final_run().status == "completed"
+
+
+@pytest.mark.parametrize("helper", FINAL_HELPERS)
+async def test_async_final_helpers_of_a_stream_closed_early_raise(helper: str) -> None:
+    stream = AsyncAssistantStream(sse_response(sse_body(ANSWERED)))
+    async with stream:
+        async for _ in stream.text_deltas():
+            break
+    with pytest.raises(IncompleteStreamError, match="closed before its end") as info:
+        await getattr(stream, helper)()
+    assert info.value.partial.run.status == "in_progress"
+
+
+async def test_async_final_helpers_after_a_handler_raised() -> None:
+    class Failing(AsyncAssistantEventHandler):
+        async def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+            raise RuntimeError("handler bug")
+
+    stream = AsyncAssistantStream(sse_response(sse_body(ANSWERED)), Failing())
+    with pytest.raises(RuntimeError, match="handler bug"):
+        await stream.until_done()
+    with pytest.raises(IncompleteStreamError, match="closed before its end"):
+        await stream.final_run()
+    complete = AsyncAssistantStream(sse_response(sse_body(ANSWERED)))
+    async with complete:
+        assert (await complete.final_run()).status == "completed"
+    assert (await complete.final_run()).status == "completed"

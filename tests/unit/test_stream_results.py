@@ -265,6 +265,114 @@ def test_every_delta_field_is_merged(client: AzureOpenAI, mock_api: respx.MockRo
     assert choice["content_filter_offsets"]["end_offset"] == 30
 
 
+def _calls(*deltas: list[dict[str, Any]]) -> bytes:
+    """A chat stream whose choice 0 streams these ``tool_calls`` deltas, one chunk each."""
+    return sse(
+        *(chat_chunk({"tool_calls": delta}) for delta in deltas),
+        chat_chunk({}, finish_reason="tool_calls"),
+    )
+
+
+def _function(name: str | None = None, arguments: str = "", **call: Any) -> dict[str, Any]:
+    function = {"arguments": arguments} if name is None else {"name": name, "arguments": arguments}
+    return {**call, "function": function}
+
+
+# Tool-call deltas without their index, as some Azure-hosted models stream them: the id comes
+# with the first delta of each call (or is repeated unchanged), the arguments follow.
+UNINDEXED = {
+    "one call, arguments in pieces": (
+        [
+            [_function("get_weather", id="call_1", type="function")],
+            [_function(arguments='{"city":')],
+            [_function(arguments='"Paris"}')],
+        ],
+        [("call_1", "get_weather", '{"city":"Paris"}')],
+    ),
+    "two calls one after the other": (
+        [
+            [_function("f", "{", id="call_a", type="function")],
+            [_function(arguments="}")],
+            [_function("g", id="call_b", type="function")],
+            [_function(arguments="{}")],
+        ],
+        [("call_a", "f", "{}"), ("call_b", "g", "{}")],
+    ),
+    "whole calls in one delta": (
+        [[_function("f", "{}", id="call_a"), _function("g", "{}", id="call_b")]],
+        [("call_a", "f", "{}"), ("call_b", "g", "{}")],
+    ),
+    "the id repeated on every delta": (
+        [[_function("f", "{", id="call_a")], [_function(arguments="}", id="call_a")]],
+        [("call_a", "f", "{}")],
+    ),
+    "an indexed start, then deltas without index": (
+        [[_function("f", "{", id="call_a", index=0)], [_function(arguments="}")]],
+        [("call_a", "f", "{}")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNINDEXED))
+def test_tool_call_deltas_without_index_are_told_apart_by_id(
+    case: str, client: AzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    # Each delta used to become a call of its own, with id None and a piece of the arguments.
+    deltas, expected = UNINDEXED[case]
+    _serve(mock_api, _calls(*deltas))
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        chunks = list(stream)
+    assert len(chunks) == len(deltas) + 1  # every delta delivered, as sent
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        final = stream.get_final_completion()
+    calls = final.choices[0].message.tool_calls or []
+    assert [(c.id, c.function.name, c.function.arguments) for c in calls] == expected
+
+
+async def test_async_tool_call_deltas_without_index(
+    async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
+    deltas, expected = UNINDEXED["two calls one after the other"]
+    _serve(mock_api, _calls(*deltas))
+    stream = await async_client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+    async with stream:
+        final = await stream.get_final_completion()
+    calls = final.choices[0].message.tool_calls or []
+    assert [(c.id, c.function.name, c.function.arguments) for c in calls] == expected
+
+
+def test_unindexed_tool_calls_add_up_the_same_in_an_accumulator_and_a_run_step() -> None:
+    from _assistants_support import run, sse_body, stream_step, tool_delta
+    from _assistants_support import sse_response as run_sse_response
+
+    from azure_oai_preview import AssistantStream, ChatCompletionAccumulator
+
+    # The rule is the merge's own: chunks collected by hand add up the same way...
+    deltas, expected = UNINDEXED["two calls one after the other"]
+    accumulator = ChatCompletionAccumulator()
+    for delta in deltas:
+        accumulator.add_json(json.dumps(chat_chunk({"tool_calls": delta})))
+    calls = accumulator.completion().choices[0].message.tool_calls or []
+    assert [(c.id, c.function.name, c.function.arguments) for c in calls] == expected
+    # ... and so do a run step's tool call deltas.
+    step = stream_step(id="step_fn", type="tool_calls", step_details={"type": "tool_calls"})
+    events = [
+        ("thread.run.created", run("in_progress")),
+        ("thread.run.step.created", step),
+        *(
+            (
+                "thread.run.step.delta",
+                tool_delta("step_fn", *[{"type": "function", **d} for d in delta]),
+            )
+            for delta in deltas
+        ),
+        ("thread.run.completed", run("completed")),
+    ]
+    (snapshot,) = AssistantStream(run_sse_response(sse_body(events))).final_run_steps()
+    calls = snapshot.step_details.tool_calls
+    assert [(c.id, c.function.name, c.function.arguments) for c in calls] == expected
+
+
 def test_completions_stream_partial_text(client: AzureOpenAI, mock_api: respx.MockRouter) -> None:
     def piece(text: str) -> dict[str, Any]:
         return {
