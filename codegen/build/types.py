@@ -154,7 +154,7 @@ def _tag_enum(
         found = _component_enum(ctx, own, f"{pointer}/properties/{jp.escape(wire)}")
         if found is not None:
             return found
-    if depth > 0:
+    if depth > 0:  # bounds an allOf cycle in a malformed document
         for i, part in enumerate(array_at(node, "allOf")):
             part_node = as_object(part)
             if part_node is not None:
@@ -168,6 +168,7 @@ def _component_enum(ctx: Context, node: dict[str, Any], pointer: str) -> str | N
     """The name of the component enum a property's schema refers to (through ``$ref`` or a
     describing ``allOf: [$ref]``), read off the names claimed up front so that nothing is built
     out of order; None for an inline enum or anything else."""
+    # One reference per step: a cycle of describing allOfs stops after every schema was seen.
     for _ in range(len(ctx.view.schemas) + 1):
         allof = array_at(node, "allOf")
         if "$ref" in node:
