@@ -195,6 +195,10 @@ class Field:
     default: Default | None = None
     constraints: Constraints = field(default_factory=Constraints)
     tag: str | None = None  # discriminator value when this field tags a union member
+    # A tag field is typed as its member's own value, while the schema draws it from an enum
+    # (the discriminator's): that enum's name. Only the changelog reads it, to count the enum
+    # as sent or received wherever the member is (emitted code never names it).
+    tag_enum: str | None = None
     secret: bool = False
     read_only: bool = False
 

@@ -117,6 +117,7 @@ def rename(result: ir.IR, names: dict[str, str]) -> None:
         model.name = new(model.name)
         for f in model.fields:
             f.type = retype(f.type)
+            f.tag_enum = new(f.tag_enum) if f.tag_enum else None
             if f.default is not None:
                 f.default = replace(f.default, value=_revalue(f.default.value, names))
     for fallback in result.fallbacks:

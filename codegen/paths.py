@@ -21,6 +21,8 @@ MIRROR_ENV = "AZURE_OAI_SPEC_MIRROR"
 AUTHORING_FILE = "authoring.json"
 AUTHORING_EXAMPLES_DIR = "authoring-examples"
 AUTHORING_EXAMPLES_LISTING = "authoring-examples.sha256"
+# In a mirror's examples folder: file, upstream commit and sha256 of each example, tab-separated.
+EXAMPLES_SOURCES = "SOURCES.tsv"
 CONVERTED_SUFFIX = ".openapi3.json"  # the converted Swagger 2.0 document, next to the original
 SWAGGER2OPENAPI = REPO_ROOT / "node_modules" / ".bin" / "swagger2openapi"
 

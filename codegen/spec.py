@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from codegen import swagger
+from codegen.cachefile import read_listing, sha256_bytes
 from codegen.docwalk import iter_operations
 from codegen.jsonish import as_object, object_at
 from codegen.paths import CACHE_DIR, document_files
@@ -18,6 +19,11 @@ from codegen.pins import Document, DocumentPin, default_version, document_pin
 
 class SpecMissingError(Exception):
     """The spec for an api-version is not in the cache yet."""
+
+
+class SpecCacheError(SpecMissingError):
+    """A file in the cache is not the one that was verified: a document whose sha256 is not
+    the pinned one, or an example whose sha256 is not the one its listing records."""
 
 
 def source_pin(version: str | None, document: Document = "inference") -> DocumentPin:
@@ -47,10 +53,17 @@ def load_raw(
             f"{path} does not exist: run `python -m codegen sync` (optionally "
             f"`--from DIR` with a local mirror) to fetch the pinned {version} {document} spec first"
         )
-    with path.open(encoding="utf-8") as fh:
-        spec: dict[str, Any] = json.load(fh)
+    data = path.read_bytes()
+    pinned = source_pin(version, document).sha256
+    digest = sha256_bytes(data)
+    if digest != pinned:
+        raise SpecCacheError(
+            f"{path} has sha256 {digest}, pinned {pinned}: run `python -m codegen sync` "
+            "to restore the pinned file"
+        )
+    spec: dict[str, Any] = json.loads(data)
     if swagger.is_swagger2(spec):
-        return swagger.converted(path)
+        return swagger.converted(path, digest)
     return spec
 
 
@@ -151,6 +164,32 @@ def _kind_of(operation: dict[str, Any], status: str, body: Any) -> ExampleKind:
     return "binary"
 
 
+def _verified_hashes(examples_dir: Path, listing: Path) -> dict[str, str]:
+    """What sync recorded for a cached examples folder (nothing to check when it has none)."""
+    if not examples_dir.is_dir():
+        return {}
+    if not listing.is_file():
+        raise SpecCacheError(
+            f"{examples_dir} has no listing {listing.name}: run `python -m codegen sync` "
+            "(with --from DIR) to copy the examples again"
+        )
+    try:
+        return read_listing(listing)
+    except ValueError as exc:
+        raise SpecCacheError(f"{exc}: run `python -m codegen sync`") from exc
+
+
+def _check_example(file: Path, data: bytes, verified: dict[str, str]) -> None:
+    recorded = verified.get(file.name)
+    digest = sha256_bytes(data)
+    if recorded != digest:
+        what = f"recorded {recorded}" if recorded else "not in the listing sync wrote"
+        raise SpecCacheError(
+            f"{file} has sha256 {digest}, {what}: it changed after it was synced; run "
+            "`python -m codegen sync` (with --from DIR) to copy it again"
+        )
+
+
 def load_examples(
     version: str | None = None,
     spec: dict[str, Any] | None = None,
@@ -162,9 +201,12 @@ def load_examples(
     version = version or default_version()
     if spec is None:
         spec = load_raw(version, cache_dir, document)
+    verified: dict[str, str] | None = None
     if examples_dir is None:
         source = source_pin(version, document).api_version
-        examples_dir = cache_dir / source / document_files(document)[1]
+        _, folder, listing = document_files(document)
+        examples_dir = cache_dir / source / folder
+        verified = _verified_hashes(examples_dir, cache_dir / source / listing)
     examples: list[Example] = []
     missing: list[str] = []
     for path, method, operation in iter_operations(spec):
@@ -174,8 +216,10 @@ def load_examples(
             if not file.is_file():
                 missing.append(f"{operation['operationId']}: {name}")
                 continue
-            with file.open(encoding="utf-8") as fh:
-                data = json.load(fh)
+            raw = file.read_bytes()
+            if verified is not None:
+                _check_example(file, raw, verified)
+            data = json.loads(raw)
             params = data.get("parameters", {})
             responses = data.get("responses", {})
             status = "200" if "200" in responses else next(iter(responses), "200")

@@ -3,19 +3,33 @@
 Nothing lands in the cache before it is verified: the bytes are hashed in memory, written to a
 temporary file next to the target, hashed again from disk, and only then moved into place with
 ``os.replace``. A failed sync leaves the cache exactly as it was.
+
+A mirror's examples are copied too. Their source of truth is the mirror's ``SOURCES.tsv`` in the
+examples folder (each file's upstream commit and sha256, written when the mirror was made): when
+it is there every example must match it, or none is copied; a folder without one (no record
+exists for those files) is copied as it is, and sync says so. What was copied is listed in
+``<folder>.sha256``, which the readers of the cache check (codegen.spec). A cached conversion
+of a Swagger 2.0 document that is not what its stamp records is removed (codegen.swagger).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import tempfile
 import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from codegen.paths import CACHE_DIR, MIRROR_ENV, document_files
+from codegen import swagger
+from codegen.cachefile import (
+    CacheWriteError,
+    atomic_write,
+    format_listing,
+    is_sha256,
+    sha256_bytes,
+    sha256_file,
+)
+from codegen.paths import CACHE_DIR, EXAMPLES_SOURCES, MIRROR_ENV, document_files
 from codegen.pins import DocumentPin, Pin, load_pins
 
 _DOWNLOAD_TIMEOUT_S = 60
@@ -23,18 +37,6 @@ _DOWNLOAD_TIMEOUT_S = 60
 
 class SyncError(Exception):
     """A spec could not be fetched or did not match its pin."""
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def mirror_from_env() -> Path | None:
@@ -59,26 +61,10 @@ def _fetch(pin: DocumentPin, mirror: Path | None) -> tuple[bytes, str]:
 
 
 def _atomic_write(target: Path, data: bytes, expected_sha256: str | None) -> None:
-    """Write ``data`` to ``target`` via a verified temp file in the same directory."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates owner-only files; the cache is ordinary data.
-        os.chmod(tmp, 0o644)
-        if expected_sha256 is not None:
-            on_disk = sha256_file(tmp)
-            if on_disk != expected_sha256:
-                raise SyncError(
-                    f"{target}: sha256 of the written file is {on_disk}, expected {expected_sha256}"
-                )
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        atomic_write(target, data, expected_sha256)
+    except CacheWriteError as exc:
+        raise SyncError(str(exc)) from exc
 
 
 def _make_dirs(path: Path, created: list[Path]) -> None:
@@ -93,31 +79,84 @@ def _make_dirs(path: Path, created: list[Path]) -> None:
         created.append(directory)
 
 
-def _sync_examples(
-    version_dir: Path, mirror_examples: Path, document: str, created: list[Path]
-) -> list[str]:
-    actions: list[str] = []
-    _, examples_dir, examples_listing = document_files(document)
-    target_dir = version_dir / examples_dir
-    _make_dirs(target_dir, created)
-    sources = sorted(p for p in mirror_examples.iterdir() if p.is_file())
-    wanted = {p.name for p in sources}
-    listing: list[str] = []
-    for source in sources:
-        data = source.read_bytes()
-        digest = sha256_bytes(data)
-        listing.append(f"{digest}  {source.name}\n")
-        target = target_dir / source.name
-        if target.is_file() and sha256_file(target) == digest:
+def _recorded_hashes(mirror_examples: Path) -> dict[str, str] | None:
+    """File -> sha256 as the mirror's ``SOURCES.tsv`` records them (``file``, ``upstream
+    commit``, ``sha256``, tab-separated, after a header), or None when the folder has none."""
+    sources = mirror_examples / EXAMPLES_SOURCES
+    if not sources.is_file():
+        return None
+    found: dict[str, str] = {}
+    for number, line in enumerate(sources.read_text(encoding="utf-8").splitlines(), 1):
+        cells = line.split("\t")
+        if (number == 1 and cells[0] == "file") or not line.strip():
             continue
-        _atomic_write(target, data, digest)
-        actions.append(f"example {source.name}")
+        if len(cells) != 3 or not is_sha256(cells[2].strip().lower()):
+            raise SyncError(
+                f"{sources}:{number}: expected `file<TAB>upstream commit<TAB>sha256`, got {line!r}"
+            )
+        found[cells[0]] = cells[2].strip().lower()
+    return found
+
+
+def _check_recorded(
+    where: str, digests: dict[str, str], recorded: dict[str, str], mirror_examples: Path
+) -> None:
+    """Every example matches the sha256 SOURCES.tsv records for it, and the listing is whole."""
+    problems = [
+        f"{name}: sha256 {digest}, {EXAMPLES_SOURCES} records {recorded[name]}"
+        for name, digest in digests.items()
+        if name in recorded and recorded[name] != digest
+    ]
+    problems += [
+        f"{name}: not listed in {EXAMPLES_SOURCES}" for name in digests if name not in recorded
+    ]
+    problems += [
+        f"{name}: listed in {EXAMPLES_SOURCES}, missing from the mirror"
+        for name in recorded
+        if name not in digests
+    ]
+    if problems:
+        details = "".join(f"\n  {problem}" for problem in problems)
+        raise SyncError(
+            f"{where}: the examples in {mirror_examples} do not match its {EXAMPLES_SOURCES}:"
+            f"{details}\nNo example was written."
+        )
+
+
+def _sync_examples(version_dir: Path, mirror_examples: Path, document: str) -> list[str]:
+    """Copy a mirror's examples folder, each file checked first against the sha256 its
+    ``SOURCES.tsv`` records (when it has one: that record is the only one there is), and
+    list what was copied in ``<folder>.sha256``, which readers of the cache check."""
+    _, examples_dir, examples_listing = document_files(document)
+    files = {
+        p.name: p.read_bytes()
+        for p in sorted(mirror_examples.iterdir())
+        if p.is_file() and p.name != EXAMPLES_SOURCES
+    }
+    digests = {name: sha256_bytes(data) for name, data in files.items()}
+    recorded = _recorded_hashes(mirror_examples)
+    if recorded is not None:
+        _check_recorded(version_dir.name, digests, recorded, mirror_examples)
+    actions: list[str] = []
+    target_dir = version_dir / examples_dir
+    _make_dirs(target_dir, [])
+    for name, data in files.items():
+        target = target_dir / name
+        if target.is_file() and sha256_file(target) == digests[name]:
+            continue
+        _atomic_write(target, data, digests[name])
+        actions.append(f"example {name}")
+    if actions and recorded is None:
+        actions.append(
+            f"{examples_dir}/ without a recorded sha256 to check (the mirror has no "
+            f"{EXAMPLES_SOURCES} there)"
+        )
     for stale in sorted(target_dir.iterdir()):
         # The cache mirrors the source: an example dropped there must not keep passing here.
-        if stale.is_file() and stale.name not in wanted:
+        if stale.is_file() and stale.name not in files:
             stale.unlink()
             actions.append(f"removed stale example {stale.name}")
-    listing_data = "".join(listing).encode()
+    listing_data = format_listing(digests)
     listing_path = version_dir / examples_listing
     if not listing_path.is_file() or listing_path.read_bytes() != listing_data:
         _atomic_write(listing_path, listing_data, sha256_bytes(listing_data))
@@ -156,10 +195,16 @@ def _sync_document(pin: DocumentPin, mirror: Path | None, cache_dir: Path) -> li
                 shutil.rmtree(directory, ignore_errors=True)
             raise
         actions.append(f"{label} from {source}")
+    problem = swagger.conversion_problem(target, pin.sha256)
+    if problem is not None:
+        # Derived from the verified file, so it is dropped rather than trusted or repaired here
+        # (converting needs Node.js, which syncing does not).
+        removed = swagger.discard_conversion(target)
+        actions.append(f"removed {removed}: {problem}; converted again on next use")
     if mirror is not None:
         mirror_examples = mirror / pin.api_version / examples_dir
         if mirror_examples.is_dir():
-            actions.extend(_sync_examples(version_dir, mirror_examples, pin.document, []))
+            actions.extend(_sync_examples(version_dir, mirror_examples, pin.document))
     return actions
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from codegen import ir
+from codegen import pointer as jp
 from codegen.build.context import Context
 from codegen.build.enums import build_enum, default_of
 from codegen.build.names import schema_label
@@ -132,11 +133,55 @@ def build_model(ctx: Context, node: dict[str, Any], pointer: str) -> ir.Ref:
                     nullable=False,
                     description=field_description(ctx, prop, prop_pointer) or always,
                     tag=values[0],
+                    tag_enum=_tag_enum(ctx, node, pointer, wire),
                 )
             )
             continue
         model.fields.append(_field(ctx, wire, prop, prop_pointer, wire in required, label))
     return ref
+
+
+def _tag_enum(
+    ctx: Context, node: dict[str, Any], pointer: str, wire: str, depth: int = 8
+) -> str | None:
+    """The component enum a member's tag property is drawn from: its own definition, or else
+    the one of an ``allOf`` parent (a transform may pin the member's tag to its one value
+    while the discriminator's base still names the enum)."""
+    node, pointer = ctx.view.deref(node, pointer)
+    properties = as_object(node.get("properties")) or {}
+    own = as_object(properties.get(wire))
+    if own is not None:
+        found = _component_enum(ctx, own, f"{pointer}/properties/{jp.escape(wire)}")
+        if found is not None:
+            return found
+    if depth > 0:  # bounds an allOf cycle in a malformed document
+        for i, part in enumerate(array_at(node, "allOf")):
+            part_node = as_object(part)
+            if part_node is not None:
+                found = _tag_enum(ctx, part_node, f"{pointer}/allOf/{i}", wire, depth - 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def _component_enum(ctx: Context, node: dict[str, Any], pointer: str) -> str | None:
+    """The name of the component enum a property's schema refers to (through ``$ref`` or a
+    describing ``allOf: [$ref]``), read off the names claimed up front so that nothing is built
+    out of order; None for an inline enum or anything else."""
+    # One reference per step: a cycle of describing allOfs stops after every schema was seen.
+    for _ in range(len(ctx.view.schemas) + 1):
+        allof = array_at(node, "allOf")
+        if "$ref" in node:
+            node, pointer = ctx.view.deref(node, pointer)
+        elif len(allof) == 1 and "$ref" in (as_object(allof[0]) or {}):
+            node, pointer = ctx.view.deref(as_object(allof[0]) or {}, f"{pointer}/allOf/0")
+        else:
+            break
+    component = component_of(pointer)
+    values = [v for v in array_at(node, "enum") if v is not None]
+    if component is None or not values or not all(isinstance(v, str) for v in values):
+        return None
+    return ctx.out.components.get(component)
 
 
 def _field(

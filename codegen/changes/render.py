@@ -23,6 +23,9 @@ class _Writer:
         self.provenance = provenance
         self.lines: list[str] = []
         self.breaking = 0
+        # Breaking upstream differences the transforms already made: the SDK behaves so
+        # already, so they are counted apart from what the new version breaks.
+        self.upstream_breaking = 0
         self.made = 0
 
     def origin(
@@ -33,9 +36,19 @@ class _Writer:
         schemas = schema_labels(decls, self.c.old, self.c.new)
         return self.provenance.origin(key, schemas, operation, member)
 
-    def emit(self, indent: int, breaking: bool, text: str, origin: Origin | None = None) -> None:
+    def emit(
+        self,
+        indent: int,
+        breaking: bool,
+        text: str,
+        origin: Origin | None = None,
+        upstream: bool = False,
+    ) -> None:
         label = origin.label() if origin is not None else ""
-        self.breaking += breaking
+        if upstream:
+            self.upstream_breaking += breaking
+        else:
+            self.breaking += breaking
         self.made += bool(label)
         mark = "! " if breaking else "  "
         self.lines.append(f"{' ' * indent}{mark}{text}{'  ' + label if label else ''}")
@@ -228,7 +241,8 @@ class _Writer:
                     schemas, op_id, via.member if via is not None else ""
                 )
                 hidden_by = f"  [upstream; made already by transform {', '.join(names)}]"
-                self.emit(4, change.breaking, change.text + (hidden_by if names else ""))
+                text = change.text + (hidden_by if names else "")
+                self.emit(4, change.breaking, text, upstream=True)
         listed = {
             f"{c.via.decl}: {c.via.text}" for cs in by_operation.values() for c in cs if c.via
         }
@@ -257,6 +271,12 @@ def render(comparison: Comparison, provenance: Provenance | None = None) -> str:
         f"{len({x.decl for x in c.declarations.changes})} changed, {len(c.declarations.added)} added, "
         f"{len(c.declarations.removed)} removed; {writer.breaking} breaking entries (!)"
         + (f"; {writer.made} made by transforms" if provenance is not None else "")
+        + (
+            f"; {writer.upstream_breaking} upstream breaking changes the transforms already "
+            "made (listed last: the SDK already behaves so)"
+            if writer.upstream_breaking
+            else ""
+        )
     )
     head = [
         f"Changes from {c.old.api_version} to {c.new.api_version}",

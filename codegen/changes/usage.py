@@ -11,9 +11,12 @@ Roots = list[tuple[str, ir.TypeExpr]]  # (path label, type)
 
 
 def _children(decl: ir.Decl | ir.Fallback | None) -> list[tuple[str, ir.TypeExpr]]:
-    """(field wire name or "", type) of what a declaration refers to."""
+    """(field wire name or "", type) of what a declaration refers to. A union member's tag
+    field counts as using the enum its value is drawn from: a value that enum loses is a tag
+    the member can no longer be sent (or received) with."""
     if isinstance(decl, ir.Model):
-        return [(f.wire_name, f.type) for f in decl.fields]
+        found = [(f.wire_name, f.type) for f in decl.fields]
+        return found + [(f.wire_name, ir.Ref(f.tag_enum)) for f in decl.fields if f.tag_enum]
     if isinstance(decl, ir.Union):
         return [("", m) for m in decl.members]
     if isinstance(decl, ir.Alias):

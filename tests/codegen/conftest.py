@@ -11,9 +11,10 @@ from types import ModuleType
 
 import pytest
 
+from codegen.cachefile import sha256_file
 from codegen.paths import CACHE_DIR, MIRROR_ENV, REPO_ROOT, SPEC_FILE
 from codegen.pins import load_pins
-from codegen.sync import sha256_file, sync
+from codegen.sync import sync
 from tests.versions import ALL_VERSIONS, DEFAULT_VERSION, EXAMPLES_VERSION, GA_VERSION, NEXT_VERSION
 
 __all__ = ["ALL_VERSIONS", "DEFAULT_VERSION", "EXAMPLES_VERSION", "GA_VERSION", "NEXT_VERSION"]

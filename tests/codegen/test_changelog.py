@@ -287,3 +287,109 @@ def test_differences_absent_upstream_are_marked_with_the_transform() -> None:
         "Upstream differences the transforms hide (the SDK already behaves so):\n    Resp: gains `x`"
         in changelog(old, new, hidden)
     )
+
+
+def _summary(text: str) -> str:
+    lines = text.split("Summary:", 1)[1].split("\n\n", 1)[0]
+    return " ".join(lines.split())
+
+
+def _marked(lines: list[str]) -> int:
+    return sum(1 for line in lines if line.lstrip().startswith("! "))
+
+
+@pytest.mark.parametrize("pair", ["next_preview", "to_ga"])
+def test_summary_counts_upstream_breaking_changes_apart(
+    pair: str, request: pytest.FixtureRequest
+) -> None:
+    text: str = request.getfixturevalue(pair)
+    body = text.split("Documents:", 1)[1]  # after the legend
+    own, _, hidden = body.partition("Upstream differences the transforms hide")
+    summary = _summary(text)
+    assert f"; {_marked(own.splitlines())} breaking entries (!)" in summary
+    upstream = _marked(hidden.splitlines())
+    phrase = "upstream breaking changes the transforms already made"
+    if upstream:
+        assert f"; {upstream} {phrase}" in summary
+    else:
+        assert phrase not in summary
+
+
+def test_next_preview_reads_as_not_breaking_the_sdk(next_preview: str) -> None:
+    # Its only breaking differences are upstream ones the SDK's transforms already made.
+    summary = _summary(next_preview)
+    assert "; 0 breaking entries (!);" in summary
+    assert "; 2 upstream breaking changes the transforms already made" in summary
+
+
+def test_ga_flags_the_discriminator_enums_that_lose_values(to_ga: str) -> None:
+    # Each is the enum of a request union's tags (reached through the members' tag fields).
+    for name in (
+        "AzureChatExtensionType",
+        "OnYourDataAuthenticationType",
+        "OnYourDataVectorizationSourceType",
+    ):
+        line = next(x for x in to_ga.splitlines() if x.lstrip("! ").startswith(f"~ {name}: "))
+        assert line.startswith("! ~ "), line
+    block = _operation_block(to_ga, "ChatCompletions_Create")
+    assert '    ! request `data_sources.type` (AzureChatExtensionType) loses value "pinecone"' in (
+        block
+    )
+
+
+def _tagged_spec(kinds: list[str], pin_tags: bool) -> dict[str, object]:
+    """A request that sends a union of shapes (an inline oneOf, not the discriminator's base),
+    each tagged by `kind`, whose values the `kind` enum component lists. ``pin_tags`` pins each
+    member's own `kind` to its value, as the transform `pin-discriminator-values` does."""
+    ref = "#/components/schemas/{}".format
+    schemas: dict[str, object] = {
+        "kind": {"type": "string", "enum": kinds},
+        "shape": {
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"$ref": ref("kind")}},
+            "discriminator": {"propertyName": "kind", "mapping": {k: ref(k) for k in kinds}},
+        },
+    }
+    for kind in kinds:
+        member: dict[str, object] = {
+            "allOf": [{"$ref": ref("shape")}, {"properties": {"size": {"type": "integer"}}}]
+        }
+        if pin_tags:
+            member["properties"] = {"kind": {"type": "string", "enum": [kind]}}
+        schemas[kind] = member
+    body = {
+        "type": "object",
+        "properties": {"shape": {"oneOf": [{"$ref": ref(k)} for k in kinds]}},
+    }
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "Things_Create",
+                    "requestBody": {"content": {"application/json": {"schema": body}}},
+                    "responses": {"204": {"description": "done"}},
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+
+
+@pytest.mark.parametrize("pin_tags", [False, True])
+def test_enum_values_removed_from_a_request_unions_tags_are_breaking(pin_tags: bool) -> None:
+    from codegen.build import build_ir
+
+    old = build_ir(_tagged_spec(["circle", "square", "hexagon"], pin_tags), "v1", "0" * 64)
+    new = build_ir(_tagged_spec(["circle", "square"], pin_tags), "v2", "0" * 64)
+    circle = next(m for m in old.models if m.name == "Circle")
+    assert [(f.wire_name, f.tag, f.tag_enum) for f in circle.fields if f.tag] == [
+        ("kind", "circle", "Kind")
+    ]
+    text = changelog(old, new)
+    assert "! ~ Kind: -hexagon" in text
+    assert '    ! request `shape.kind` (Kind) loses value "hexagon"' in _operation_block(
+        text, "Things_Create"
+    )

@@ -121,6 +121,21 @@ def test_identical_declarations_merge_only_when_what_they_use_is_identical() -> 
     assert any("Same is declared identically by both documents" in w for w in merged.warnings)
 
 
+def test_a_renamed_enum_is_renamed_where_a_tag_field_names_it() -> None:
+    tagged = ir.Model(
+        "Circle",
+        "circle",
+        "",
+        fields=[ir.Field("kind", "kind", ir.LiteralOf(("circle",)), True, False, tag="circle")],
+    )
+    tagged.fields[0].tag_enum = "Kind"
+    merged = merge(
+        _ir("inference", _enum("Kind", "a")), _ir("authoring", _enum("Kind", "b"), tagged)
+    )
+    circle = next(m for m in merged.models if m.name == "Circle")
+    assert circle.fields[0].tag_enum == "AuthoringKind"
+
+
 def test_both_documents_declaring_one_operation_is_an_error() -> None:
     def with_op(document: str) -> ir.IR:
         out = _ir(document)

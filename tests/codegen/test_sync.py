@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from codegen.cachefile import sha256_bytes
 from codegen.paths import EXAMPLES_LISTING, SPEC_FILE
 from codegen.pins import get_pin
-from codegen.sync import SyncError, sha256_bytes, sync
+from codegen.sync import SyncError, sync
 
 from .conftest import EXAMPLES_VERSION, NEXT_VERSION, find_mirror
 
@@ -150,3 +151,91 @@ def test_tampered_authoring_document_is_refused(mirror: Path, tmp_path: Path) ->
         sync(
             mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=tmp_path / "c", log=lambda _: None
         )
+
+
+def _tamper_example(mirror: Path, name: str) -> None:
+    path = mirror / EXAMPLES_VERSION / "authoring-examples" / name
+    path.write_bytes(path.read_bytes().replace(b'"id"', b'"evil_id"', 1))
+
+
+def test_examples_are_checked_against_the_mirrors_sources_listing(
+    mirror: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    sync(mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=cache, log=lambda _: None)
+    folder = mirror / EXAMPLES_VERSION / "authoring-examples"
+    recorded = {
+        line.split("\t")[0]: line.split("\t")[2]
+        for line in (folder / "SOURCES.tsv").read_text().splitlines()[1:]
+    }
+    # Every example copied is one SOURCES.tsv records, with its recorded sha256.
+    listing = (cache / EXAMPLES_VERSION / "authoring-examples.sha256").read_text().splitlines()
+    assert {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in listing} == recorded
+    before = snapshot(cache)
+    _tamper_example(mirror, "get_file.json")
+    with pytest.raises(SyncError) as failure:
+        sync(mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=cache, log=lambda _: None)
+    message = str(failure.value)
+    assert "get_file.json" in message
+    assert recorded["get_file.json"] in message
+    assert sha256_bytes((folder / "get_file.json").read_bytes()) in message
+    assert snapshot(cache) == before
+
+
+@pytest.mark.parametrize("change", ["unlisted", "missing"])
+def test_an_example_the_sources_listing_does_not_account_for_is_refused(
+    mirror: Path, tmp_path: Path, change: str
+) -> None:
+    folder = mirror / EXAMPLES_VERSION / "authoring-examples"
+    if change == "unlisted":
+        (folder / "extra.json").write_text("{}")
+        name, why = "extra.json", "not listed in SOURCES.tsv"
+    else:
+        (folder / "get_file.json").unlink()
+        name, why = "get_file.json", "missing from the mirror"
+    cache = tmp_path / "cache"
+    with pytest.raises(SyncError, match=f"{name}: .*{why}"):
+        sync(mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=cache, log=lambda _: None)
+    assert not (cache / EXAMPLES_VERSION / "authoring-examples").exists()
+
+
+def test_examples_without_a_sources_listing_are_copied_and_said_to_be_unchecked(
+    mirror: Path, tmp_path: Path
+) -> None:
+    assert not (mirror / EXAMPLES_VERSION / "examples" / "SOURCES.tsv").exists()
+    logged: list[str] = []
+    sync(mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=tmp_path / "c", log=logged.append)
+    assert any("examples/ without a recorded sha256 to check" in line for line in logged)
+    assert not any("authoring-examples/ without" in line for line in logged)
+
+
+def test_a_cached_example_changed_after_sync_is_refused_until_synced_again(
+    mirror: Path, tmp_path: Path
+) -> None:
+    from codegen.spec import SpecCacheError, load_examples
+
+    cache = tmp_path / "cache"
+    sync(mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=cache, log=lambda _: None)
+    examples, _ = load_examples(EXAMPLES_VERSION, cache_dir=cache, document="authoring")
+    assert any(e.file == "get_file.json" for e in examples)
+    cached = cache / EXAMPLES_VERSION / "authoring-examples" / "get_file.json"
+    cached.write_bytes(cached.read_bytes().replace(b'"id"', b'"evil_id"', 1))
+    with pytest.raises(SpecCacheError, match=r"get_file\.json has sha256 [0-9a-f]{64}, recorded"):
+        load_examples(EXAMPLES_VERSION, cache_dir=cache, document="authoring")
+    logged: list[str] = []
+    sync(mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=cache, log=logged.append)
+    assert f"{EXAMPLES_VERSION}: synced example get_file.json" in logged
+    again, _ = load_examples(EXAMPLES_VERSION, cache_dir=cache, document="authoring")
+    assert [e.response_body for e in again] == [e.response_body for e in examples]
+
+
+def test_a_cached_document_changed_after_sync_is_refused(mirror: Path, tmp_path: Path) -> None:
+    from codegen.spec import SpecCacheError, load_raw
+
+    cache = tmp_path / "cache"
+    sync(mirror=mirror, versions=[EXAMPLES_VERSION], cache_dir=cache, log=lambda _: None)
+    bad_hash = tamper(cache, EXAMPLES_VERSION)
+    with pytest.raises(SpecCacheError) as failure:
+        load_raw(EXAMPLES_VERSION, cache_dir=cache)
+    assert bad_hash in str(failure.value)
+    assert get_pin(EXAMPLES_VERSION).sha256 in str(failure.value)
