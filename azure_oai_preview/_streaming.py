@@ -7,7 +7,8 @@ far), so :class:`Stream` and :class:`AsyncStream` are just the two loops that fe
 
 What a stream received is never lost. The decoder keeps the JSON text of every chunk and
 merges it (:mod:`._delta`) only when asked: by ``get_final_completion()``, or for the
-``partial`` of an :class:`~azure_oai_preview.IncompleteStreamError`. How a stream ends:
+``partial`` of an :class:`~azure_oai_preview.IncompleteStreamError` - or when the kept text
+passes :data:`PENDING_LIMIT` (16 Mi characters), so memory stays bounded on endless streams. How a stream ends:
 
 * ``[DONE]``: complete. The rest of the body is read (up to 64 KiB) before the response is
   closed, so that the connection goes back to the pool for the next request.
@@ -232,6 +233,10 @@ class ReleasesWhenDropped:
 # -- chunk streams --------------------------------------------------------------------------------
 
 
+PENDING_LIMIT = 16 * 1024 * 1024
+"""Characters of chunk JSON a stream keeps unmerged at most (see ``ChunkDecoder._keep``)."""
+
+
 class ChunkDecoder(Generic[E]):
     """Turns data-only SSE events into typed chunks and keeps what they add up to.
 
@@ -246,8 +251,8 @@ class ChunkDecoder(Generic[E]):
         "_error_field",
         "_everyday",
         "_final",
-        "_keep",
         "_merge_only",
+        "_pending",
         "_validate",
         "chunk_type",
         "done",
@@ -283,7 +288,7 @@ class ChunkDecoder(Generic[E]):
         self._everyday = not self._error_field
         # JSON text of the chunks not merged yet: merging is deferred until someone asks.
         self.received: list[str] = []
-        self._keep = self.received.append
+        self._pending = 0  # characters of JSON text in ``received``
         self._accumulator: ChunkAccumulator[Any] | None = None
         self._final: Any = None
 
@@ -311,6 +316,17 @@ class ChunkDecoder(Generic[E]):
             return self._decode_slow(data)
         self._keep(data)
         return chunk
+
+    def _keep(self, data: str) -> None:
+        # Merging is deferred (most streams are read and dropped, or merged once at the end),
+        # but the texts kept for it are bounded: past PENDING_LIMIT characters - twice the
+        # chunks of the longest answer a deployment writes (16k tokens, about 7 MB) - they
+        # are merged, so a stream that runs on and on holds what its chunks add up to, not
+        # every chunk.
+        self.received.append(data)
+        self._pending += len(data)
+        if self._pending > PENDING_LIMIT:
+            self.accumulator()
 
     def _decode_slow(self, data: str) -> E | None:
         if data == _DONE:
@@ -357,6 +373,7 @@ class ChunkDecoder(Generic[E]):
         for data in self.received:
             accumulator.add_json(data)
         self.received.clear()
+        self._pending = 0
         return accumulator
 
     def partial(self) -> Any:

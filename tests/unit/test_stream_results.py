@@ -625,3 +625,22 @@ def test_unfinished_choice_without_done_is_incomplete(
     partial = info.value.partial
     assert [c.finish_reason for c in partial.choices] == ["stop", None]
     assert [c.message.content for c in partial.choices] == ["A", "B"]
+
+
+def test_the_text_kept_for_the_final_completion_is_bounded(
+    client: AzureOpenAI, mock_api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the limit the kept chunk texts are merged: an endless stream holds what its
+    # chunks add up to, not every chunk; the final completion is the same either way.
+    monkeypatch.setattr("azure_oai_preview._streaming.PENDING_LIMIT", 2_000)
+    pieces = [chat_chunk({"content": f"w{i} "}) for i in range(200)]
+    body = sse(chat_chunk({"role": "assistant"}), *pieces, chat_chunk(finish_reason="stop"))
+    response, _ = sse_response(body)
+    mock_api.post(CHAT_PATH).mock(return_value=response)
+    with client.chat.completions.create(messages=USER_MESSAGES, stream=True) as stream:
+        kept: list[int] = []
+        for _ in stream:
+            kept.append(len(stream._decoder.received))  # pyright: ignore[reportPrivateUsage]
+        final = stream.get_final_completion()
+    assert max(kept) < 20, "never more than the limit's worth of chunk texts kept"
+    assert final.choices[0].message.content == "".join(f"w{i} " for i in range(200))
