@@ -43,10 +43,12 @@ from __future__ import annotations
 import ssl
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
-import anyio
 import httpx
+
+if TYPE_CHECKING:
+    import anyio
 
 __all__ = ["DEFAULT_CONNECTION_LIMITS"]
 
@@ -200,6 +202,8 @@ class AsyncConnectionSlots:
         self._semaphore: anyio.Semaphore | None = None
 
     async def send(self, request: httpx.Request, **options: Any) -> httpx.Response:
+        import anyio  # only async clients load it (see _transport)
+
         if self._semaphore is None:
             self._semaphore = anyio.Semaphore(self._slots.size, max_value=self._slots.size)
         semaphore = self._semaphore

@@ -29,7 +29,6 @@ passes :data:`PENDING_LIMIT` (16 Mi characters), so memory stays bounded on endl
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -195,6 +194,9 @@ _closing_tasks: set[Any] = set()
 
 def _aclose_soon(response: httpx.Response) -> None:
     """Close an async response from a finalizer: on the running event loop, if there is one."""
+    # Imported here: a sync-only program never pays for asyncio (~9 ms of a cold start).
+    import asyncio
+
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:

@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-import anyio
 import httpx
 from typing_extensions import Self
 
@@ -154,6 +153,8 @@ class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth, AsyncConnectionSlots]):
         finally:
             if pending is not None:
                 # Shielded: closing must finish even when the call is being cancelled.
+                import anyio  # the async client's only (a sync cold start skips it)
+
                 with anyio.CancelScope(shield=True):
                     await pending.aclose()
 
@@ -172,6 +173,8 @@ class AsyncCore(_Core[httpx.AsyncClient, AsyncAuth, AsyncConnectionSlots]):
         if isinstance(step, Close):
             return await _adrain(step)
         if isinstance(step, Sleep):
+            import anyio
+
             return await anyio.sleep(step.seconds)
         answer = getattr(self.auth, "async_on_challenge", None)  # a Challenge
         return bool(await answer(step.www_authenticate)) if answer is not None else False

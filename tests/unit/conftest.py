@@ -31,7 +31,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         recorded.append(seconds)
 
     monkeypatch.setattr("azure_oai_preview._transport.time.sleep", recorded.append)
-    monkeypatch.setattr("azure_oai_preview._transport.anyio.sleep", fake_async_sleep)
+    # The async client imports anyio when it sleeps: patch the module itself.
+    monkeypatch.setattr("anyio.sleep", fake_async_sleep)
     return recorded
 
 

@@ -51,11 +51,14 @@ client = AzureOpenAI(
 """
 
 
-def _loaded_models(bodies: dict[str, tuple[int, object]], code: str) -> set[str]:
-    """The ``azure_oai_preview.models`` submodules loaded after running ``code`` with a client
-    whose transport answers paths ending with a key of ``bodies``."""
+def _loaded_models(
+    bodies: dict[str, tuple[int, object]], code: str, prefix: str = f"{PACKAGE}."
+) -> set[str]:
+    """The ``azure_oai_preview.models`` submodules (modules starting with ``prefix``) loaded
+    after running ``code`` with a client whose transport answers paths ending with a key of
+    ``bodies``."""
     script = _CLIENT.format(BODIES=repr(bodies)) + textwrap.dedent(code)
-    script += f"\nprint(json.dumps(sorted(m for m in sys.modules if m.startswith('{PACKAGE}.'))))"
+    script += f"\nprint(json.dumps(sorted(m for m in sys.modules if m.startswith({prefix!r}))))"
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
     )
@@ -100,6 +103,23 @@ def test_a_chat_app_loads_only_the_chat_and_common_models() -> None:
     assert f"{PACKAGE}._chat" in loaded
     assert f"{PACKAGE}._assistants" not in loaded
     assert loaded <= LAYOUT | _area_modules("chat", "common"), loaded
+
+
+def test_a_sync_chat_app_loads_no_async_machinery() -> None:
+    # Cold start (issue 16): asyncio and anyio cost a sync program ~12 ms; only the async
+    # client (and httpx's own default transport, not used here) loads them.
+    code = """
+    reply = client.chat.completions.create(messages=[{"role": "user", "content": "Hi"}])
+    assert reply.choices[0].message.content == "Hi"
+    with client.chat.completions.create(
+        messages=[{"role": "user", "content": "Hi"}], stream=True, deployment="streamed"
+    ) as chunks:
+        assert [c.choices[0].delta.content for c in chunks] == ["Hi"]
+    """
+    stream = f"data: {json.dumps(CHAT_CHUNK)}\n\ndata: [DONE]\n\n"
+    bodies = {"streamed/chat/completions": (200, stream), "/chat/completions": (200, CHAT_REPLY)}
+    loaded = _loaded_models(bodies, code, prefix="a")
+    assert not {"asyncio", "anyio"} & loaded, sorted(m for m in loaded if "async" in m)
 
 
 def test_chat_streams_and_errors_stay_in_the_chat_area() -> None:
