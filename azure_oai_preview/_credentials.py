@@ -21,6 +21,7 @@ from typing import Any, Protocol, cast
 __all__ = [
     "header_problem",
     "header_secret",
+    "unpicklable",
     "COGNITIVE_SERVICES_SCOPE",
     "AccessTokenInfoLike",
     "AccessTokenLike",
@@ -195,6 +196,12 @@ def header_secret(value: str, what: str, *, prefix: str = "") -> str:
             "HTTP header cannot carry; check how it was read (the value is not shown)"
         )
     return cleaned
+
+
+def unpicklable(holder: object) -> TypeError:
+    """The error an auth object raises when pickled: a pickle would carry the key or the
+    cached token to wherever it is stored."""
+    return TypeError(f"{type(holder).__name__} holds a secret and cannot be pickled")
 
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")

@@ -103,7 +103,9 @@ def test_readers_never_reach_the_transport() -> None:
     readers = p(
         "_call", "_pagination", "_streaming", "_chat_stream", "_assistant_stream", "_binary"
     )
-    transport = p("_transport", "_exchange", "_auth", "_token_cache", "_credentials", "_client")
+    transport = p(
+        "_transport", "_exchange", "_auth", "_bearer", "_token_cache", "_credentials", "_client"
+    )
     assert _violations(readers, transport) == []
 
 
@@ -138,7 +140,14 @@ def test_sans_io_cores_do_no_io() -> None:
 
 def test_the_emulator_shares_models_and_checks_never_the_transport() -> None:
     client_internals = p(
-        "_transport", "_exchange", "_auth", "_token_cache", "_resource", "resources", "_config"
+        "_transport",
+        "_exchange",
+        "_auth",
+        "_bearer",
+        "_token_cache",
+        "_resource",
+        "resources",
+        "_config",
     )
     assert _violations(p("testing"), client_internals) == []
 

@@ -23,12 +23,8 @@ from azure.identity.aio import ChainedTokenCredential as AsyncChainedTokenCreden
 from azure.identity.aio import get_bearer_token_provider as get_async_bearer_token_provider
 
 from azure_oai_preview import CredentialError
-from azure_oai_preview._auth import (
-    ApiKeyAuth,
-    AsyncBearerTokenAuth,
-    BearerTokenAuth,
-    resolve_auth,
-)
+from azure_oai_preview._auth import ApiKeyAuth, resolve_auth
+from azure_oai_preview._bearer import AsyncBearerTokenAuth, BearerTokenAuth
 from azure_oai_preview._credentials import COGNITIVE_SERVICES_SCOPE
 
 SECRET_KEY = "sk-very-secret-api-key-0123456789"

@@ -21,12 +21,8 @@ from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import ChainedTokenCredential
 
 from azure_oai_preview import CredentialError
-from azure_oai_preview._auth import (
-    ApiKeyAuth,
-    AsyncBearerTokenAuth,
-    BearerTokenAuth,
-    StaticTokenAuth,
-)
+from azure_oai_preview._auth import ApiKeyAuth, StaticTokenAuth
+from azure_oai_preview._bearer import AsyncBearerTokenAuth, BearerTokenAuth
 from azure_oai_preview._challenge import BearerChallenge, bearer_challenge, parse_challenges
 from azure_oai_preview._token_cache import _CHALLENGE_WINDOW
 

@@ -226,7 +226,7 @@ class AuthClock:
 @pytest.fixture
 def auth_clock(monkeypatch: pytest.MonkeyPatch) -> AuthClock:
     clock = AuthClock()
-    monkeypatch.setattr("azure_oai_preview._auth.time", clock)
+    monkeypatch.setattr("azure_oai_preview._bearer.time", clock)
     return clock
 
 

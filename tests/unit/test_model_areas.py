@@ -105,7 +105,7 @@ def test_a_chat_app_loads_only_the_chat_and_common_models() -> None:
     assert loaded <= LAYOUT | _area_modules("chat", "common"), loaded
 
 
-def test_a_sync_chat_app_loads_no_async_machinery() -> None:
+def test_a_sync_api_key_chat_app_loads_no_async_or_token_machinery() -> None:
     # Cold start (issue 16): asyncio and anyio cost a sync program ~12 ms; only the async
     # client (and httpx's own default transport, not used here) loads them.
     code = """
@@ -120,6 +120,10 @@ def test_a_sync_chat_app_loads_no_async_machinery() -> None:
     bodies = {"streamed/chat/completions": (200, stream), "/chat/completions": (200, CHAT_REPLY)}
     loaded = _loaded_models(bodies, code, prefix="a")
     assert not {"asyncio", "anyio"} & loaded, sorted(m for m in loaded if "async" in m)
+    # Nor, with an api key, the bearer-token machinery.
+    bearer = {"azure_oai_preview._bearer", "azure_oai_preview._token_cache"}
+    assert "azure_oai_preview._auth" in loaded
+    assert not bearer & loaded
 
 
 def test_chat_streams_and_errors_stay_in_the_chat_area() -> None:

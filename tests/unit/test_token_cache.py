@@ -24,7 +24,7 @@ from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import ChainedTokenCredential
 
 from azure_oai_preview import AzureOpenAIError, CredentialError
-from azure_oai_preview._auth import AsyncBearerTokenAuth, BearerTokenAuth
+from azure_oai_preview._bearer import AsyncBearerTokenAuth, BearerTokenAuth
 from azure_oai_preview._token_cache import _FAILURE_COOLDOWN
 
 TWO_MINUTES = 120
