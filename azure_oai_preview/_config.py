@@ -110,13 +110,12 @@ def _path_param_problem(call: Call[Any, Any], name: str, value: object) -> str |
         if name == "deployment-id":
             return "missing; pass deployment=... or give the client a default deployment"
         return "missing; it is required"
-    argument = _argument_name(call, name)
     if not isinstance(value, str):
         # The value is not echoed: it is not a string, and could be anything.
-        return f"must be a string ({argument}), got {type(value).__name__}"
+        return f"must be a string ({_argument_name(call, name)}), got {type(value).__name__}"
     if value in _DOT_SEGMENTS:
         return (
-            f"{value!r} is not a valid id ({argument}): URLs drop dot segments, "
+            f"{value!r} is not a valid id ({_argument_name(call, name)}): URLs drop dot segments, "
             "so the request would reach another resource"
         )
     return None
