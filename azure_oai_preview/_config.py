@@ -34,9 +34,14 @@ class ClientConfig:
     # Not in the repr: API Management users put their subscription key here.
     default_headers: Mapping[str, str] = field(default_factory=dict[str, str], repr=False)
 
+    # The endpoint as text, without a trailing slash: computed on first use (a replaced copy,
+    # ``with_options``, starts without it again).
+    _root: str | None = field(default=None, init=False, repr=False, compare=False)
+
     def url_for(self, call: Call[Any, Any]) -> httpx.URL:
         """The URL of ``call``: the operation's path below the endpoint, each path parameter
-        percent-encoded into its own segment.
+        percent-encoded into its own segment (a service link, ``call.url``, once it is known to
+        be on the endpoint).
 
         Raises :class:`InvalidRequestError` (naming the parameter) for a parameter that is
         missing or empty, not a string, or a dot segment (``.``/``..``): URL normalisation
@@ -44,6 +49,22 @@ class ClientConfig:
         """
         if call.url is not None:
             return self._service_link(call, call.url)
+        return self.base_url.copy_with(
+            raw_path=self.base_url.raw_path.rstrip(b"/") + self._path(call)
+        )
+
+    def address_of(self, call: Call[Any, Any]) -> str:
+        """The URL of ``call`` (which has no service link) as text, without a query: what
+        :meth:`url_for` gives, but cheap to build; the HTTP client parses it once, with the
+        query appended. Raises as :meth:`url_for` does."""
+        root = self._root
+        if root is None:
+            root = str(self.base_url.copy_with(query=None, fragment=None)).rstrip("/")
+            object.__setattr__(self, "_root", root)
+        return root + self._path(call).decode()
+
+    def _path(self, call: Call[Any, Any]) -> bytes:
+        """The operation's path with its parameters filled in (see :meth:`url_for`)."""
         path = call.operation.path
         problems: list[tuple[str, str]] = []
         for name, value in call.path_params.items():
@@ -58,7 +79,7 @@ class ClientConfig:
                 path = path.replace("{" + name + "}", quote(cast("str", value), safe=""))
         if problems:
             raise InvalidRequestError(call.operation.operation_id, problems)
-        return self.base_url.copy_with(raw_path=self.base_url.raw_path.rstrip(b"/") + path.encode())
+        return path.encode()
 
     def _service_link(self, call: Call[Any, Any], link: str) -> httpx.URL:
         """``link`` (absolute), once it is known to address this client's endpoint.
@@ -89,13 +110,12 @@ def _path_param_problem(call: Call[Any, Any], name: str, value: object) -> str |
         if name == "deployment-id":
             return "missing; pass deployment=... or give the client a default deployment"
         return "missing; it is required"
-    argument = _argument_name(call, name)
     if not isinstance(value, str):
         # The value is not echoed: it is not a string, and could be anything.
-        return f"must be a string ({argument}), got {type(value).__name__}"
+        return f"must be a string ({_argument_name(call, name)}), got {type(value).__name__}"
     if value in _DOT_SEGMENTS:
         return (
-            f"{value!r} is not a valid id ({argument}): URLs drop dot segments, "
+            f"{value!r} is not a valid id ({_argument_name(call, name)}): URLs drop dot segments, "
             "so the request would reach another resource"
         )
     return None

@@ -91,13 +91,15 @@ def exchange(
         else:
             response = outcome
             status = response.status_code
-            _log.debug(
-                "%s %s -> %s (request id %s)",
-                request.method,
-                request.url.copy_with(query=None),
-                status,
-                request_id_of(response.headers),
-            )
+            if _log.isEnabledFor(logging.DEBUG):
+                # Guarded: the URL without its query is a new URL, parsed again, per response.
+                _log.debug(
+                    "%s %s -> %s (request id %s)",
+                    request.method,
+                    request.url.copy_with(query=None),
+                    status,
+                    request_id_of(response.headers),
+                )
             if status in _REDIRECT_STATUSES and "location" in response.headers:
                 yield Close(response)
                 redirects += 1
@@ -207,7 +209,7 @@ def _retry_policy(config: ClientConfig, call: Call[Any, Any]) -> RetryPolicy:
 def _build_request(
     config: ClientConfig, http: httpx.Client | httpx.AsyncClient, call: Call[Any, Any]
 ) -> httpx.Request:
-    url = config.url_for(call)
+    url, params = _target(config, http, call)
     headers = httpx.Headers(
         {
             "accept": call.accept,
@@ -216,25 +218,44 @@ def _build_request(
         }
     )
     # Case-insensitive updates: a default or per-call header replaces the one set before it.
-    headers.update(config.default_headers)
+    if config.default_headers:
+        headers.update(config.default_headers)
     body = call.body
     if body is not None and body.content_type:
         headers["content-type"] = body.content_type
     options = call.options
     # Per-call headers go on top of everything the client sets, except the credential
     # headers: those are added for every attempt (and the options refuse to name them).
-    headers.update(options.headers)
+    if options.headers:
+        headers.update(options.headers)
     timeout = config.timeout if options.timeout is UNSET else options.timeout
     return http.build_request(
         call.operation.method.upper(),
         url,
-        params={"api-version": config.api_version, **call.query},
+        params=params,
         headers=headers,
         content=body.content if body else None,
         data=body.data if body else None,
         files=body.files if body else None,
         timeout=httpx.Timeout(None) if timeout is None else timeout,
     )
+
+
+def _target(
+    config: ClientConfig, http: httpx.Client | httpx.AsyncClient, call: Call[Any, Any]
+) -> tuple[httpx.URL | str, dict[str, Any] | None]:
+    """The URL to request, and the query parameters the HTTP client is to merge into it.
+
+    Usually the whole URL, query included, as one text: httpx parses it once, where handing
+    it a URL and ``params`` makes it parse, merge and re-parse the URL several times per
+    request. The query is encoded by httpx's own ``QueryParams``, so the URL is the same to
+    the byte. A service link (whose query is merged with the call's) and an HTTP client with
+    query parameters of its own (merged under the call's) go the way httpx merges them.
+    """
+    params = {"api-version": config.api_version, **call.query}
+    if call.url is not None or http.params:
+        return config.url_for(call), params
+    return f"{config.address_of(call)}?{httpx.QueryParams(params)}", None
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

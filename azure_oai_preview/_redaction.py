@@ -19,7 +19,7 @@ must stay cheap, and this module needs httpx.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from contextlib import suppress
 from typing import Any, Final
 
@@ -59,6 +59,22 @@ REDACTED: Final = "[redacted]"
 
 _CREDENTIAL_QUERY_NAMES = frozenset({"sig"})
 
+# Anything in a raw query that could belong to a credential's name: one of the words, or a
+# percent-escape (which could spell one). A query without any (most: ``api-version``,
+# ``limit``, ``after``...) names no credential, so it is left as it is without being parsed.
+# The raw query is ASCII (httpx escapes the rest), where ignoring case is lower-casing.
+_QUERY_SUSPECT = re.compile(
+    b"|".join(
+        re.escape(word.encode()) for word in ("%", *CREDENTIAL_WORDS, *_CREDENTIAL_QUERY_NAMES)
+    ),
+    re.IGNORECASE,
+)
+_REDACTED_BYTES = REDACTED.encode()
+# The verdicts of is_credential_header for the ASCII header names seen: a request carries the
+# same few names every time. Bounded, against a stream of made-up names.
+_header_verdicts: dict[bytes, bool] = {}
+_MAX_VERDICTS = 256
+
 
 def is_credential_header(name: str) -> bool:
     """Whether a header of this name carries a credential (see the module docstring)."""
@@ -95,6 +111,8 @@ class CredentialHeaders(dict[str, str]):
 
 
 def _redacted_url(url: httpx.URL) -> httpx.URL:
+    if _QUERY_SUSPECT.search(url.query) is None:
+        return url
     params = url.params
     if not any(_is_credential_query(name) for name in params):
         return url
@@ -106,9 +124,17 @@ def _redacted_url(url: httpx.URL) -> httpx.URL:
     )
 
 
-def _redacted_items(headers: httpx.Headers) -> Iterator[tuple[str, str]]:
-    for name, value in headers.multi_items():
-        yield name, REDACTED if is_credential_header(name) else value
+def _is_credential_name(name: bytes, headers: httpx.Headers) -> bool:
+    """:func:`is_credential_header` for a raw header name of ``headers``."""
+    if not name.isascii():
+        # Read as the headers read it (UTF-8, say): its lower case may spell a word.
+        return is_credential_header(name.decode(headers.encoding))
+    verdict = _header_verdicts.get(name)
+    if verdict is None:
+        verdict = is_credential_header(name.decode("ascii"))
+        if len(_header_verdicts) < _MAX_VERDICTS:
+            _header_verdicts[name] = verdict
+    return verdict
 
 
 class RedactedRequest(httpx.Request):
@@ -124,9 +150,18 @@ def redacted_request(request: httpx.Request) -> httpx.Request:
     """
     if isinstance(request, RedactedRequest):
         return request
-    return RedactedRequest(
-        request.method, _redacted_url(request.url), headers=list(_redacted_items(request.headers))
+    headers = request.headers
+    # The raw names and values, copied as they are: no decoding and re-encoding.
+    kept = [
+        (name, _REDACTED_BYTES if _is_credential_name(name, headers) else value)
+        for name, value in headers.raw
+    ]
+    # Built from an empty stream: the headers stay the ones sent (httpx adds none).
+    view = RedactedRequest(
+        request.method, _redacted_url(request.url), headers=kept, stream=httpx.ByteStream(b"")
     )
+    view.read()  # content is b""
+    return view
 
 
 def redact_response(response: httpx.Response) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace as Item
 from typing import Any
 
 import httpx
@@ -24,7 +25,7 @@ from azure_oai_preview import (
     RawResponse,
 )
 from azure_oai_preview._call import Call
-from azure_oai_preview._pagination import _Cursor
+from azure_oai_preview._pagination import _Cursor, _Walk
 from azure_oai_preview.resources._crud import list_call
 
 THREAD = "thread_abc123"
@@ -314,6 +315,32 @@ def test_cursor_refuses_a_cursor_that_does_not_move() -> None:
 
 def test_cursor_without_any_id_ends() -> None:
     assert _cursor(_Listing([{"name": "no id"}], True)).next_call() is None
+
+
+class _Id(str):
+    """A string id of a subclass: still an id."""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "repeated"),
+    [
+        ([Item(id="a"), Item(id="")], [Item(id="b"), Item(id="")], []),  # "" is no id
+        ([Item(id=1)], [Item(id=1)], []),  # nor is a number
+        ([Item(id=None)], [Item(id=None)], []),
+        ([Item(id=["a"])], [Item(id=["a"]), Item(id={"a": 1})], []),  # nor a list (unhashable)
+        ([Item(name="no id")], [Item(name="no id")], []),
+        ([{"id": "a"}, {"no": "id"}], [{"id": "a"}, {"no": "id"}], [0]),
+        ([Item(id=_Id("a"))], [Item(id="a"), Item(id=_Id("b"))], [0]),
+        ([Item(id="a"), Item(id="b")], [Item(id="b"), Item(id="c"), Item(id="c")], [0, 2]),
+    ],
+)
+def test_a_walk_yields_every_item_once_by_id_whatever_the_items_hold(
+    first: list[Any], second: list[Any], repeated: list[int]
+) -> None:
+    walk = _Walk()
+    assert walk.fresh(_cursor(_Listing(first, True))) == first
+    kept = [item for i, item in enumerate(second) if i not in repeated]
+    assert walk.fresh(_cursor(_Listing(second, True), after="x")) == kept
 
 
 # -- async ----------------------------------------------------------------------------------------
