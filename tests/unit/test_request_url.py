@@ -17,6 +17,7 @@ from azure_oai_preview._exchange import _build_request  # pyright: ignore[report
 from azure_oai_preview._retry import RetryPolicy
 from azure_oai_preview.models._manifest import OPERATIONS
 from azure_oai_preview.resources._common import operation_named
+from tests.versions import API_VERSION
 
 ENDPOINTS = [
     "https://example-resource.openai.azure.com/openai",
@@ -60,7 +61,7 @@ OPERATION_SAMPLE = [
 def _config(endpoint: str) -> ClientConfig:
     return ClientConfig(
         base_url=httpx.URL(endpoint),
-        api_version="2024-05-01-preview",
+        api_version=API_VERSION,
         deployment="gpt-4o",
         timeout=httpx.Timeout(5.0),
         retry=RetryPolicy(),
@@ -146,7 +147,7 @@ def test_a_service_link_is_requested_with_the_calls_query() -> None:
     _same(url, _as_httpx_merges_it(config, http, call))
     assert url.raw_path.startswith(b"/openai/ingestion/jobs%201/runs?")
     assert url.params.multi_items() == [
-        ("api-version", "2024-05-01-preview"),
+        ("api-version", API_VERSION),
         ("skip token", "a&b"),
     ]
 
@@ -176,5 +177,5 @@ async def test_the_sync_and_async_clients_send_the_same_url() -> None:
     assert [str(u) for u in sync_urls] == [str(u) for u in async_urls]
     assert str(sync_urls[0]) == (
         f"{endpoint}/openai/threads/thread%201%2Fx/messages"
-        "?api-version=2024-05-01-preview&limit=5&order=desc&after=msg+1%262"
+        f"?api-version={API_VERSION}&limit=5&order=desc&after=msg+1%262"
     )
