@@ -22,8 +22,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from pydantic import BaseModel
-
 from ._delta import ChunkAccumulator
 from ._json import json_list, json_object
 from ._streaming import AsyncStream, Stream
@@ -44,7 +42,8 @@ __all__ = [
     "CompletionStream",
 ]
 
-E = TypeVar("E", bound=BaseModel)
+C = TypeVar("C", bound="CreateChatCompletionStreamResponse | CompletionsCreateResponse")
+"""A completion stream's chunk type."""
 _Choice = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -171,7 +170,9 @@ def _tool_call(call: Any) -> Any:
     }
 
 
-def _choice0_texts(chunk: Any, path: tuple[str, ...]) -> Iterable[str]:
+def _choice0_texts(
+    chunk: CreateChatCompletionStreamResponse | CompletionsCreateResponse, path: tuple[str, ...]
+) -> Iterable[str]:
     """The text at ``path`` (attribute names) of the chunk's choice 0, if it has some."""
     # An off-spec chunk holds its raw values where the typed ones would be (a string for
     # ``delta``, a number for ``content``...): only typed text is text.
@@ -191,7 +192,7 @@ def _choice0_texts(chunk: Any, path: tuple[str, ...]) -> Iterable[str]:
 # -- the streams: what chat and completions share, then each one's types ----------------------------
 
 
-class _FinalStream(Stream[E]):
+class _FinalStream(Stream[C]):
     """A stream whose chunks add up to a completion: the reading both kinds share."""
 
     _TEXT: ClassVar[tuple[str, ...]]
@@ -208,7 +209,7 @@ class _FinalStream(Stream[E]):
         return self._decoder.final()
 
 
-class _AsyncFinalStream(AsyncStream[E]):
+class _AsyncFinalStream(AsyncStream[C]):
     """The async twin of :class:`_FinalStream`."""
 
     _TEXT: ClassVar[tuple[str, ...]]

@@ -141,7 +141,9 @@ def test_text_deltas_are_choice_0s_text_piece_by_piece(
         assert list(stream.text_deltas()) == CHOICE0_TEXTS
 
 
-async def test_async_text_deltas(async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter) -> None:
+async def test_async_text_deltas(
+    async_client: AsyncAzureOpenAI, mock_api: respx.MockRouter
+) -> None:
     _serve(mock_api, sse(*CHUNKS), chunk_size=17)
     stream = await async_client.completions.create(prompt=PROMPT, n=2, stream=True)
     assert isinstance(stream, AsyncCompletionStream)
@@ -246,6 +248,17 @@ def test_a_choice_that_sent_no_text_has_an_empty_one(
 
 # -- errors: what arrived is handed over --------------------------------------------------------------
 
+
+def _read(stream: CompletionStream, how: str, into: list[Any]) -> None:
+    """Read ``stream`` the way ``how`` says; what it hands out goes to ``into``."""
+    if how == "iterated":
+        consume(stream, into)
+    elif how == "text_deltas":
+        consume(stream.text_deltas(), into)
+    else:
+        stream.get_final_completion()
+
+
 ERROR = {"error": {"code": "server_error", "message": "boom"}}
 # Choice 1's first token, then choice 0's (see _chunks): choice 0 has " there" so far.
 BEFORE_ERROR = CHUNKS[:3]
@@ -261,12 +274,7 @@ def test_an_error_event_mid_stream_carries_the_partial_completion(
         client.completions.create(prompt=PROMPT, n=2, stream=True) as stream,
         pytest.raises(APIStreamError, match="boom") as info,
     ):
-        if read == "iterated":
-            consume(stream, received)
-        elif read == "text_deltas":
-            consume(stream.text_deltas(), received)
-        else:
-            stream.get_final_completion()
+        _read(stream, read, received)
     if read == "iterated":
         assert [_json(chunk) for chunk in received] == [
             _json(CompletionsCreateResponse.model_validate(c)) for c in BEFORE_ERROR
@@ -313,10 +321,7 @@ def test_a_cut_stream_raises_with_the_partial_completion(
         client.completions.create(prompt=PROMPT, n=2, stream=True) as stream,
         pytest.raises(IncompleteStreamError) as info,
     ):
-        if read == "text_deltas":
-            consume(stream.text_deltas(), texts)
-        else:
-            stream.get_final_completion()
+        _read(stream, read, texts)
     assert texts == ([" there", " was"] if read == "text_deltas" else [])
     partial = info.value.partial
     assert isinstance(partial, CompletionsCreateResponse)
