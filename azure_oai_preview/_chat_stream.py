@@ -1,16 +1,18 @@
-"""Chat completion streams and the accumulator that rebuilds the final completion.
+"""Completion streams (chat and legacy completions) and the accumulators that rebuild the
+final completion.
 
-``client.chat.completions.create(..., stream=True)`` returns a :class:`ChatCompletionStream`:
-iterate it for chunks (Azure's first chunk, with empty ``choices`` and the
-``prompt_filter_results``, is delivered like any other), or call
-:meth:`~ChatCompletionStream.get_final_completion` to get the same
-``CreateChatCompletionResponse`` a non-streaming call would have returned - however the
-stream was read before (iterated, partly iterated, through ``text_deltas()``).
+``client.chat.completions.create(..., stream=True)`` returns a :class:`ChatCompletionStream`
+and ``client.completions.create(..., stream=True)`` a :class:`CompletionStream`: iterate
+either for chunks (Azure's first chunk, with empty ``choices`` and the
+``prompt_filter_results``, is delivered like any other), or call ``get_final_completion()``
+to get the same response a non-streaming call would have returned - however the stream was
+read before (iterated, partly iterated, through ``text_deltas()``).
 
-The final completion is the chunks merged by the one delta rule of :mod:`._delta`: each
-choice's ``delta`` becomes its ``message`` (text, refusal and any other streamed text
-concatenated, tool calls merged by index, the On Your Data ``context`` kept), next to its
-``finish_reason``, ``logprobs`` and content filter results; ``usage``,
+The final completion is the chunks merged by the one delta rule of :mod:`._delta`, choices by
+their ``index``. A chat choice's ``delta`` becomes its ``message`` (text, refusal and any
+other streamed text concatenated, tool calls merged by index, the On Your Data ``context``
+kept); a completions choice's ``text`` pieces are concatenated. Next to them come each
+choice's ``finish_reason``, ``logprobs`` and content filter results; ``usage``,
 ``prompt_filter_results``, ``system_fingerprint`` and fields the spec does not know yet
 (``service_tier``) are kept from the chunks that carry them.
 """
@@ -18,16 +20,61 @@ concatenated, tool calls merged by index, the On Your Data ``context`` kept), ne
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from ._delta import ChunkAccumulator
 from ._json import json_list, json_object
 from ._streaming import AsyncStream, Stream
 
 if TYPE_CHECKING:
-    from .models import CreateChatCompletionResponse, CreateChatCompletionStreamResponse
+    from .models import (
+        CompletionsCreateResponse,
+        CreateChatCompletionResponse,
+        CreateChatCompletionStreamResponse,
+    )
 
-__all__ = ["AsyncChatCompletionStream", "ChatCompletionAccumulator", "ChatCompletionStream"]
+__all__ = [
+    "AsyncChatCompletionStream",
+    "AsyncCompletionStream",
+    "ChatCompletionAccumulator",
+    "ChatCompletionStream",
+    "CompletionAccumulator",
+    "CompletionStream",
+]
+
+C = TypeVar("C", bound="CreateChatCompletionStreamResponse | CompletionsCreateResponse")
+"""A completion stream's chunk type."""
+_Choice = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _completion(merged: dict[str, Any], object_: str, choice: _Choice) -> dict[str, Any]:
+    """The merged chunks as a completion: each choice reshaped by ``choice``, and the
+    envelope fields a non-streamed completion always has (a stream may never send them)."""
+    choices = [
+        choice(item)
+        for item in map(json_object, json_list(merged.get("choices")))
+        if item is not None
+    ]
+    return {
+        **merged,
+        "id": merged.get("id") or "",
+        "object": object_,
+        "created": merged.get("created") or 0,
+        "model": merged.get("model") or "",
+        "choices": choices,
+    }
+
+
+def _choice0(body: dict[str, Any]) -> dict[str, Any]:
+    for choice in body["choices"]:
+        if choice.get("index", 0) == 0:
+            found: dict[str, Any] = choice
+            return found
+    return {}
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is str else ""
 
 
 class ChatCompletionAccumulator(ChunkAccumulator["CreateChatCompletionResponse"]):
@@ -45,34 +92,45 @@ class ChatCompletionAccumulator(ChunkAccumulator["CreateChatCompletionResponse"]
     @property
     def text(self) -> str:
         """The content accumulated so far for choice 0."""
-        for choice in self.body()["choices"]:
-            if choice.get("index", 0) == 0:
-                content = choice["message"]["content"]
-                return content if type(content) is str else ""
-        return ""
+        return _text(_choice0(self.body()).get("message", {}).get("content"))
 
     def body(self) -> dict[str, Any]:
-        merged = self.merged()
-        choices = [
-            _choice(choice)
-            for choice in map(json_object, json_list(merged.get("choices")))
-            if choice is not None
-        ]
-        return {
-            **merged,
-            "id": merged.get("id") or "",
-            "object": "chat.completion",
-            "created": merged.get("created") or 0,
-            "model": merged.get("model") or "",
-            "choices": choices,
-        }
+        return _completion(self.merged(), "chat.completion", _chat_choice)
 
     def completion(self) -> CreateChatCompletionResponse:
         """The completion as received so far, as a ``CreateChatCompletionResponse``."""
         return self.result()
 
 
-def _choice(choice: dict[str, Any]) -> dict[str, Any]:
+class CompletionAccumulator(ChunkAccumulator["CompletionsCreateResponse"]):
+    """Merges legacy completions chunks (``Completions_Create`` streamed) into the final
+    completion.
+
+    :meth:`add` a chunk at a time (or :meth:`add_json` its JSON text); :meth:`completion`
+    is what the chunks so far add up to, as a ``CompletionsCreateResponse``.
+    """
+
+    def __init__(self) -> None:
+        from .models import CompletionsCreateResponse
+
+        super().__init__(CompletionsCreateResponse)
+
+    @property
+    def text(self) -> str:
+        """The text accumulated so far for choice 0."""
+        return _text(_choice0(self.body()).get("text"))
+
+    def body(self) -> dict[str, Any]:
+        merged = self.merged()
+        # The chunks already say "text_completion", like the non-streamed answer.
+        return _completion(merged, merged.get("object") or "text_completion", _text_choice)
+
+    def completion(self) -> CompletionsCreateResponse:
+        """The completion as received so far, as a ``CompletionsCreateResponse``."""
+        return self.result()
+
+
+def _chat_choice(choice: dict[str, Any]) -> dict[str, Any]:
     """A merged chunk choice as a completion choice: its ``delta`` is the ``message``."""
     result = {k: v for k, v in choice.items() if k != "delta"}
     message = dict(json_object(choice.get("delta")) or {})
@@ -85,6 +143,16 @@ def _choice(choice: dict[str, Any]) -> dict[str, Any]:
     if function_call is not None:
         message["function_call"] = {"name": "", "arguments": "", **function_call}
     result["message"] = message
+    result.setdefault("finish_reason", None)
+    return result
+
+
+def _text_choice(choice: dict[str, Any]) -> dict[str, Any]:
+    """A merged completions choice: already the non-streamed shape, but a choice whose
+    pieces carried no text (only a finish reason, or nothing yet) has an empty one."""
+    result = dict(choice)
+    if result.get("text") is None:
+        result["text"] = ""
     result.setdefault("finish_reason", None)
     return result
 
@@ -102,20 +170,66 @@ def _tool_call(call: Any) -> Any:
     }
 
 
-def _choice0_texts(chunk: CreateChatCompletionStreamResponse) -> Iterable[str]:
+def _choice0_texts(
+    chunk: CreateChatCompletionStreamResponse | CompletionsCreateResponse, path: tuple[str, ...]
+) -> Iterable[str]:
+    """The text at ``path`` (attribute names) of the chunk's choice 0, if it has some."""
     # An off-spec chunk holds its raw values where the typed ones would be (a string for
     # ``delta``, a number for ``content``...): only typed text is text.
     choices: Any = chunk.choices
     if type(choices) is not list:
         return
     for choice in cast("list[Any]", choices):
-        content = getattr(getattr(choice, "delta", None), "content", None)
-        if type(content) is str and content and (getattr(choice, "index", 0) or 0) == 0:
-            yield content
+        if (getattr(choice, "index", 0) or 0) != 0:
+            continue
+        text: Any = choice
+        for name in path:
+            text = getattr(text, name, None)
+        if type(text) is str and text:
+            yield text
 
 
-class ChatCompletionStream(Stream["CreateChatCompletionStreamResponse"]):
+# -- the streams: what chat and completions share, then each one's types ----------------------------
+
+
+class _FinalStream(Stream[C]):
+    """A stream whose chunks add up to a completion: the reading both kinds share."""
+
+    _TEXT: ClassVar[tuple[str, ...]]
+    """Where choice 0's text is in a chunk (attribute names)."""
+
+    def _text_deltas(self) -> Iterator[str]:
+        for chunk in self:
+            yield from _choice0_texts(chunk, self._TEXT)
+
+    def _final_completion(self) -> Any:
+        with self._decoder.merging():
+            for _ in self._iterator:
+                pass
+        return self._decoder.final()
+
+
+class _AsyncFinalStream(AsyncStream[C]):
+    """The async twin of :class:`_FinalStream`."""
+
+    _TEXT: ClassVar[tuple[str, ...]]
+
+    async def _text_deltas(self) -> AsyncIterator[str]:
+        async for chunk in self:
+            for text in _choice0_texts(chunk, self._TEXT):
+                yield text
+
+    async def _final_completion(self) -> Any:
+        with self._decoder.merging():
+            async for _ in self._iterator:
+                pass
+        return self._decoder.final()
+
+
+class ChatCompletionStream(_FinalStream["CreateChatCompletionStreamResponse"]):
     """A stream of chat completion chunks that also keeps what they add up to."""
+
+    _TEXT = ("delta", "content")
 
     @staticmethod
     def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]]:
@@ -123,8 +237,7 @@ class ChatCompletionStream(Stream["CreateChatCompletionStreamResponse"]):
 
     def text_deltas(self) -> Iterator[str]:
         """Only the content text of choice 0, piece by piece."""
-        for chunk in self:
-            yield from _choice0_texts(chunk)
+        return self._text_deltas()
 
     def get_final_completion(self) -> CreateChatCompletionResponse:
         """Read the rest of the stream; every chunk it delivered, merged into the completion.
@@ -132,25 +245,22 @@ class ChatCompletionStream(Stream["CreateChatCompletionStreamResponse"]):
         Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
         stream did not end normally, or was closed before its end.
         """
-        with self._decoder.merging():
-            for _ in self._iterator:
-                pass
-        final: CreateChatCompletionResponse = self._decoder.final()
+        final: CreateChatCompletionResponse = self._final_completion()
         return final
 
 
-class AsyncChatCompletionStream(AsyncStream["CreateChatCompletionStreamResponse"]):
+class AsyncChatCompletionStream(_AsyncFinalStream["CreateChatCompletionStreamResponse"]):
     """The async twin of :class:`ChatCompletionStream`."""
+
+    _TEXT = ("delta", "content")
 
     @staticmethod
     def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]]:
         return ChatCompletionAccumulator
 
-    async def text_deltas(self) -> AsyncIterator[str]:
+    def text_deltas(self) -> AsyncIterator[str]:
         """Only the content text of choice 0, piece by piece."""
-        async for chunk in self:
-            for text in _choice0_texts(chunk):
-                yield text
+        return self._text_deltas()
 
     async def get_final_completion(self) -> CreateChatCompletionResponse:
         """Read the rest of the stream; every chunk it delivered, merged into the completion.
@@ -158,8 +268,54 @@ class AsyncChatCompletionStream(AsyncStream["CreateChatCompletionStreamResponse"
         Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
         stream did not end normally, or was closed before its end.
         """
-        with self._decoder.merging():
-            async for _ in self._iterator:
-                pass
-        final: CreateChatCompletionResponse = self._decoder.final()
+        final: CreateChatCompletionResponse = await self._final_completion()
+        return final
+
+
+class CompletionStream(_FinalStream["CompletionsCreateResponse"]):
+    """A stream of legacy completions chunks (``CompletionsCreateResponse`` pieces of text)
+    that also keeps what they add up to."""
+
+    _TEXT = ("text",)
+
+    @staticmethod
+    def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]]:
+        return CompletionAccumulator
+
+    def text_deltas(self) -> Iterator[str]:
+        """Only the ``text`` of choice 0, piece by piece."""
+        return self._text_deltas()
+
+    def get_final_completion(self) -> CompletionsCreateResponse:
+        """Read the rest of the stream and return every chunk it delivered merged into one
+        ``CompletionsCreateResponse``: each choice's text whole, with its finish reason.
+
+        Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
+        stream did not end normally, or was closed before its end.
+        """
+        final: CompletionsCreateResponse = self._final_completion()
+        return final
+
+
+class AsyncCompletionStream(_AsyncFinalStream["CompletionsCreateResponse"]):
+    """The async twin of :class:`CompletionStream`."""
+
+    _TEXT = ("text",)
+
+    @staticmethod
+    def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]]:
+        return CompletionAccumulator
+
+    def text_deltas(self) -> AsyncIterator[str]:
+        """Only the ``text`` of choice 0, piece by piece."""
+        return self._text_deltas()
+
+    async def get_final_completion(self) -> CompletionsCreateResponse:
+        """Read the rest of the stream and return every chunk it delivered merged into one
+        ``CompletionsCreateResponse``: each choice's text whole, with its finish reason.
+
+        Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
+        stream did not end normally, or was closed before its end.
+        """
+        final: CompletionsCreateResponse = await self._final_completion()
         return final

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from typing_extensions import Unpack
 
 from .._call import Call
+from .._chat_stream import AsyncCompletionStream, CompletionStream
 from .._resource import (
     M,
     Resource,
@@ -16,7 +17,7 @@ from .._resource import (
     raw_view,
     sync_view,
 )
-from .._streaming import AsyncStream, Stream, StreamReader
+from .._streaming import StreamReader
 from ._common import json_call, model, wants_stream
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class Completions(Resource[M]):
         deployment: str | None = None,
         stream: Literal[True],
         **params: Unpack[CompletionsCreateArgs],
-    ) -> Call[Stream[CompletionsCreateResponse], AsyncStream[CompletionsCreateResponse]]: ...
+    ) -> Call[CompletionStream, AsyncCompletionStream]: ...
     def _create(
         self,
         *,
@@ -54,13 +55,15 @@ class Completions(Resource[M]):
     ) -> Call[Any, Any]:
         """Create a text completion (``Completions_Create``); ``stream=True`` streams it.
 
-        The stream's chunks are ``CompletionsCreateResponse`` objects. Takes the per-call
-        options (``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) too.
+        ``deployment`` defaults to the client's; ``prompt`` is a string or a list of them.
+        With ``stream=True`` the result is a :class:`CompletionStream` of
+        ``CompletionsCreateResponse`` chunks (``AsyncCompletionStream`` on the async client),
+        with ``text_deltas()`` and ``get_final_completion()``. Takes the per-call options
+        (``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``, ``extra_body``) too.
         """
         response = "CompletionsCreateResponse"
-        chunks: StreamReader[Stream[Any], AsyncStream[Any]] | None = (
-            StreamReader(Stream, AsyncStream, model(response))
+        chunks = (
+            StreamReader(CompletionStream, AsyncCompletionStream, model(response))
             if wants_stream("Completions_Create", stream)
             else None
         )

@@ -206,6 +206,24 @@ def test_completions_stream(azure_openai_emulator: Emulator) -> None:
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
 
 
+def test_completions_stream_adds_up_to_the_non_streamed_reply(client: AzureOpenAI) -> None:
+    options: dict[str, Any] = {
+        "deployment": "gpt-35-turbo-instruct",
+        "prompt": ["Tell a story", "Count to three"],
+        "n": 2,
+        "max_tokens": 50,
+    }
+    reply = client.completions.create(**options)
+    with client.completions.create(**options, stream=True) as stream:
+        text = "".join(stream.text_deltas())
+        final = stream.get_final_completion()
+    assert text == reply.choices[0].text
+    assert len(final.choices) == len(reply.choices) == 4
+    assert [c.model_dump() for c in final.choices] == [c.model_dump() for c in reply.choices]
+    assert final.prompt_filter_results == reply.prompt_filter_results
+    assert (final.object, final.model) == (reply.object, reply.model)
+
+
 def _cosine(a: list[float], b: list[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))
 

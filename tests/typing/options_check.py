@@ -18,9 +18,11 @@ from azure_oai_preview import (
     AsyncAssistantStream,
     AsyncAzureOpenAI,
     AsyncChatCompletionStream,
+    AsyncCompletionStream,
     AsyncCursorPage,
     AzureOpenAI,
     ChatCompletionStream,
+    CompletionStream,
     CursorPage,
     PollOptions,
     RawResponse,
@@ -30,6 +32,7 @@ from azure_oai_preview.models import (
     AssistantObject,
     AudioResponse,
     AudioVerboseResponse,
+    CompletionsCreateResponse,
     CreateChatCompletionResponse,
     RunObject,
 )
@@ -51,6 +54,13 @@ def sync_options(client: AzureOpenAI) -> None:
         messages=MESSAGES, stream=True, timeout=httpx.Timeout(30.0, connect=2.0)
     )
     assert_type(stream, ChatCompletionStream)
+    with client.completions.create(prompt="Once", stream=True, timeout=30) as completions:
+        assert_type(completions, CompletionStream)
+        for text in completions.text_deltas():
+            assert_type(text, str)
+        final = completions.get_final_completion()
+        assert_type(final, CompletionsCreateResponse)
+        assert_type(final.choices[0].text, str | None)
     assert_type(client.assistants.retrieve("asst_1", timeout=None), AssistantObject)
     assert_type(
         client.assistants.list(limit=5, extra_query={"x": True}), CursorPage[AssistantObject]
@@ -100,6 +110,13 @@ async def async_options(client: AsyncAzureOpenAI) -> None:
     assert_type(reply, CreateChatCompletionResponse)
     stream = await client.chat.completions.create(messages=MESSAGES, stream=True, max_retries=0)
     assert_type(stream, AsyncChatCompletionStream)
+    completions = await client.completions.create(prompt="Once", stream=True, max_retries=0)
+    assert_type(completions, AsyncCompletionStream)
+    async with completions:
+        async for text in completions.text_deltas():
+            assert_type(text, str)
+        final = await completions.get_final_completion()
+    assert_type(final, CompletionsCreateResponse)
     page = await client.assistants.list(extra_headers={"x-trace": "1"})
     assert_type(page, AsyncCursorPage[AssistantObject])
     run = await client.threads.runs.submit_tool_outputs_and_poll(
