@@ -46,6 +46,7 @@ __all__ = [
     "ConflictError",
     "ContentFilterError",
     "CredentialError",
+    "EventHandlerError",
     "IncompleteStreamError",
     "InternalServerError",
     "InvalidRequestError",
@@ -157,6 +158,23 @@ class InvalidRequestError(AzureOpenAIError, ValueError):
 def _path_pattern(path: str) -> str:
     """``messages.12.content`` -> ``messages.*.content``: list indices (and numeric keys) vary."""
     return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
+
+
+class EventHandlerError(AzureOpenAIError, TypeError):
+    """The ``event_handler`` of a run stream does not suit the client; raised before anything
+    is sent.
+
+    The sync client calls the hooks of an ``AssistantEventHandler`` (plain ``def``); the async
+    client awaits those of an ``AsyncAssistantEventHandler`` (``async def``). ``handler`` is
+    the handler's class name; ``hook`` the method that has the wrong kind (``"on_text_delta"``),
+    or None when the handler as a whole is of the wrong kind (the other client's, not a
+    handler, or a class instead of an instance). A ``TypeError``, as a wrong handler always was.
+    """
+
+    def __init__(self, message: str, *, handler: str, hook: str | None = None) -> None:
+        self.handler = handler
+        self.hook = hook
+        super().__init__(f"event_handler: {message}")
 
 
 class CredentialError(AzureOpenAIError):
