@@ -425,7 +425,8 @@ def test_async_failures_name_the_uploaded_files(backend: str, tmp_path: Path) ->
 
     service, failed, timed_out = anyio.run(scenario, backend=backend)
     *before, late = service.uploaded
-    assert len(before) == 2 and late == "late.md"
+    assert len(before) == 2
+    assert late == "late.md"
     assert sorted(failed.uploaded_file_ids) == sorted(f"assistant-{name}" for name in before)
     assert isinstance(failed.__cause__, BadRequestError)
     assert timed_out.uploaded_file_ids == ("assistant-late.md",)
