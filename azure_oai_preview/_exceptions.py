@@ -13,6 +13,7 @@ parent) and copied; its ``__cause__`` is not part of the pickle, as with any exc
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ __all__ = [
     "ConflictError",
     "ContentFilterError",
     "CredentialError",
+    "EventHandlerError",
     "IncompleteStreamError",
     "InternalServerError",
     "InvalidRequestError",
@@ -54,6 +56,7 @@ __all__ = [
     "PollTimeoutError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "UploadAndPollError",
     "UploadNotReplayableError",
 ]
 
@@ -80,6 +83,12 @@ def excerpt(content: bytes | str, limit: int = _EXCERPT_CHARS) -> str:
 
 class AzureOpenAIError(Exception):
     """Base class of every error this package raises."""
+
+    uploaded_file_ids: tuple[str, ...] = ()
+    """The ids of the files an upload helper (``vector_stores.files.upload_and_poll``,
+    ``vector_stores.file_batches.upload_and_poll``) had uploaded when it failed with this
+    error: they stay in ``client.files``, to delete or to pass as ``file_ids=`` to a retry.
+    Empty for every other error, and when nothing had been uploaded yet."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The constructors take keyword-only arguments, which the default pickling of
@@ -157,6 +166,23 @@ class InvalidRequestError(AzureOpenAIError, ValueError):
 def _path_pattern(path: str) -> str:
     """``messages.12.content`` -> ``messages.*.content``: list indices (and numeric keys) vary."""
     return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
+
+
+class EventHandlerError(AzureOpenAIError, TypeError):
+    """The ``event_handler`` of a run stream does not suit the client; raised before anything
+    is sent.
+
+    The sync client calls the hooks of an ``AssistantEventHandler`` (plain ``def``); the async
+    client awaits those of an ``AsyncAssistantEventHandler`` (``async def``). ``handler`` is
+    the handler's class name; ``hook`` the method that has the wrong kind (``"on_text_delta"``),
+    or None when the handler as a whole is of the wrong kind (the other client's, not a
+    handler, or a class instead of an instance). A ``TypeError``, as a wrong handler always was.
+    """
+
+    def __init__(self, message: str, *, handler: str, hook: str | None = None) -> None:
+        self.handler = handler
+        self.hook = hook
+        super().__init__(f"event_handler: {message}")
 
 
 class CredentialError(AzureOpenAIError):
@@ -451,6 +477,35 @@ class UploadNotReplayableError(AzureOpenAIError):
             "already sent; it is not buffered, so it cannot be sent again. Pass a path, "
             "bytes or a seekable file object for an upload that can be retried"
         )
+
+
+class UploadAndPollError(AzureOpenAIError):
+    """An upload helper failed, after uploading files, with an error that is not an
+    :class:`AzureOpenAIError` (a file that could not be read, say): that error is the
+    ``__cause__``, and ``uploaded_file_ids`` names the files uploaded before it.
+
+    A failure that is an :class:`AzureOpenAIError` keeps its class instead (a copy of it,
+    with ``uploaded_file_ids`` set and the original as ``__cause__``).
+    """
+
+    def __init__(self, uploaded_file_ids: tuple[str, ...], cause: BaseException) -> None:
+        self.uploaded_file_ids = uploaded_file_ids
+        super().__init__(
+            f"{type(cause).__name__} after uploading {len(uploaded_file_ids)} file(s) "
+            f"({', '.join(uploaded_file_ids)}); they stay in client.files"
+        )
+
+
+def with_uploaded_files(error: Exception, file_ids: tuple[str, ...]) -> AzureOpenAIError:
+    """The error an upload helper raises (``from error``) for ``error`` once ``file_ids`` are
+    uploaded: a copy of an :class:`AzureOpenAIError` that names them - the original may be
+    shared by other callers (a credential failure is) and so is never changed - or an
+    :class:`UploadAndPollError` for any other error."""
+    if not isinstance(error, AzureOpenAIError):
+        return UploadAndPollError(file_ids, error)
+    tagged = copy.copy(error)
+    tagged.uploaded_file_ids = file_ids
+    return tagged
 
 
 class APIVersionWarning(UserWarning):

@@ -10,7 +10,9 @@ result. It never does I/O itself, like the request exchange. :func:`drive_sync` 
 So ``runs.create_and_poll``, ``runs.poll`` and ``threads.create_and_run_poll`` share one
 polling rule (:func:`poll_until`), for both clients. A flow may also yield a :class:`Gather`
 of calls to run concurrently (``file_batches.upload_and_poll`` uploads its files so): the sync
-driver runs them in threads, the async one in an anyio task group.
+driver runs them in threads, the async one in an anyio task group. A step that fails is
+thrown into the flow at its ``yield``, so a flow can say what it had done by then (the upload
+helpers name the files they uploaded); a flow that does not catch it lets it through.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
@@ -35,6 +37,7 @@ __all__ = [
     "RUN_SETTLED_STATUSES",
     "Flow",
     "Gather",
+    "check_poll_timing",
     "drive_async",
     "drive_sync",
     "poll_until",
@@ -53,10 +56,18 @@ class Gather:
     """Execute ``calls`` concurrently, at most ``limit`` at a time. Outcome: their results, in
     the order of ``calls``. The first failure is raised, after the calls in flight have ended
     (sync: threads cannot be interrupted) or been cancelled (async); calls not yet started
-    are not started."""
+    are not started.
+
+    ``results`` is filled in by the driver as calls succeed (None for one that failed, was
+    cancelled or never started): the flow the failure is thrown into reads which went through.
+    """
 
     calls: Sequence[Call[Any, Any]]
     limit: int
+    results: list[Any] = field(default_factory=list[Any], compare=False)
+
+    def __post_init__(self) -> None:
+        self.results[:] = [None] * len(self.calls)
 
 
 Flow = Generator["Call[Any, Any] | Sleep | Gather", Any, T]
@@ -74,6 +85,15 @@ def run_settled(run: Any) -> bool:
     return getattr(status, "value", status) in RUN_SETTLED_STATUSES
 
 
+def check_poll_timing(poll_interval: float, timeout: float | None) -> None:
+    """Refuse a negative ``poll_interval`` or ``timeout`` (``ValueError``). :func:`poll_until`
+    checks when the poll starts; a helper that sends something first checks before that."""
+    if poll_interval < 0:
+        raise ValueError(f"poll_interval must be >= 0 seconds, got {poll_interval!r}")
+    if timeout is not None and timeout < 0:
+        raise ValueError(f"timeout must be >= 0 seconds or None, got {timeout!r}")
+
+
 def poll_until(
     fetch: Callable[[], Call[Any, Any]],
     settled: Callable[[Any], bool],
@@ -88,10 +108,7 @@ def poll_until(
     settled nothing is fetched at all. The last retrieval happens at the deadline, not an
     interval after it, so a ``timeout`` shorter than the interval still gets its answer.
     """
-    if poll_interval < 0:
-        raise ValueError(f"poll_interval must be >= 0 seconds, got {poll_interval!r}")
-    if timeout is not None and timeout < 0:
-        raise ValueError(f"timeout must be >= 0 seconds or None, got {timeout!r}")
+    check_poll_timing(poll_interval, timeout)
     deadline = None if timeout is None else _now() + timeout
     if current is not None and settled(current):
         return current
@@ -118,66 +135,81 @@ def then_poll(first: Call[Any, Any] | Gather, poll: Callable[[Any], Flow[T]]) ->
     return (yield from poll(result))
 
 
+def _resume(flow: Flow[T], outcome: Any, failure: Exception | None) -> Any:
+    """The flow's next step, given the last one's outcome or failure (thrown in at its yield)."""
+    return flow.send(outcome) if failure is None else flow.throw(failure)
+
+
 def drive_sync(executor: SyncExecutor, flow: Flow[T]) -> T:
     """Perform a flow with the sync client."""
     outcome: Any = None
+    failure: Exception | None = None
     while True:
         try:
-            step = flow.send(outcome)
+            step = _resume(flow, outcome, failure)
         except StopIteration as done:
             return done.value
-        if isinstance(step, Sleep):
-            time.sleep(step.seconds)
-            outcome = None
-        elif isinstance(step, Gather):
-            outcome = _gather_sync(executor, step)
-        else:
-            outcome = executor.execute(step)
+        outcome = failure = None
+        try:
+            if isinstance(step, Sleep):
+                time.sleep(step.seconds)
+            elif isinstance(step, Gather):
+                outcome = _gather_sync(executor, step)
+            else:
+                outcome = executor.execute(step)
+        except Exception as exc:  # (not an interrupt: those leave the flow where it is)
+            failure = exc
 
 
 async def drive_async(executor: AsyncExecutor, flow: Flow[T]) -> T:
     """Perform a flow with the async client (asyncio or trio)."""
     outcome: Any = None
+    failure: Exception | None = None
     while True:
         try:
-            step = flow.send(outcome)
+            step = _resume(flow, outcome, failure)
         except StopIteration as done:
             return done.value
-        if isinstance(step, Sleep):
-            await anyio.sleep(step.seconds)
-            outcome = None
-        elif isinstance(step, Gather):
-            outcome = await _gather_async(executor, step)
-        else:
-            outcome = await executor.execute(step)
+        outcome = failure = None
+        try:
+            if isinstance(step, Sleep):
+                await anyio.sleep(step.seconds)
+            elif isinstance(step, Gather):
+                outcome = await _gather_async(executor, step)
+            else:
+                outcome = await executor.execute(step)
+        except Exception as exc:  # (cancellation is no Exception: it is not thrown in)
+            failure = exc
 
 
 def _gather_sync(executor: SyncExecutor, gather: Gather) -> list[Any]:
+    results = gather.results
     failures: list[Exception] = []
     stop = threading.Event()
 
-    def run(call: Call[Any, Any]) -> Any:
+    def run(index: int, call: Call[Any, Any]) -> None:
         if stop.is_set():
-            return None  # a call failed: the ones not started yet are not started
+            return  # a call failed: the ones not started yet are not started
         try:
-            return executor.execute(call)
+            results[index] = executor.execute(call)
         except Exception as exc:  # the first one wins; calls in flight finish
             stop.set()
             failures.append(exc)
-            return None
 
     if not gather.calls:
         return []
     workers = min(max(1, gather.limit), len(gather.calls))
     with ThreadPoolExecutor(workers, thread_name_prefix="azure-oai-gather") as pool:
-        futures = [pool.submit(run, call) for call in gather.calls]
+        futures = [pool.submit(run, index, call) for index, call in enumerate(gather.calls)]
     if failures:
         raise failures[0]
-    return [future.result() for future in futures]
+    for future in futures:
+        future.result()  # (what run() does not catch: no Exception, yet not to be lost)
+    return list(results)
 
 
 async def _gather_async(executor: AsyncExecutor, gather: Gather) -> list[Any]:
-    results: list[Any] = [None] * len(gather.calls)
+    results = gather.results
     failures: list[Exception] = []
     limiter = anyio.CapacityLimiter(max(1, gather.limit))
 
@@ -196,4 +228,4 @@ async def _gather_async(executor: AsyncExecutor, gather: Gather) -> list[Any]:
             group.start_soon(run, index, call)
     if failures:
         raise failures[0]
-    return results
+    return list(results)

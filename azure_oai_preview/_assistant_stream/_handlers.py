@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._delta import indexes_of
 from .._json import json_list
+from .._resource import Mode
 from ._accumulator import FINAL_MESSAGE_EVENTS, FINAL_STEP_EVENTS, is_typed
 
 if TYPE_CHECKING:
@@ -41,13 +42,28 @@ if TYPE_CHECKING:
     ToolCall: TypeAlias = RunStepDetailsToolCallsObjectToolCallsItem
     ToolCallDelta: TypeAlias = RunStepDeltaStepDetailsToolCallsObjectToolCallsItem
 
-__all__ = ["EventHooks", "Hook", "HookPlan"]
+__all__ = ["EventHandlerFor", "EventHooks", "Hook", "HookPlan", "overridden_hooks"]
 
 R = TypeVar("R")
 StreamT = TypeVar("StreamT")
+ModeT_contra = TypeVar("ModeT_contra", bound=Mode, contravariant=True)
 
 Hook = tuple[Callable[..., Any], tuple[Any, ...]]
 """A handler method to call, with its arguments."""
+
+
+class EventHandlerFor(Generic[ModeT_contra]):
+    """For type checkers: the clients a handler suits, by their resources' mode.
+
+    The handler classes derive from it with the modes they suit (``AssistantEventHandler``:
+    the sync client and its raw view), and the run-streaming methods take an
+    ``EventHandlerFor[M]`` of their resource's mode ``M``: so a type checker flags the async
+    client given a sync handler, and the reverse, while user code needs no cast. Contravariant:
+    a handler for ``SyncMode | SyncRawMode`` is one for ``SyncMode``. At run time the hooks
+    are checked too (``_streams.handler_error``).
+    """
+
+    __slots__ = ()
 
 
 class EventHooks(Generic[R, StreamT]):
@@ -157,6 +173,12 @@ _HOOKS: tuple[Callable[..., Any], ...] = tuple(
 )
 
 
+def overridden_hooks(cls: type[Any]) -> list[Callable[..., Any]]:
+    """The hooks of :class:`EventHooks` that ``cls`` overrides (as :class:`EventHooks`'
+    own functions, whose ``__name__`` is the hook's)."""
+    return [hook for hook in _HOOKS if getattr(cls, hook.__name__) is not hook]
+
+
 def _typed(items: Any) -> list[Any]:
     """The typed items of a list field; an off-spec value kept raw in the list's place, or in
     an item's, is no argument a hook declares (hooks get typed objects or nothing)."""
@@ -176,9 +198,8 @@ class HookPlan:
     wanted: frozenset[Callable[..., Any]]
 
     def __init__(self, handler: EventHooks[Any, Any]) -> None:
-        cls = type(handler)
         self.handler = handler
-        self.wanted = frozenset(hook for hook in _HOOKS if getattr(cls, hook.__name__) is not hook)
+        self.wanted = frozenset(overridden_hooks(type(handler)))
 
     def calls(self, event: Any, acc: RunAccumulator) -> list[Hook]:
         wanted = self.wanted

@@ -12,15 +12,17 @@ the helpers that promise a final result (``until_done``, ``final_run``...) then 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 
 from .._closing import AsyncClosesOnExit, ClosesOnExit
-from .._exceptions import request_id_of
+from .._exceptions import EventHandlerError, request_id_of
 from .._json import json_list
+from .._resource import AsyncMode, AsyncRawMode, SyncMode, SyncRawMode
 from .._sse import SSEDecoder
 from .._streaming import (
     ReleasesWhenDropped,
@@ -31,7 +33,7 @@ from .._streaming import (
 )
 from ._accumulator import RAW_TYPES
 from ._events import DONE
-from ._handlers import EventHooks
+from ._handlers import EventHandlerFor, EventHooks, overridden_hooks
 from ._machine import RunStreamMachine
 
 if TYPE_CHECKING:
@@ -60,7 +62,9 @@ HandlerT = TypeVar("HandlerT", bound="AssistantEventHandler | AsyncAssistantEven
 StreamT = TypeVar("StreamT")
 
 
-class AssistantEventHandler(EventHooks[None, "AssistantStream"]):
+class AssistantEventHandler(
+    EventHooks[None, "AssistantStream"], EventHandlerFor[SyncMode | SyncRawMode]
+):
     """Override the methods for the events you care about; pass an instance as ``event_handler=``.
 
     The stream calls them as it reads (whether you iterate it or call
@@ -77,7 +81,9 @@ async def _nothing_to_do() -> None:
     return None
 
 
-class AsyncAssistantEventHandler(EventHooks[Awaitable[None], "AsyncAssistantStream"]):
+class AsyncAssistantEventHandler(
+    EventHooks[Awaitable[None], "AsyncAssistantStream"], EventHandlerFor[AsyncMode | AsyncRawMode]
+):
     """The async twin of :class:`AssistantEventHandler`: the same methods, as coroutines."""
 
     def _nothing(self) -> Awaitable[None]:
@@ -251,7 +257,7 @@ class AssistantStream(_StreamView[AssistantEventHandler], ClosesOnExit):
     def __init__(
         self, response: httpx.Response, event_handler: AssistantEventHandler | None = None
     ) -> None:
-        if error := _wrong_handler(event_handler, for_async=False):
+        if error := handler_error(event_handler, for_async=False):
             response.close()
             raise error
         self._start(response, event_handler)
@@ -316,8 +322,8 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler], AsyncClosesO
     def __init__(
         self, response: httpx.Response, event_handler: AsyncAssistantEventHandler | None = None
     ) -> None:
-        if error := _wrong_handler(event_handler, for_async=True):
-            raise error  # (through the client, the reader has closed the response already)
+        if error := handler_error(event_handler, for_async=True):
+            raise error  # (through the client, the call was refused before it was sent)
         self._start(response, event_handler)
         if event_handler is not None:
             event_handler.stream = self
@@ -366,49 +372,79 @@ class AsyncAssistantStream(_StreamView[AsyncAssistantEventHandler], AsyncClosesO
 
 
 class AssistantStreamReader:
-    """Result reader of the run-streaming calls: checks the answer is an event stream and that
-    the handler suits the client, then opens the stream."""
+    """Result reader of the run-streaming calls: checks the answer is an event stream, then
+    opens the stream with the handler (checked to suit the client when the call is built,
+    so that a wrong one is refused before anything is sent)."""
 
     __slots__ = ("event_handler",)
 
-    def __init__(
-        self, event_handler: AssistantEventHandler | AsyncAssistantEventHandler | None
-    ) -> None:
+    def __init__(self, event_handler: object, *, for_async: bool) -> None:
+        if error := handler_error(event_handler, for_async=for_async):
+            raise error
         self.event_handler = event_handler
 
     def read_sync(
         self, response: httpx.Response, executor: SyncExecutor, call: Call[Any, Any], /
     ) -> AssistantStream:
-        handler = self.event_handler
-        if error := _wrong_handler(handler, for_async=False):
-            response.close()
-            raise error
-        assert not isinstance(handler, AsyncAssistantEventHandler)
         ensure_event_stream(response)
-        return AssistantStream(response, handler)
+        return AssistantStream(response, cast("AssistantEventHandler | None", self.event_handler))
 
     async def read_async(
         self, response: httpx.Response, executor: AsyncExecutor, call: Call[Any, Any], /
     ) -> AsyncAssistantStream:
-        handler = self.event_handler
-        if error := _wrong_handler(handler, for_async=True):
-            await response.aclose()
-            raise error
-        assert not isinstance(handler, AssistantEventHandler)
         await aensure_event_stream(response)
-        return AsyncAssistantStream(response, handler)
+        return AsyncAssistantStream(
+            response, cast("AsyncAssistantEventHandler | None", self.event_handler)
+        )
 
 
-def _wrong_handler(handler: object, *, for_async: bool) -> TypeError | None:
-    """The error for a handler of the other client flavour, or None when it fits."""
-    wrong, right = (
-        (AssistantEventHandler, "AsyncAssistantEventHandler")
-        if for_async
-        else (AsyncAssistantEventHandler, "AssistantEventHandler")
-    )
-    if isinstance(handler, wrong):
-        client = "async" if for_async else "sync"
-        return TypeError(f"the {client} client needs an {right}, not an {type(handler).__name__}")
+def handler_error(handler: object, *, for_async: bool) -> EventHandlerError | None:
+    """Why ``handler`` does not suit the sync (or async) client, or None when it does.
+
+    Its class must be the client's handler class, and every hook it overrides a coroutine
+    function on the async client and none on the sync one: a mismatch otherwise surfaces
+    only when that hook is first called, mid-stream (awaiting None), or never (a coroutine
+    that is never awaited).
+    """
+    if handler is None:
+        return None
+    if for_async:
+        right, other, client = AsyncAssistantEventHandler, AssistantEventHandler, "async"
+        fix = "subclass AssistantEventHandler and use the sync AzureOpenAI client"
+    else:
+        right, other, client = AssistantEventHandler, AsyncAssistantEventHandler, "sync"
+        fix = "subclass AsyncAssistantEventHandler and use AsyncAzureOpenAI"
+    if isinstance(handler, type):
+        name = handler.__name__
+        return EventHandlerError(
+            f"got the class {name}, not a handler: pass an instance, {name}()", handler=name
+        )
+    name = type(handler).__name__
+    if isinstance(handler, other):
+        return EventHandlerError(
+            f"the {client} client needs an {right.__name__}, not {name} (an "
+            f"{other.__name__}); {fix}",
+            handler=name,
+        )
+    if not isinstance(handler, right):
+        return EventHandlerError(f"expected an {right.__name__}, got {name}", handler=name)
+    for hook in overridden_hooks(type(handler)):
+        function = getattr(type(handler), hook.__name__)
+        is_async = inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)
+        if is_async == for_async:
+            continue
+        where = f"{name}.{hook.__name__}"
+        if for_async:
+            problem = (
+                f"{where} is not an `async def`, but the async client awaits every hook: "
+                f"write it as `async def {hook.__name__}(...)`, or {fix}"
+            )
+        else:
+            problem = (
+                f"{where} is an `async def`, but the sync client calls hooks without awaiting "
+                f"them: write it as a plain `def`, or {fix}"
+            )
+        return EventHandlerError(problem, handler=name, hook=hook.__name__)
     return None
 
 

@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any, Concatenate, Literal, TypeVar, overload
 
 from typing_extensions import ParamSpec, Unpack
 
+from .._assistant_stream._handlers import EventHandlerFor
 from .._assistant_stream._streams import (
-    AssistantEventHandler,
     AssistantStream,
     AssistantStreamReader,
-    AsyncAssistantEventHandler,
     AsyncAssistantStream,
     AsyncAssistantStreamManager,
 )
@@ -62,8 +61,6 @@ P = ParamSpec("P")
 S = TypeVar("S")
 AS = TypeVar("AS")
 
-EventHandler = AssistantEventHandler | AsyncAssistantEventHandler
-
 
 def run_call(
     operation_id: str,
@@ -71,14 +68,19 @@ def run_call(
     params: Mapping[str, Any],
     *,
     stream: bool | None,
-    event_handler: EventHandler | None,
+    event_handler: EventHandlerFor[Any] | None,
+    for_async: bool,
     **ids: str,
 ) -> Call[Any, Any]:
-    """A run-starting call: a ``RunObject``, or with ``stream`` its assistant event stream."""
+    """A run-starting call: a ``RunObject``, or with ``stream`` its assistant event stream.
+
+    ``for_async`` says which client builds it: ``event_handler`` must suit that client
+    (:class:`~azure_oai_preview.EventHandlerError` otherwise, before anything is sent).
+    """
     stream = wants_stream(operation_id, stream)
     if event_handler is not None and not stream:
         raise InvalidRequestError(operation_id, [("event_handler", "needs stream=True")])
-    reader = AssistantStreamReader(event_handler) if stream else None
+    reader = AssistantStreamReader(event_handler, for_async=for_async) if stream else None
     return body_call(operation_id, request, "RunObject", params, stream_reader=reader, **ids)
 
 
@@ -128,7 +130,13 @@ def run_then_poll(
     fields, first, each = take_poll_options(params)
     path = {**ids, "thread_id": thread_id} if thread_id is not None else ids
     start = run_call(
-        operation_id, request, {**fields, **first}, stream=None, event_handler=None, **path
+        operation_id,
+        request,
+        {**fields, **first},
+        stream=None,
+        event_handler=None,
+        for_async=False,  # (no handler to check)
+        **path,
     )
     return then_poll(start, poll_from(thread_id, poll_interval, timeout, each))
 
@@ -227,7 +235,7 @@ class Runs(Resource[M]):
         thread_id: str,
         *,
         stream: Literal[True],
-        event_handler: EventHandler | None = None,
+        event_handler: EventHandlerFor[M] | None = None,
         **params: Unpack[CreateRunArgs],
     ) -> Call[AssistantStream, AsyncAssistantStream]: ...
     def _create(
@@ -235,7 +243,7 @@ class Runs(Resource[M]):
         thread_id: str,
         *,
         stream: bool | None = None,
-        event_handler: EventHandler | None = None,
+        event_handler: EventHandlerFor[M] | None = None,
         **params: Unpack[CreateRunArgs],
     ) -> Call[Any, Any]:
         """Start a run of ``assistant_id`` on a thread (``Create_Run``).
@@ -250,6 +258,7 @@ class Runs(Resource[M]):
             params,
             stream=stream,
             event_handler=event_handler,
+            for_async=self._core.is_async,
             thread_id=thread_id,
         )
 
@@ -262,7 +271,7 @@ class Runs(Resource[M]):
         self,
         thread_id: str,
         *,
-        event_handler: EventHandler | None = None,
+        event_handler: EventHandlerFor[M] | None = None,
         **params: Unpack[CreateRunArgs],
     ) -> Call[AssistantStream, AsyncAssistantStream]:
         """Start a run and stream its events (``Create_Run``); use the result as a context manager.
@@ -277,6 +286,7 @@ class Runs(Resource[M]):
             params,
             stream=True,
             event_handler=event_handler,
+            for_async=self._core.is_async,
             thread_id=thread_id,
         )
 
@@ -339,7 +349,7 @@ class Runs(Resource[M]):
         *,
         thread_id: str,
         stream: Literal[True],
-        event_handler: EventHandler | None = None,
+        event_handler: EventHandlerFor[M] | None = None,
         **params: Unpack[SubmitToolOutputsToRunArgs],
     ) -> Call[AssistantStream, AsyncAssistantStream]: ...
     def _submit_tool_outputs(
@@ -348,7 +358,7 @@ class Runs(Resource[M]):
         *,
         thread_id: str,
         stream: bool | None = None,
-        event_handler: EventHandler | None = None,
+        event_handler: EventHandlerFor[M] | None = None,
         **params: Unpack[SubmitToolOutputsToRunArgs],
     ) -> Call[Any, Any]:
         """Answer the function calls of a run in ``requires_action`` (``Submit_Tool_Outputs_To_Run``).
@@ -363,6 +373,7 @@ class Runs(Resource[M]):
             params,
             stream=stream,
             event_handler=event_handler,
+            for_async=self._core.is_async,
             thread_id=thread_id,
             run_id=run_id,
         )

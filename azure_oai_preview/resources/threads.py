@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from typing_extensions import Unpack
 
+from .._assistant_stream._handlers import EventHandlerFor
 from .._call import Call
 from .._options import RequestOptions
 from .._polling import DEFAULT_POLL_INTERVAL, Flow
@@ -23,7 +24,7 @@ from .._resource import (
 )
 from ._crud import body_call, plain_call
 from .messages import Messages
-from .runs import EventHandler, Runs, run_call, run_then_poll
+from .runs import Runs, run_call, run_then_poll
 
 if TYPE_CHECKING:
     from .._assistant_stream import AssistantStream, AsyncAssistantStream
@@ -78,14 +79,14 @@ class Threads(Resource[M]):
         self,
         *,
         stream: Literal[True],
-        event_handler: EventHandler | None = None,
+        event_handler: EventHandlerFor[M] | None = None,
         **params: Unpack[CreateThreadAndRunArgs],
     ) -> Call[AssistantStream, AsyncAssistantStream]: ...
     def _create_and_run(
         self,
         *,
         stream: bool | None = None,
-        event_handler: EventHandler | None = None,
+        event_handler: EventHandlerFor[M] | None = None,
         **params: Unpack[CreateThreadAndRunArgs],
     ) -> Call[Any, Any]:
         """Create a thread and start a run on it in one request (``Create_Thread_And_Run``).
@@ -99,6 +100,7 @@ class Threads(Resource[M]):
             params,
             stream=stream,
             event_handler=event_handler,
+            for_async=self._core.is_async,
         )
 
     create_and_run = overloaded(

@@ -10,15 +10,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from typing_extensions import Unpack
 
 from .._call import Call
-from .._exceptions import InvalidRequestError
+from .._exceptions import InvalidRequestError, with_uploaded_files
 from .._files import FileInput
 from .._options import PollBodyOptions, PollOptions, RequestOptions, take_poll_options
-from .._polling import DEFAULT_POLL_INTERVAL, Flow, Gather, poll_until, then_poll
+from .._polling import (
+    DEFAULT_POLL_INTERVAL,
+    Flow,
+    Gather,
+    check_poll_timing,
+    poll_until,
+    then_poll,
+)
 from .._resource import M, Resource, method, polling
 from ._crud import body_call, list_call, plain_call
 from .files import upload_call
@@ -47,6 +54,8 @@ DEFAULT_UPLOAD_CONCURRENCY = 5
 """Uploads in flight at once in ``file_batches.upload_and_poll``."""
 
 FileStatusFilter = Literal["in_progress", "completed", "failed", "cancelled"]
+
+T = TypeVar("T")
 
 
 def _processed(item: Any) -> bool:
@@ -103,6 +112,28 @@ def _create_and_poll(
     fields, first, each = take_poll_options(params)
     call = body_call(*create, {**fields, **first}, vector_store_id=vector_store_id)
     return then_poll(call, _until_processed(get(vector_store_id, each), poll_interval, timeout))
+
+
+def _upload_then(uploads: Call[Any, Any] | Gather, then: Callable[[Any], Flow[T]]) -> Flow[T]:
+    """:func:`~.._polling.then_poll` for the upload helpers: a failure once files are uploaded
+    is raised as an error naming them (``uploaded_file_ids``, the original as its cause).
+
+    Nothing is retried or deleted here: whether to keep the files is the caller's call.
+    """
+    try:
+        uploaded = yield uploads
+    except Exception as exc:
+        # A gather that failed part-way: the uploads that went through are in its results.
+        done = uploads.results if isinstance(uploads, Gather) else []
+        file_ids = tuple(item.id for item in done if item is not None)
+        if file_ids:
+            raise with_uploaded_files(exc, file_ids) from exc
+        raise
+    file_ids = tuple(item.id for item in (uploaded if isinstance(uploads, Gather) else [uploaded]))
+    try:
+        return (yield from then(uploaded))
+    except Exception as exc:
+        raise with_uploaded_files(exc, file_ids) from exc
 
 
 def _get_file(
@@ -244,7 +275,13 @@ class VectorStoreFiles(Resource[M]):
         the vector store file (``status`` ``completed`` or ``failed``); its ``id`` is the
         uploaded file's. The per-request options apply to every request; ``extra_body`` joins
         the body of the attach request.
+
+        A failure after the upload (attaching, polling, ``PollTimeoutError``) is raised with
+        ``uploaded_file_ids`` naming the uploaded file, which stays in ``client.files``: the
+        same error class (a copy; the original is its ``__cause__``), or
+        :class:`~azure_oai_preview.UploadAndPollError` for an error that is not this package's.
         """
+        check_poll_timing(poll_interval, timeout)
         _, _, each = take_poll_options(options)
         create = (
             "Create_Vector_Store_File",
@@ -258,7 +295,7 @@ class VectorStoreFiles(Resource[M]):
                 _get_file, create, vector_store_id, params, poll_interval, timeout
             )
 
-        return then_poll(upload_call(file, "assistants", each), attach)
+        return _upload_then(upload_call(file, "assistants", each), attach)
 
 
 class VectorStoreFileBatches(Resource[M]):
@@ -374,6 +411,13 @@ class VectorStoreFileBatches(Resource[M]):
         ``client.files.create`` takes (streamed, never read whole). Returns the batch
         (``status`` ``completed``, ``failed`` or ``cancelled``; ``file_counts``). The
         per-request options apply to every request; ``extra_body`` joins the body of the batch.
+
+        Any failure once files are uploaded (an upload, the batch, its polling) is raised with
+        ``uploaded_file_ids``: the files this call uploaded (not ``file_ids``; an upload
+        cancelled on the async client is not among them, though the service may have kept
+        it). The error keeps its class (a copy; the original is its ``__cause__``); one that
+        is not this package's becomes :class:`~azure_oai_preview.UploadAndPollError`. Nothing
+        is retried or deleted for you.
         """
         operation = "Create_Vector_Store_File_Batch"
         given = cast("object", files)  # checked as the untyped value a caller may pass
@@ -384,6 +428,7 @@ class VectorStoreFileBatches(Resource[M]):
         concurrency = cast("object", max_concurrency)
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise InvalidRequestError(operation, [("max_concurrency", "must be an integer >= 1")])
+        check_poll_timing(poll_interval, timeout)
         _, _, each = take_poll_options(options)
         uploads = Gather([upload_call(file, "assistants", each) for file in files], max_concurrency)
         create = (operation, "CreateVectorStoreFileBatchRequest", "VectorStoreFileBatchObject")
@@ -394,7 +439,7 @@ class VectorStoreFileBatches(Resource[M]):
                 _get_batch, create, vector_store_id, params, poll_interval, timeout
             )
 
-        return then_poll(uploads, attach)
+        return _upload_then(uploads, attach)
 
 
 class VectorStores(Resource[M]):

@@ -32,6 +32,7 @@ from azure_oai_preview import (
     ConflictError,
     ContentFilterError,
     CredentialError,
+    EventHandlerError,
     IncompleteStreamError,
     InternalServerError,
     InvalidRequestError,
@@ -40,6 +41,7 @@ from azure_oai_preview import (
     PollTimeoutError,
     RateLimitError,
     UnprocessableEntityError,
+    UploadAndPollError,
     UploadNotReplayableError,
 )
 
@@ -289,6 +291,8 @@ def test_every_public_error_pickles() -> None:
         APIConnectionError("refused", request=request),
         IncompleteStreamError("cut", request_id="r"),
         UploadNotReplayableError(1234),
+        EventHandlerError("Printer.on_end is an `async def`", handler="Printer", hook="on_end"),
+        UploadAndPollError(("assistant-1",), OSError("unreadable")),
     ]
     for error in built:
         _assert_round_trip(error)

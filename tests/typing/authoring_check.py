@@ -18,6 +18,7 @@ from azure_oai_preview import (
     AsyncCursorPage,
     AsyncNextLinkPage,
     AzureOpenAI,
+    AzureOpenAIError,
     BinaryResponse,
     CursorPage,
     NextLinkPage,
@@ -151,6 +152,13 @@ def vector_store_uploads(client: AzureOpenAI) -> list[object]:
     )
     client.vector_stores.file_batches.upload_and_poll("vs_1", files=[1])  # pyright: ignore[reportArgumentType]
     client.vector_stores.files.upload_and_poll("vs_1")  # pyright: ignore[reportCallIssue]
+    try:
+        client.vector_stores.file_batches.upload_and_poll("vs_1", files=[Path("a.md")])
+    except AzureOpenAIError as error:
+        # The files uploaded before a failure, to clean up: typed on every error of the SDK.
+        left: tuple[str, ...] = error.uploaded_file_ids
+        for file_id in left:
+            client.files.delete(file_id)
     return [
         one,
         batch,
