@@ -169,14 +169,15 @@ def _path_pattern(path: str) -> str:
 
 
 class EventHandlerError(AzureOpenAIError, TypeError):
-    """The ``event_handler`` of a run stream does not suit the client; raised before anything
-    is sent.
+    """The ``event_handler`` of a run stream does not suit the client.
 
     The sync client calls the hooks of an ``AssistantEventHandler`` (plain ``def``); the async
-    client awaits those of an ``AsyncAssistantEventHandler`` (``async def``). ``handler`` is
-    the handler's class name; ``hook`` the method that has the wrong kind (``"on_text_delta"``),
-    or None when the handler as a whole is of the wrong kind (the other client's, not a
-    handler, or a class instead of an instance). A ``TypeError``, as a wrong handler always was.
+    client awaits those of an ``AsyncAssistantEventHandler``. What the class shows (the other
+    client's handler, a class instead of an instance, an ``async def`` hook on the sync
+    client) is raised before anything is sent; an async client's hook that gives no awaitable,
+    or a sync client's that gives one, when it is called. ``handler`` is the handler's class
+    name; ``hook`` the method of the wrong kind (``"on_text_delta"``), or None when the handler
+    as a whole is. A ``TypeError``, as a wrong handler always was.
     """
 
     def __init__(self, message: str, *, handler: str, hook: str | None = None) -> None:

@@ -190,7 +190,9 @@ def _events(
                         break
                     if handler is not None:
                         for hook, args in machine.hooks(event):
-                            hook(*args)
+                            result = hook(*args)
+                            if result is not None:
+                                _returned(handler, hook, result)
                     if not machine.quiet:
                         yield event
                 if machine.done:
@@ -226,7 +228,7 @@ async def _aevents(
                         break
                     if handler is not None:
                         for hook, args in machine.hooks(event):
-                            await hook(*args)
+                            await _awaitable(handler, hook, hook(*args))
                     if not machine.quiet:
                         yield event
                 if machine.done:
@@ -237,10 +239,10 @@ async def _aevents(
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise machine.broken(exc) from exc
         if handler is not None:
-            await handler.on_end()
+            await _awaitable(handler, handler.on_end, handler.on_end())
     except Exception as exc:
         if handler is not None:
-            await handler.on_exception(exc)
+            await _awaitable(handler, handler.on_exception, handler.on_exception(exc))
         raise
     finally:
         await response.aclose()
@@ -428,24 +430,72 @@ def handler_error(handler: object, *, for_async: bool) -> EventHandlerError | No
         )
     if not isinstance(handler, right):
         return EventHandlerError(f"expected an {right.__name__}, got {name}", handler=name)
+    if for_async:
+        # Whether a hook gives an awaitable cannot be told before it is called (a decorated
+        # hook, a callable object, a plain def returning one): its result is checked when it
+        # is called (_awaitable). On the sync client an ``async def`` hook is plainly wrong.
+        return None
     for hook in overridden_hooks(type(handler)):
-        function = getattr(type(handler), hook.__name__)
-        is_async = inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)
-        if is_async == for_async:
-            continue
-        where = f"{name}.{hook.__name__}"
-        if for_async:
-            problem = (
-                f"{where} is not an `async def`, but the async client awaits every hook: "
-                f"write it as `async def {hook.__name__}(...)`, or {fix}"
+        if _is_async_callable(getattr(type(handler), hook.__name__)):
+            return EventHandlerError(
+                f"{name}.{hook.__name__} is an `async def`, but the sync client calls hooks "
+                f"without awaiting them: write it as a plain `def`, or {fix}",
+                handler=name,
+                hook=hook.__name__,
             )
-        else:
-            problem = (
-                f"{where} is an `async def`, but the sync client calls hooks without awaiting "
-                f"them: write it as a plain `def`, or {fix}"
-            )
-        return EventHandlerError(problem, handler=name, hook=hook.__name__)
     return None
+
+
+def _is_async_callable(function: object) -> bool:
+    """Whether calling ``function`` gives a coroutine, as far as can be told without calling
+    it: an ``async def`` behind decorators that keep ``__wrapped__``, or an object whose class
+    has an ``async def __call__``."""
+    if isinstance(function, (staticmethod, classmethod)):
+        function = cast("Any", function).__func__
+    if callable(function):
+        function = inspect.unwrap(function)
+    call: object = getattr(type(function), "__call__", None)  # noqa: B004
+    return (
+        inspect.iscoroutinefunction(function)
+        or inspect.isasyncgenfunction(function)
+        or (not inspect.isfunction(function) and inspect.iscoroutinefunction(call))
+    )
+
+
+def _hook_name(hook: object) -> str:
+    return getattr(hook, "__name__", None) or type(hook).__name__
+
+
+def _returned(handler: object, hook: object, result: object) -> None:
+    """A sync client's hook returned a value: an awaitable (an async hook the class check
+    could not see, never to run) is an error; anything else is ignored, as it always was."""
+    if not inspect.isawaitable(result):
+        return
+    if inspect.iscoroutine(result):
+        result.close()  # no "never awaited" warning on top of the error
+    name = _hook_name(hook)
+    raise EventHandlerError(
+        f"{type(handler).__name__}.{name} returned an awaitable, which the sync client does "
+        "not await: write the hook as a plain `def`, or subclass AsyncAssistantEventHandler "
+        "and use AsyncAzureOpenAI",
+        handler=type(handler).__name__,
+        hook=name,
+    )
+
+
+def _awaitable(handler: object, hook: object, result: object) -> Any:
+    """``result`` of calling an async client's hook, to be awaited; EventHandlerError (naming
+    the hook) when it is not awaitable - a plain ``def`` hook on the async client."""
+    if inspect.isawaitable(result):
+        return result
+    name = _hook_name(hook)
+    raise EventHandlerError(
+        f"{type(handler).__name__}.{name} returned {type(result).__name__}, not an awaitable, "
+        f"but the async client awaits every hook: write it as `async def {name}(...)`, or "
+        "subclass AssistantEventHandler and use the sync AzureOpenAI client",
+        handler=type(handler).__name__,
+        hook=name,
+    )
 
 
 class AsyncAssistantStreamManager(Generic[StreamT]):
