@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx
 
 from ._closing import AsyncClosesOnExit, ClosesOnExit
@@ -155,6 +154,9 @@ class AsyncBinaryResponse(_BinaryInfo, AsyncClosesOnExit):
     async def write_to_file(self, path: str | os.PathLike[str]) -> int:
         """Stream the body into ``path``, replacing it only once complete (see
         :meth:`BinaryResponse.write_to_file`); returns the number of bytes written."""
+        import anyio  # the async client's only: a sync program never loads it
+        import anyio.to_thread
+
         target, part = _target(path)
         try:
             file = await anyio.open_file(part, "xb")

@@ -24,8 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
-
 from ._exceptions import PollTimeoutError
 from ._run_status import RUN_SETTLED_STATUSES
 from ._steps import Sleep
@@ -163,6 +161,8 @@ def drive_sync(executor: SyncExecutor, flow: Flow[T]) -> T:
 
 async def drive_async(executor: AsyncExecutor, flow: Flow[T]) -> T:
     """Perform a flow with the async client (asyncio or trio)."""
+    import anyio  # the async client's only: a sync program never loads it
+
     outcome: Any = None
     failure: Exception | None = None
     while True:
@@ -209,6 +209,8 @@ def _gather_sync(executor: SyncExecutor, gather: Gather) -> list[Any]:
 
 
 async def _gather_async(executor: AsyncExecutor, gather: Gather) -> list[Any]:
+    import anyio
+
     results = gather.results
     failures: list[Exception] = []
     limiter = anyio.CapacityLimiter(max(1, gather.limit))

@@ -194,12 +194,14 @@ _closing_tasks: set[Any] = set()
 
 def _aclose_soon(response: httpx.Response) -> None:
     """Close an async response from a finalizer: on the running event loop, if there is one."""
-    # Imported here: a sync-only program never pays for asyncio (~9 ms of a cold start).
-    import asyncio
-
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
+    # asyncio is looked up, not imported: a program that never imported it runs no asyncio
+    # loop (a sync or trio program does not pay for the import).
+    asyncio: Any = sys.modules.get("asyncio")
+    loop: Any = None
+    if asyncio is not None:
+        with contextlib.suppress(RuntimeError):
+            loop = asyncio.get_running_loop()
+    if loop is None:
         trio: Any = sys.modules.get("trio")
         if trio is not None:
             # Outside trio too (RuntimeError), nothing can await the close any more.

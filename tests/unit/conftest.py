@@ -59,5 +59,5 @@ def clock(monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> Clock:
     monkeypatch.setattr("azure_oai_preview._polling._now", lambda: fake.now)
     monkeypatch.setattr("azure_oai_preview._lro._now", lambda: fake.now)
     monkeypatch.setattr("azure_oai_preview._polling.time.sleep", fake.sleep)
-    monkeypatch.setattr("azure_oai_preview._polling.anyio.sleep", fake.async_sleep)
+    monkeypatch.setattr("anyio.sleep", fake.async_sleep)  # the async drivers import anyio lazily
     return fake

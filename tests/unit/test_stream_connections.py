@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+import trio
 from _assistants_support import function_call_events, sse_body
 from _local_server import LocalServer
 from _support import USER_MESSAGES, chat_chunk, sse
@@ -168,6 +169,27 @@ async def test_dropped_async_streams_release_their_connections(
                 assert [t async for t in stream.text_deltas()] != []
         dropped = sum(issubclass(w.category, ResourceWarning) for w in caught)
         assert dropped == 2 * 4 * POOL.max_connections  # type: ignore[operator]
+
+
+def test_dropped_async_streams_release_their_connections_under_trio(
+    server: LocalServer, no_cycle_collector: None
+) -> None:
+    # The finalizer closes the response on trio's loop (it looks asyncio up rather than
+    # importing it): the pool is not exhausted by the dropped streams.
+    async def scenario() -> None:
+        async with _async_client(server) as client:
+            for _ in range(2 * POOL.max_connections):  # type: ignore[operator]
+                stream = await client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+                await stream.__anext__()
+                del stream
+            stream = await client.chat.completions.create(messages=USER_MESSAGES, stream=True)
+            async with stream:
+                assert [t async for t in stream.text_deltas()] != []
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trio.run(scenario)
+    assert sum(issubclass(w.category, ResourceWarning) for w in caught) == 2 * POOL.max_connections  # type: ignore[operator]
 
 
 def test_a_stream_read_to_its_end_needs_no_close(
