@@ -255,7 +255,17 @@ def _target(
     params = {"api-version": config.api_version, **call.query}
     if call.url is not None or http.params:
         return config.url_for(call), params
-    return f"{config.address_of(call)}?{httpx.QueryParams(params)}", None
+    text = f"{config.address_of(call)}?{httpx.QueryParams(params)}"
+    if len(text) > _WHOLE_URL_LIMIT:
+        # httpx refuses a URL text this long as a whole, but not a merge of shorter parts:
+        # such a call goes the merging way, as every call did (whatever the service says).
+        return config.url_for(call), params
+    return text, None
+
+
+_WHOLE_URL_LIMIT = 65_536
+"""The longest URL text httpx parses (its ``MAX_URL_LENGTH``); it checks each part of a
+merged URL against the same limit, so longer URLs can still be made by merging."""
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

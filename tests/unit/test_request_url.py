@@ -179,3 +179,19 @@ async def test_the_sync_and_async_clients_send_the_same_url() -> None:
         f"{endpoint}/openai/threads/thread%201%2Fx/messages"
         f"?api-version={API_VERSION}&limit=5&order=desc&after=msg+1%262"
     )
+
+
+def test_a_url_longer_than_httpx_parses_whole_is_still_built_as_httpx_merges_it() -> None:
+    # httpx refuses a 65,536+ character URL text, not a merge of shorter parts: such a call
+    # is built the merging way (what the service makes of it is the service's to say).
+    config = _config("https://example-resource.openai.azure.com/openai")
+    http = httpx.Client()
+    call = Call(
+        operation=operation_named("List_Messages"),
+        path_params={"thread_id": "t" * 40_000},
+        query={"after": "a" * 30_000},
+        reader=JsonReader(dict),
+    )
+    url = _build_request(config, http, call).url
+    _same(url, _as_httpx_merges_it(config, http, call))
+    assert len(str(url)) > 65_536
