@@ -25,7 +25,14 @@ from .._assistant_stream._streams import (
 from .._call import Call
 from .._exceptions import InvalidRequestError
 from .._options import PollOptions, RequestOptions, take_poll_options
-from .._polling import DEFAULT_POLL_INTERVAL, Flow, poll_until, run_settled, then_poll
+from .._polling import (
+    DEFAULT_POLL_INTERVAL,
+    Flow,
+    check_poll_timing,
+    poll_until,
+    run_settled,
+    then_poll,
+)
 from .._resource import (
     Execution,
     M,
@@ -96,8 +103,10 @@ def poll_from(
 ) -> Callable[[Any], Flow[RunObject]]:
     """A poll of the run a create or submit call returned (skipped when it has settled).
 
-    ``thread_id`` None takes the thread from the run itself (``create_and_run``).
+    ``thread_id`` None takes the thread from the run itself (``create_and_run``). The timing
+    is checked now, before the create or submit call is sent.
     """
+    check_poll_timing(poll_interval, timeout)
 
     def poll(run: Any) -> Flow[RunObject]:
         thread = thread_id or run.thread_id

@@ -67,7 +67,9 @@ def _processed(item: Any) -> bool:
 def _until_processed(
     retrieve: Callable[[str], Call[Any, Any]], poll_interval: float, timeout: float | None
 ) -> Callable[[Any], Flow[Any]]:
-    """A poll of a file or batch: from its id, or from the object a create call returned."""
+    """A poll of a file or batch: from its id, or from the object a create call returned.
+    The timing is checked now, before a create call is sent."""
+    check_poll_timing(poll_interval, timeout)
 
     def poll(target: Any) -> Flow[Any]:
         object_id = target if isinstance(target, str) else target.id

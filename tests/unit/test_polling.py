@@ -134,6 +134,31 @@ def test_invalid_intervals_are_refused(
     assert not mock_api.calls
 
 
+@pytest.mark.parametrize(("interval", "timeout"), [(-1, None), (1, -1)])
+def test_invalid_intervals_are_refused_before_the_create_call(
+    client: AzureOpenAI,
+    mock_api: respx.MockRouter,
+    clock: Clock,
+    interval: float,
+    timeout: float | None,
+) -> None:
+    # Wrong arguments fail before any network call: nothing is created only to fail polling.
+    timing: dict[str, Any] = {"poll_interval": interval, "timeout": timeout}
+    helpers: list[Callable[[], object]] = [
+        lambda: client.threads.runs.create_and_poll(THREAD, assistant_id="a", **timing),
+        lambda: client.threads.create_and_run_poll(assistant_id="a", **timing),
+        lambda: client.threads.runs.submit_tool_outputs_and_poll(
+            RUN, thread_id=THREAD, tool_outputs=[], **timing
+        ),
+        lambda: client.vector_stores.files.create_and_poll("vs_1", file_id="f", **timing),
+        lambda: client.vector_stores.file_batches.create_and_poll("vs_1", file_ids=["f"], **timing),
+    ]
+    for helper in helpers:
+        with pytest.raises(ValueError, match=">= 0"):
+            helper()
+    assert not mock_api.calls
+
+
 def test_create_and_run_poll_follows_the_new_thread(
     client: AzureOpenAI, mock_api: respx.MockRouter, clock: Clock
 ) -> None:
