@@ -73,19 +73,38 @@ _ABSENT: Any = object()
 _CALLS = "tool_calls"
 
 
-class Text:
-    """A string arriving in pieces; joined when read (and kept joined)."""
+_BLOCK = 1024
+"""Pieces of a :class:`Text` joined into one block at a time: a token's piece is a few
+characters, so a string object per token would cost ten times the text itself."""
 
-    __slots__ = ("pieces",)
+
+class Text:
+    """A string arriving in pieces; joined when read (and kept joined).
+
+    Every :data:`_BLOCK` pieces are joined into a block as they arrive, so what a long stream
+    holds grows with its text, not with its number of pieces (without copying the text
+    again and again, as joining everything each time would).
+    """
+
+    __slots__ = ("blocks", "pieces")
 
     def __init__(self, *pieces: str) -> None:
         self.pieces = list(pieces)
+        self.blocks = 0  # the first `blocks` pieces are joined blocks
+
+    def add(self, piece: str) -> None:
+        pieces = self.pieces
+        pieces.append(piece)
+        if len(pieces) - self.blocks > _BLOCK:
+            pieces[self.blocks :] = ["".join(pieces[self.blocks :])]
+            self.blocks += 1
 
     def value(self) -> str:
         pieces = self.pieces
         if len(pieces) != 1:
             # Keep the joined text, so a later read joins only what came since.
             pieces[:] = ["".join(pieces)]
+            self.blocks = 1
         return pieces[0]
 
 
@@ -188,7 +207,7 @@ def merge(
                 and not key.endswith("_id")
             ):
                 if type(old) is Text:
-                    old.pieces.append(value)
+                    old.add(value)
                     continue
                 if type(old) is str:
                     target[key] = Text(old, value) if old else value

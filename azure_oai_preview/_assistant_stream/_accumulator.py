@@ -465,7 +465,7 @@ def _append_to_part(by_index: dict[int, Any], index: Any, value: str) -> bool:
     except (KeyError, TypeError):
         return False  # a new part, or one without text yet
     if type(pieces) is Text:
-        pieces.pieces.append(value)
+        pieces.add(value)
     elif type(pieces) is str:
         held["value"] = Text(pieces, value) if pieces else value
     else:

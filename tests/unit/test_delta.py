@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from azure_oai_preview import ChatCompletionAccumulator
-from azure_oai_preview._delta import materialize, merge
+from azure_oai_preview._delta import Text, materialize, merge
 
 
 def merged(*pieces: dict[str, Any]) -> Any:
@@ -42,6 +42,21 @@ def test_text_member_concatenates_outside_a_delta() -> None:
     assert merged(
         {"choices": [{"index": 0, "text": "Once"}]}, {"choices": [{"index": 0, "text": " upon"}]}
     ) == {"choices": [{"index": 0, "text": "Once upon"}]}
+
+
+def test_long_text_is_held_in_blocks_not_a_string_per_piece() -> None:
+    # Memory (issue 16): a token's piece is a few characters, and a string object per token
+    # costs ten times that; the pieces are joined a block at a time as they arrive.
+    target: dict[str, Any] = {}
+    tokens = [f"t{i} " for i in range(10_000)]
+    for token in tokens:
+        merge(target, {"delta": {"content": token}})
+    held = target["delta"]["content"]
+    assert isinstance(held, Text)
+    assert len(held.pieces) <= 10_000 // 1024 + 1 + 1024
+    assert materialize(target) == {"delta": {"content": "".join(tokens)}}
+    held.add("end")  # still growing after a read
+    assert materialize(target)["delta"]["content"].endswith("t9999 end")
 
 
 def test_empty_values_never_overwrite() -> None:
