@@ -20,7 +20,7 @@ choice's ``finish_reason``, ``logprobs`` and content filter results; ``usage``,
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ._delta import ChunkAccumulator
 from ._json import json_list, json_object
@@ -42,8 +42,6 @@ __all__ = [
     "CompletionStream",
 ]
 
-C = TypeVar("C", bound="CreateChatCompletionStreamResponse | CompletionsCreateResponse")
-"""A completion stream's chunk type."""
 _Choice = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -192,44 +190,23 @@ def _choice0_texts(
 # -- the streams: what chat and completions share, then each one's types ----------------------------
 
 
-class _FinalStream(Stream[C]):
-    """A stream whose chunks add up to a completion: the reading both kinds share."""
-
-    _TEXT: ClassVar[tuple[str, ...]]
-    """Where choice 0's text is in a chunk (attribute names)."""
-
-    def _text_deltas(self) -> Iterator[str]:
-        for chunk in self:
-            yield from _choice0_texts(chunk, self._TEXT)
-
-    def _final_completion(self) -> Any:
-        with self._decoder.merging():
-            for _ in self._iterator:
-                pass
-        return self._decoder.final()
+def _texts(chunks: Iterable[Any], path: tuple[str, ...]) -> Iterator[str]:
+    for chunk in chunks:
+        yield from _choice0_texts(chunk, path)
 
 
-class _AsyncFinalStream(AsyncStream[C]):
-    """The async twin of :class:`_FinalStream`."""
-
-    _TEXT: ClassVar[tuple[str, ...]]
-
-    async def _text_deltas(self) -> AsyncIterator[str]:
-        async for chunk in self:
-            for text in _choice0_texts(chunk, self._TEXT):
-                yield text
-
-    async def _final_completion(self) -> Any:
-        with self._decoder.merging():
-            async for _ in self._iterator:
-                pass
-        return self._decoder.final()
+async def _atexts(chunks: AsyncIterator[Any], path: tuple[str, ...]) -> AsyncIterator[str]:
+    async for chunk in chunks:
+        for text in _choice0_texts(chunk, path):
+            yield text
 
 
-class ChatCompletionStream(_FinalStream["CreateChatCompletionStreamResponse"]):
+_CHAT_TEXT = ("delta", "content")
+_COMPLETION_TEXT = ("text",)
+
+
+class ChatCompletionStream(Stream["CreateChatCompletionStreamResponse"]):
     """A stream of chat completion chunks that also keeps what they add up to."""
-
-    _TEXT = ("delta", "content")
 
     @staticmethod
     def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]]:
@@ -237,7 +214,7 @@ class ChatCompletionStream(_FinalStream["CreateChatCompletionStreamResponse"]):
 
     def text_deltas(self) -> Iterator[str]:
         """Only the content text of choice 0, piece by piece."""
-        return self._text_deltas()
+        return _texts(self, _CHAT_TEXT)
 
     def get_final_completion(self) -> CreateChatCompletionResponse:
         """Read the rest of the stream; every chunk it delivered, merged into the completion.
@@ -245,14 +222,12 @@ class ChatCompletionStream(_FinalStream["CreateChatCompletionStreamResponse"]):
         Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
         stream did not end normally, or was closed before its end.
         """
-        final: CreateChatCompletionResponse = self._final_completion()
+        final: CreateChatCompletionResponse = self._read_to_final()
         return final
 
 
-class AsyncChatCompletionStream(_AsyncFinalStream["CreateChatCompletionStreamResponse"]):
+class AsyncChatCompletionStream(AsyncStream["CreateChatCompletionStreamResponse"]):
     """The async twin of :class:`ChatCompletionStream`."""
-
-    _TEXT = ("delta", "content")
 
     @staticmethod
     def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]]:
@@ -260,7 +235,7 @@ class AsyncChatCompletionStream(_AsyncFinalStream["CreateChatCompletionStreamRes
 
     def text_deltas(self) -> AsyncIterator[str]:
         """Only the content text of choice 0, piece by piece."""
-        return self._text_deltas()
+        return _atexts(self, _CHAT_TEXT)
 
     async def get_final_completion(self) -> CreateChatCompletionResponse:
         """Read the rest of the stream; every chunk it delivered, merged into the completion.
@@ -268,15 +243,13 @@ class AsyncChatCompletionStream(_AsyncFinalStream["CreateChatCompletionStreamRes
         Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
         stream did not end normally, or was closed before its end.
         """
-        final: CreateChatCompletionResponse = await self._final_completion()
+        final: CreateChatCompletionResponse = await self._read_to_final()
         return final
 
 
-class CompletionStream(_FinalStream["CompletionsCreateResponse"]):
+class CompletionStream(Stream["CompletionsCreateResponse"]):
     """A stream of legacy completions chunks (``CompletionsCreateResponse`` pieces of text)
     that also keeps what they add up to."""
-
-    _TEXT = ("text",)
 
     @staticmethod
     def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]]:
@@ -284,7 +257,7 @@ class CompletionStream(_FinalStream["CompletionsCreateResponse"]):
 
     def text_deltas(self) -> Iterator[str]:
         """Only the ``text`` of choice 0, piece by piece."""
-        return self._text_deltas()
+        return _texts(self, _COMPLETION_TEXT)
 
     def get_final_completion(self) -> CompletionsCreateResponse:
         """Read the rest of the stream and return every chunk it delivered merged into one
@@ -293,14 +266,12 @@ class CompletionStream(_FinalStream["CompletionsCreateResponse"]):
         Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
         stream did not end normally, or was closed before its end.
         """
-        final: CompletionsCreateResponse = self._final_completion()
+        final: CompletionsCreateResponse = self._read_to_final()
         return final
 
 
-class AsyncCompletionStream(_AsyncFinalStream["CompletionsCreateResponse"]):
+class AsyncCompletionStream(AsyncStream["CompletionsCreateResponse"]):
     """The async twin of :class:`CompletionStream`."""
-
-    _TEXT = ("text",)
 
     @staticmethod
     def _new_accumulator() -> Callable[[], ChunkAccumulator[Any]]:
@@ -308,7 +279,7 @@ class AsyncCompletionStream(_AsyncFinalStream["CompletionsCreateResponse"]):
 
     def text_deltas(self) -> AsyncIterator[str]:
         """Only the ``text`` of choice 0, piece by piece."""
-        return self._text_deltas()
+        return _atexts(self, _COMPLETION_TEXT)
 
     async def get_final_completion(self) -> CompletionsCreateResponse:
         """Read the rest of the stream and return every chunk it delivered merged into one
@@ -317,5 +288,5 @@ class AsyncCompletionStream(_AsyncFinalStream["CompletionsCreateResponse"]):
         Raises :class:`~azure_oai_preview.IncompleteStreamError` (with ``partial``) when the
         stream did not end normally, or was closed before its end.
         """
-        final: CompletionsCreateResponse = await self._final_completion()
+        final: CompletionsCreateResponse = await self._read_to_final()
         return final

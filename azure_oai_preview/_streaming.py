@@ -530,6 +530,13 @@ class Stream(_ChunkStream[E], ClosesOnExit):
         self._iterator.close()
         self.response.close()
 
+    def _read_to_final(self) -> Any:
+        # Chunks nobody will see are merged, not built (get_final_completion).
+        with self._decoder.merging():
+            for _ in self._iterator:
+                pass
+        return self._decoder.final()
+
 
 class AsyncStream(_ChunkStream[E], AsyncClosesOnExit):
     """The async twin of :class:`Stream`: ``async for chunk in stream``; ``async with``."""
@@ -548,6 +555,12 @@ class AsyncStream(_ChunkStream[E], AsyncClosesOnExit):
         """Stop reading and release the connection."""
         await self._iterator.aclose()
         await self.response.aclose()
+
+    async def _read_to_final(self) -> Any:
+        with self._decoder.merging():
+            async for _ in self._iterator:
+                pass
+        return self._decoder.final()
 
 
 class StreamReader(Generic[StreamT, AsyncStreamT]):
