@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._call import parse_json_response
 from ._exceptions import APIResponseValidationError, PollTimeoutError, excerpt
+from ._polling import check_poll_timing
 from ._retry import server_requested_delay
 from ._steps import Sleep
 
@@ -114,13 +115,6 @@ def _wait(retry_after: float | None, poll_interval: float) -> float:
     return poll_interval
 
 
-def _check(poll_interval: float, timeout: float | None) -> None:
-    if poll_interval < 0:
-        raise ValueError(f"poll_interval must be >= 0 seconds, got {poll_interval!r}")
-    if timeout is not None and timeout < 0:
-        raise ValueError(f"timeout must be >= 0 seconds or None, got {timeout!r}")
-
-
 def follow(
     start: Call[Monitored[Any], Monitored[Any]],
     status: Callable[[str], Call[Monitored[Any], Monitored[Any]]],
@@ -134,7 +128,7 @@ def follow(
     status (the parsed body of the last status response), whatever it is: a failed operation
     is an answer, not an error.
     """
-    _check(poll_interval, timeout)
+    check_poll_timing(poll_interval, timeout)
     deadline = None if timeout is None else _now() + timeout
     started: Monitored[Any] = yield start
     monitor = started.monitor
@@ -151,7 +145,7 @@ def watch(
 ) -> Flow[Any]:
     """Request the status with ``fetch()`` (now, then as the service asks) until it is
     terminal: resuming from a monitor URL or id kept earlier."""
-    _check(poll_interval, timeout)
+    check_poll_timing(poll_interval, timeout)
     deadline = None if timeout is None else _now() + timeout
     return (yield from _poll(fetch, poll_interval, timeout, deadline, 0.0))
 

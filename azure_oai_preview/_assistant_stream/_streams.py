@@ -401,12 +401,13 @@ class AssistantStreamReader:
 
 
 def handler_error(handler: object, *, for_async: bool) -> EventHandlerError | None:
-    """Why ``handler`` does not suit the sync (or async) client, or None when it does.
+    """Why ``handler`` does not suit the sync (or async) client, as far as its class shows,
+    or None.
 
-    Its class must be the client's handler class, and every hook it overrides a coroutine
-    function on the async client and none on the sync one: a mismatch otherwise surfaces
-    only when that hook is first called, mid-stream (awaiting None), or never (a coroutine
-    that is never awaited).
+    It must be an instance of the client's handler class; on the sync client no hook it
+    overrides may be an ``async def`` (it would never be awaited). What the class cannot
+    show - whether an async client's hook gives an awaitable - is checked when the hook is
+    called (:func:`_awaitable`, :func:`_returned`).
     """
     if handler is None:
         return None
